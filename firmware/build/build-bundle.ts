@@ -1,0 +1,55 @@
+/**
+ * Builds dist/firmware/stamp.js: the firmware as one minified file Espruino runs.
+ * TypeScript is lowered to ES5 file by file (Espruino has no destructuring, spread, default
+ * parameters or optional chaining), then esbuild bundles and minifies with an ES5 target so
+ * the minifier never introduces newer syntax.
+ */
+import { build, Plugin } from "esbuild";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const BUNDLE_PATH = join(root, "dist", "firmware", "stamp.js");
+
+const lowerToEs5: Plugin = {
+  name: "typescript-to-es5",
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\.ts$/ }, (args) => {
+      const output = ts.transpileModule(readFileSync(args.path, "utf8"), {
+        compilerOptions: { target: ts.ScriptTarget.ES5, module: ts.ModuleKind.ESNext, importHelpers: false },
+        fileName: args.path,
+      });
+      return { contents: output.outputText, loader: "js" };
+    });
+  },
+};
+
+export async function buildFirmwareBundle(): Promise<{ path: string; bytes: number }> {
+  const result = await build({
+    entryPoints: [join(root, "firmware", "espruino", "bundle-entry.ts")],
+    bundle: true,
+    write: false,
+    format: "iife",
+    target: "es5",
+    minify: true,
+    legalComments: "none",
+    plugins: [lowerToEs5],
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0].text;
+  mkdirSync(dirname(BUNDLE_PATH), { recursive: true });
+  writeFileSync(BUNDLE_PATH, code);
+  return { path: BUNDLE_PATH, bytes: Buffer.byteLength(code) };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  buildFirmwareBundle().then(
+    (bundle) => console.log(`firmware bundle: ${bundle.path} (${bundle.bytes} bytes)`),
+    (error: unknown) => {
+      console.error(`firmware build failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,24 @@
+import { toHex } from "../../shared/hex";
+import { Signer } from "../device";
+import { startStamp } from "../stamp-runtime";
+import { answerChallenge } from "../stamp-app";
+import { createEspruinoDevice } from "./espruino-device";
+import { nativeSigner } from "./native-signer";
+
+/**
+ * The firmware bundle's entry: runs at boot on the Puck.js. A test rig on an x86 Linux
+ * Espruino (which cannot run Thumb code) may define STAMP_SIGNER before loading the bundle;
+ * on a locked production stamp nobody can define globals, as the console is closed.
+ */
+const testSigner = global.STAMP_SIGNER as Signer | undefined;
+const runtime = startStamp(createEspruinoDevice(testSigner !== undefined ? testSigner : nativeSigner));
+
+/** What the console (flashing station, test rig) may see: public data and one signing entry. */
+global.STAMP = {
+  publicKey: runtime.report.publicKey === undefined ? "" : toHex(runtime.report.publicKey),
+  keyCreated: runtime.report.keyCreated,
+  fault: runtime.report.fault === undefined ? "" : runtime.report.fault,
+  answer: function (challenge: Uint8Array) {
+    return answerChallenge(runtime.stamp, challenge);
+  },
+};

@@ -1,0 +1,47 @@
+/** The part of Espruino's global API the stamp uses (Puck.js, Espruino 2v2x). */
+
+interface EspruinoPin {
+  write(value: boolean): void;
+}
+
+interface EspruinoStorage {
+  readArrayBuffer(name: string): ArrayBuffer | undefined;
+  write(name: string, data: Uint8Array): boolean;
+}
+
+interface EspruinoBluetoothCharacteristic {
+  readValue(): Promise<DataView>;
+  writeValue(data: Uint8Array): Promise<void>;
+}
+
+interface EspruinoBluetoothRemoteGATTServer {
+  getPrimaryService(uuid: string): Promise<{ getCharacteristic(uuid: string): Promise<EspruinoBluetoothCharacteristic> }>;
+  disconnect(): void;
+}
+
+interface EspruinoBluetoothDevice {
+  rssi: number;
+  serviceData?: { [uuid: string]: ArrayBuffer | number[] };
+  gatt: { connect(): Promise<EspruinoBluetoothRemoteGATTServer> };
+}
+
+interface EspruinoNRF {
+  nfcStart(): ArrayBuffer;
+  nfcSend(payload?: Uint8Array | number): void;
+  on(event: "NFCrx", handler: (rx: ArrayBuffer) => void): void;
+  on(event: "NFCoff", handler: () => void): void;
+  findDevices(callback: (devices: EspruinoBluetoothDevice[]) => void, options: { timeout: number; active?: boolean }): void;
+}
+
+declare const E: { hwRand(): number };
+declare const NRF: EspruinoNRF;
+declare const LED1: EspruinoPin;
+declare const LED2: EspruinoPin;
+declare const LED3: EspruinoPin;
+declare const BTN: unknown;
+declare function setWatch(handler: () => void, pin: unknown, options: { repeat: boolean; edge: "rising"; debounce: number }): unknown;
+declare function setTimeout(handler: () => void, ms: number): unknown;
+declare function clearTimeout(handle: unknown): void;
+declare function getTime(): number;
+/** Espruino's global object (stands in for globalThis). */
+declare const global: { require(module: "Storage"): EspruinoStorage; [name: string]: unknown };

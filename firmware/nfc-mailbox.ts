@@ -1,0 +1,150 @@
+import { copyBytes } from "../shared/bytes";
+import { Device } from "./device";
+
+/**
+ * The stamp's NFC face: an NFC Forum Type 2 Tag whose memory is a mailbox.
+ *
+ * page  0-2   UID/BCC (from the radio) and lock bytes          read-only
+ * page  3     capability container E1 10 13 00                 read-only
+ * page  4-7   an empty NDEF message TLV (03 00 FE)            read-only
+ * page  8-15  challenge, 32 bytes                              written by the reader
+ * page 16     status: state, stamp status, reply length, seq   read-only
+ * page 17-40  stamp reply, up to 96 bytes                      read-only
+ * page 41     verdict: reason code, 3 zero bytes               written by the reader
+ *
+ * A WRITE to page 15 with all 8 challenge pages written since the last tap starts signing,
+ * after the frame has been acknowledged: every frame is answered from this prepared memory
+ * within the radio's frame-delay budget; the signature is computed between frames.
+ */
+export const PAGE_SIZE = 4;
+export const CHALLENGE_FIRST_PAGE = 8;
+export const CHALLENGE_PAGES = 8;
+export const STATUS_PAGE = 16;
+export const REPLY_FIRST_PAGE = 17;
+export const REPLY_PAGES = 24;
+export const VERDICT_PAGE = 41;
+export const TAG_PAGES = 42;
+
+export const MailboxState = { IDLE: 0, BUSY: 1, READY: 2, ERROR: 3 } as const;
+
+const CMD_READ = 0x30;
+const CMD_WRITE = 0xa2;
+const CMD_HALT = 0x50;
+const ACK = 0x0a;
+const NACK_INVALID = 0x00;
+
+export interface Mailbox {
+  memory: Uint8Array;
+  /** Bit i set: challenge page CHALLENGE_FIRST_PAGE + i written since the last tap. */
+  writtenPages: number;
+  sequence: number;
+}
+
+export interface MailboxHooks {
+  /** Computes the reply for a complete challenge (runs between frames). */
+  answer(challenge: Uint8Array): Uint8Array;
+  /** The reader wrote a verdict for the last reply. */
+  verdict(reason: number): void;
+}
+
+export function createMailbox(uidHeader: Uint8Array): Mailbox {
+  const memory = new Uint8Array(TAG_PAGES * PAGE_SIZE);
+  memory.set(uidHeader.subarray(0, 10), 0);
+  // Capability container: NDEF magic, mapping version 1.0, data area (38 pages) / 8, read/write.
+  memory.set([0xe1, 0x10, ((TAG_PAGES - 4) * PAGE_SIZE) / 8, 0x00], 3 * PAGE_SIZE);
+  memory.set([0x03, 0x00, 0xfe], 4 * PAGE_SIZE);
+  return { memory: memory, writtenPages: 0, sequence: 0 };
+}
+
+function setStatus(mailbox: Mailbox, state: number, stampStatus: number, replyLength: number): void {
+  const offset = STATUS_PAGE * PAGE_SIZE;
+  mailbox.memory[offset] = state;
+  mailbox.memory[offset + 1] = stampStatus;
+  mailbox.memory[offset + 2] = replyLength;
+  mailbox.memory[offset + 3] = mailbox.sequence & 0xff;
+}
+
+/** The field went away: forget a half-written challenge. A signature already made is lost
+ * with its counter value (the counter never goes back; the next tap uses a higher value). */
+export function resetMailbox(mailbox: Mailbox): void {
+  mailbox.writtenPages = 0;
+  mailbox.memory.fill(0, CHALLENGE_FIRST_PAGE * PAGE_SIZE, TAG_PAGES * PAGE_SIZE);
+}
+
+function isWritablePage(page: number): boolean {
+  return (page >= CHALLENGE_FIRST_PAGE && page < CHALLENGE_FIRST_PAGE + CHALLENGE_PAGES) || page === VERDICT_PAGE;
+}
+
+function startSigning(device: Device, mailbox: Mailbox, hooks: MailboxHooks): void {
+  mailbox.writtenPages = 0;
+  mailbox.sequence++;
+  setStatus(mailbox, MailboxState.BUSY, 0, 0);
+  const start = CHALLENGE_FIRST_PAGE * PAGE_SIZE;
+  const challenge = copyBytes(mailbox.memory, start, CHALLENGE_PAGES * PAGE_SIZE);
+  device.setTimer(function () {
+    const reply = hooks.answer(challenge);
+    mailbox.memory.fill(0, REPLY_FIRST_PAGE * PAGE_SIZE, (REPLY_FIRST_PAGE + REPLY_PAGES) * PAGE_SIZE);
+    mailbox.memory.set(reply, REPLY_FIRST_PAGE * PAGE_SIZE);
+    setStatus(mailbox, reply[0] === 0 ? MailboxState.READY : MailboxState.ERROR, reply[0], reply.length);
+  }, 0);
+}
+
+function handleWrite(device: Device, mailbox: Mailbox, hooks: MailboxHooks, frame: Uint8Array): void {
+  const page = frame[1];
+  const busy = mailbox.memory[STATUS_PAGE * PAGE_SIZE] === MailboxState.BUSY;
+  if (frame.length !== 6 || !isWritablePage(page) || busy) {
+    device.nfc.sendAck(NACK_INVALID);
+    return;
+  }
+  mailbox.memory.set(frame.subarray(2, 6), page * PAGE_SIZE);
+  device.nfc.sendAck(ACK);
+  if (page === VERDICT_PAGE) {
+    hooks.verdict(frame[2]);
+    return;
+  }
+  mailbox.writtenPages |= 1 << (page - CHALLENGE_FIRST_PAGE);
+  if (page === CHALLENGE_FIRST_PAGE + CHALLENGE_PAGES - 1) {
+    if (mailbox.writtenPages === (1 << CHALLENGE_PAGES) - 1) startSigning(device, mailbox, hooks);
+    else {
+      mailbox.writtenPages = 0;
+      setStatus(mailbox, MailboxState.ERROR, 0, 0);
+    }
+  }
+}
+
+function handleRead(device: Device, mailbox: Mailbox, frame: Uint8Array): void {
+  const page = frame[1];
+  if (frame.length !== 2 || page >= TAG_PAGES) {
+    device.nfc.sendAck(NACK_INVALID);
+    return;
+  }
+  // READ returns 4 pages (16 bytes), rolling over past the last page as Type 2 Tags do.
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) out[i] = mailbox.memory[(page * PAGE_SIZE + i) % (TAG_PAGES * PAGE_SIZE)];
+  device.nfc.send(out);
+}
+
+/** Answers one reader frame (command byte first, CRC already stripped by the radio). */
+export function handleNfcFrame(device: Device, mailbox: Mailbox, hooks: MailboxHooks, frame: Uint8Array): void {
+  if (frame.length === 0) {
+    device.nfc.sendAck(NACK_INVALID);
+    return;
+  }
+  const command = frame[0];
+  if (command === CMD_READ) handleRead(device, mailbox, frame);
+  else if (command === CMD_WRITE) handleWrite(device, mailbox, hooks, frame);
+  else if (command === CMD_HALT) device.nfc.ignore();
+  else device.nfc.sendAck(NACK_INVALID);
+}
+
+/** Starts tag emulation and routes every frame to the mailbox. */
+export function startNfcMailbox(device: Device, hooks: MailboxHooks): Mailbox {
+  const mailbox = createMailbox(device.nfc.start());
+  device.nfc.onFrame(function (frame) {
+    handleNfcFrame(device, mailbox, hooks, frame);
+  });
+  device.nfc.onFieldLost(function () {
+    resetMailbox(mailbox);
+  });
+  return mailbox;
+}

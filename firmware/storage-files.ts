@@ -1,0 +1,7 @@
+/** Names of the stamp's Storage files (Espruino limits names to 28 characters). */
+export const SEED_FILE = "stamp.seed";
+export const PUBLIC_KEY_FILE = "stamp.pub";
+/** Two counter slots, written alternately, so a torn write never loses the last ceiling. */
+export const COUNTER_SLOT_FILES = ["stamp.ctr0", "stamp.ctr1"];
+/** Optional: verifier ids (8 bytes each) this stamp may answer; absent means any. */
+export const ALLOWED_VERIFIERS_FILE = "stamp.vids";

@@ -1,0 +1,41 @@
+/**
+ * Why a verifier accepted or rejected a tap. The number is what travels back to a stamp
+ * (one verdict byte, for its LEDs); the name is what people and the API see.
+ */
+export const Reason = {
+  ACCEPTED: 0,
+  MALFORMED_RESPONSE: 1,
+  UNKNOWN_CHALLENGE: 2,
+  CHALLENGE_EXPIRED: 3,
+  CHALLENGE_REUSED: 4,
+  WRONG_VERIFIER: 5,
+  UNKNOWN_VERIFIER: 6,
+  UNKNOWN_STAMP: 7,
+  BAD_SIGNATURE: 8,
+  STAMP_REVOKED: 9,
+  STAMP_QUARANTINED: 10,
+  PRESENCE_REQUIRED: 11,
+  OUTSIDE_SHOP: 12,
+  COUNTER_REGRESSION: 13,
+  STAMP_REFUSED: 14,
+} as const;
+export type Reason = (typeof Reason)[keyof typeof Reason];
+export type ReasonName = keyof typeof Reason;
+
+export const REASON_NAMES: readonly ReasonName[] = [
+  "ACCEPTED",
+  "MALFORMED_RESPONSE",
+  "UNKNOWN_CHALLENGE",
+  "CHALLENGE_EXPIRED",
+  "CHALLENGE_REUSED",
+  "WRONG_VERIFIER",
+  "UNKNOWN_VERIFIER",
+  "UNKNOWN_STAMP",
+  "BAD_SIGNATURE",
+  "STAMP_REVOKED",
+  "STAMP_QUARANTINED",
+  "PRESENCE_REQUIRED",
+  "OUTSIDE_SHOP",
+  "COUNTER_REGRESSION",
+  "STAMP_REFUSED",
+];
