@@ -1,38 +1,29 @@
 import { copyBytes } from "../shared/bytes";
+import {
+  CHALLENGE_FIRST_PAGE,
+  CHALLENGE_PAGES,
+  MailboxState,
+  PAGE_SIZE,
+  REPLY_FIRST_PAGE,
+  REPLY_PAGES,
+  STATUS_PAGE,
+  T2T_ACK,
+  T2T_HALT,
+  T2T_NACK_INVALID,
+  T2T_READ,
+  T2T_READ_LENGTH,
+  T2T_WRITE,
+  TAG_PAGES,
+  VERDICT_PAGE,
+} from "../shared/nfc-mailbox-layout";
 import { Device } from "./device";
 
 /**
- * The stamp's NFC face: an NFC Forum Type 2 Tag whose memory is a mailbox.
- *
- * page  0-2   UID/BCC (from the radio) and lock bytes          read-only
- * page  3     capability container E1 10 13 00                 read-only
- * page  4-7   an empty NDEF message TLV (03 00 FE)            read-only
- * page  8-15  challenge, 32 bytes                              written by the reader
- * page 16     status: state, stamp status, reply length, seq   read-only
- * page 17-40  stamp reply, up to 96 bytes                      read-only
- * page 41     verdict: reason code, 3 zero bytes               written by the reader
- *
- * A WRITE to page 15 with all 8 challenge pages written since the last tap starts signing,
- * after the frame has been acknowledged: every frame is answered from this prepared memory
- * within the radio's frame-delay budget; the signature is computed between frames.
+ * The Type 2 Tag mailbox (layout in shared/nfc-mailbox-layout.ts). A WRITE to the last
+ * challenge page, with all 8 challenge pages written since the last tap, starts signing after
+ * the frame has been acknowledged: every frame is answered from this prepared memory within
+ * the radio's frame-delay budget, and the signature is computed between frames.
  */
-export const PAGE_SIZE = 4;
-export const CHALLENGE_FIRST_PAGE = 8;
-export const CHALLENGE_PAGES = 8;
-export const STATUS_PAGE = 16;
-export const REPLY_FIRST_PAGE = 17;
-export const REPLY_PAGES = 24;
-export const VERDICT_PAGE = 41;
-export const TAG_PAGES = 42;
-
-export const MailboxState = { IDLE: 0, BUSY: 1, READY: 2, ERROR: 3 } as const;
-
-const CMD_READ = 0x30;
-const CMD_WRITE = 0xa2;
-const CMD_HALT = 0x50;
-const ACK = 0x0a;
-const NACK_INVALID = 0x00;
-
 export interface Mailbox {
   memory: Uint8Array;
   /** Bit i set: challenge page CHALLENGE_FIRST_PAGE + i written since the last tap. */
@@ -93,11 +84,11 @@ function handleWrite(device: Device, mailbox: Mailbox, hooks: MailboxHooks, fram
   const page = frame[1];
   const busy = mailbox.memory[STATUS_PAGE * PAGE_SIZE] === MailboxState.BUSY;
   if (frame.length !== 6 || !isWritablePage(page) || busy) {
-    device.nfc.sendAck(NACK_INVALID);
+    device.nfc.sendAck(T2T_NACK_INVALID);
     return;
   }
   mailbox.memory.set(frame.subarray(2, 6), page * PAGE_SIZE);
-  device.nfc.sendAck(ACK);
+  device.nfc.sendAck(T2T_ACK);
   if (page === VERDICT_PAGE) {
     hooks.verdict(frame[2]);
     return;
@@ -115,26 +106,26 @@ function handleWrite(device: Device, mailbox: Mailbox, hooks: MailboxHooks, fram
 function handleRead(device: Device, mailbox: Mailbox, frame: Uint8Array): void {
   const page = frame[1];
   if (frame.length !== 2 || page >= TAG_PAGES) {
-    device.nfc.sendAck(NACK_INVALID);
+    device.nfc.sendAck(T2T_NACK_INVALID);
     return;
   }
   // READ returns 4 pages (16 bytes), rolling over past the last page as Type 2 Tags do.
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) out[i] = mailbox.memory[(page * PAGE_SIZE + i) % (TAG_PAGES * PAGE_SIZE)];
+  const out = new Uint8Array(T2T_READ_LENGTH);
+  for (let i = 0; i < T2T_READ_LENGTH; i++) out[i] = mailbox.memory[(page * PAGE_SIZE + i) % (TAG_PAGES * PAGE_SIZE)];
   device.nfc.send(out);
 }
 
 /** Answers one reader frame (command byte first, CRC already stripped by the radio). */
 export function handleNfcFrame(device: Device, mailbox: Mailbox, hooks: MailboxHooks, frame: Uint8Array): void {
   if (frame.length === 0) {
-    device.nfc.sendAck(NACK_INVALID);
+    device.nfc.sendAck(T2T_NACK_INVALID);
     return;
   }
   const command = frame[0];
-  if (command === CMD_READ) handleRead(device, mailbox, frame);
-  else if (command === CMD_WRITE) handleWrite(device, mailbox, hooks, frame);
-  else if (command === CMD_HALT) device.nfc.ignore();
-  else device.nfc.sendAck(NACK_INVALID);
+  if (command === T2T_READ) handleRead(device, mailbox, frame);
+  else if (command === T2T_WRITE) handleWrite(device, mailbox, hooks, frame);
+  else if (command === T2T_HALT) device.nfc.ignore();
+  else device.nfc.sendAck(T2T_NACK_INVALID);
 }
 
 /** Starts tag emulation and routes every frame to the mailbox. */
