@@ -28,14 +28,24 @@ export type CounterLoad = { counter: Counter } | { error: string };
 
 /**
  * Reads the last committed value from two slots written alternately: a power cut while one is
- * being written leaves the other intact. A stamp whose key already existed but whose slots are
- * both unreadable refuses to sign (fails closed): starting again from 0 would reuse values.
+ * being written leaves the other intact. Both slots unreadable is refused (fail closed):
+ * starting again from 0 would reuse values. A new stamp never meets that case, because
+ * initializeCounter runs before its key exists.
  */
-export function loadCounter(device: Device, keyIsNew: boolean): CounterLoad {
+export function loadCounter(device: Device): CounterLoad {
   const slot0 = decodeSlot(device.readFile(COUNTER_SLOT_FILES[0]));
   const slot1 = decodeSlot(device.readFile(COUNTER_SLOT_FILES[1]));
-  if (slot0 < 0 && slot1 < 0 && !keyIsNew) return { error: "counter storage is unreadable" };
-  return { counter: { last: Math.max(slot0, slot1, 0), olderSlot: slot0 <= slot1 ? 0 : 1 } };
+  if (slot0 < 0 && slot1 < 0) return { error: "counter storage is unreadable" };
+  return { counter: { last: Math.max(slot0, slot1), olderSlot: slot0 <= slot1 ? 0 : 1 } };
+}
+
+/**
+ * Before a key is made: commits counter value 0 unless a counter already exists (a stamp that
+ * was reset keeps counting upward). Done first so that any stored key has a counter beside it.
+ */
+export function initializeCounter(device: Device): boolean {
+  if ("counter" in loadCounter(device)) return true;
+  return device.writeFile(COUNTER_SLOT_FILES[0], encodeSlot(0));
 }
 
 export type CounterTake = { value: number } | { error: "exhausted" | "storage" };

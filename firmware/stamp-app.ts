@@ -4,11 +4,11 @@ import { FLAG_USER_PRESENT, VERIFIER_ID_LENGTH } from "../shared/protocol-consta
 import { tapSignedMessage } from "../shared/signed-message";
 import { encodeStampReply, StampStatus } from "../shared/stamp-reply";
 import { encodeTapResponse } from "../shared/tap-response";
-import { Counter, loadCounter, takeCounterValue } from "./counter-store";
+import { Counter, initializeCounter, loadCounter, takeCounterValue } from "./counter-store";
 import { Device } from "./device";
 import { consumePresence, createPresence, Presence, recordPress } from "./presence";
 import { loadOrCreateKey, StampKey } from "./stamp-key";
-import { ALLOWED_VERIFIERS_FILE } from "./storage-files";
+import { ALLOWED_VERIFIERS_FILE, SEED_FILE } from "./storage-files";
 
 export interface Stamp {
   device: Device;
@@ -51,12 +51,12 @@ export function bootStamp(device: Device): { stamp: Stamp; report: BootReport } 
     recordPress(stamp.presence, device.now());
   });
   let keyCreated = false;
-  const keyLoad = loadOrCreateKey(device);
+  const keyLoad = device.readFile(SEED_FILE) === undefined && !initializeCounter(device) ? { error: "could not initialise the counter" } : loadOrCreateKey(device);
   if ("error" in keyLoad) {
     stamp.fault = keyLoad.error;
   } else {
     keyCreated = keyLoad.created;
-    const counterLoad = loadCounter(device, keyCreated);
+    const counterLoad = loadCounter(device);
     if ("error" in counterLoad) stamp.fault = counterLoad.error;
     else {
       stamp.key = keyLoad.key;

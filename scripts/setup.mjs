@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Makes a fresh clone ready: Debian packages the tests need (through apt-get, when this
+// machine allows it) and the npm packages of package-lock.json (native modules built).
+// Cheap when everything is already there, so `npm test` and `npm run demo` call it first.
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+/** Debian packages: the Arm toolchain and emulators for native Ed25519, valgrind for its constant-time check. */
+const DEBIAN_PACKAGES = ["gcc-arm-none-eabi", "libnewlib-arm-none-eabi", "qemu-system-arm", "qemu-user", "valgrind", "socat"];
+
+function log(line) {
+  console.error(`[setup] ${line}`);
+}
+
+function missingDebianPackages() {
+  const result = spawnSync("dpkg-query", ["-W", "-f=${Package} ${db:Status-Status}\n", ...DEBIAN_PACKAGES], { encoding: "utf8" });
+  if (result.error) return undefined; // not a Debian machine
+  const installed = new Set(
+    result.stdout
+      .split("\n")
+      .filter((line) => line.endsWith(" installed"))
+      .map((line) => line.split(" ")[0]),
+  );
+  return DEBIAN_PACKAGES.filter((name) => !installed.has(name));
+}
+
+function installDebianPackages() {
+  const missing = missingDebianPackages();
+  if (missing === undefined || missing.length === 0) return;
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  if (!isRoot) {
+    log(`missing Debian packages: ${missing.join(" ")} (not root: install them with sudo apt-get install; tests that need them report themselves skipped)`);
+    return;
+  }
+  log(`installing Debian packages: ${missing.join(" ")}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  execFileSync("apt-get", ["update", "-q"], { stdio: ["ignore", "ignore", "inherit"], env });
+  execFileSync("apt-get", ["install", "-y", "-q", "--no-install-recommends", ...missing], { stdio: ["ignore", "ignore", "inherit"], env });
+}
+
+function installNpmPackages() {
+  const lock = join(root, "package-lock.json");
+  const marker = join(root, "node_modules", ".setup-lock-hash");
+  const hash = createHash("sha256").update(readFileSync(lock)).update(readFileSync(join(root, "package.json"))).digest("hex");
+  if (existsSync(marker) && readFileSync(marker, "utf8") === hash) return;
+  log("installing npm packages (npm ci; builds better-sqlite3 from source when no prebuilt binary can be fetched)");
+  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  // npm may skip install scripts it was not told to allow: prove the native module loads.
+  const check = spawnSync(process.execPath, ["-e", "new (require('better-sqlite3'))(':memory:').close()"], { cwd: root, encoding: "utf8" });
+  if (check.status !== 0) throw new Error(`better-sqlite3 did not build: ${check.stderr.trim()}`);
+  writeFileSync(marker, hash);
+}
+
+try {
+  installDebianPackages();
+  installNpmPackages();
+} catch (error) {
+  log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

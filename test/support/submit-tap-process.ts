@@ -1,0 +1,19 @@
+// A separate host process sharing the SQLite file: waits for the agreed start time, submits
+// its tap responses, prints the verdict reasons as JSON. Used by the cross-process tests.
+import { fromHex } from "../../shared/hex";
+import { submitTap } from "../../host/core/tap-verifier";
+import { SqliteStore } from "../../host/store/sqlite-store";
+
+const [dbPath, verifierId, startAt, ...responses] = process.argv.slice(2);
+const store = new SqliteStore(dbPath);
+const reasons: string[] = [];
+while (Date.now() < Number(startAt)) {
+  // busy-wait to the common start so the processes really race
+}
+for (const hex of responses) {
+  const bytes = fromHex(hex);
+  if (!bytes.ok) throw new Error(bytes.error);
+  reasons.push((await submitTap(store, verifierId, bytes.value, Date.now())).reason);
+}
+await store.close();
+console.log(JSON.stringify(reasons));
