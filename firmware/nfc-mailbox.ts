@@ -16,6 +16,7 @@ import {
   TAG_PAGES,
   VERDICT_PAGE,
 } from "../shared/nfc-mailbox-layout";
+import { StampStatus } from "../shared/stamp-reply";
 import { Device } from "./device";
 
 /**
@@ -55,10 +56,12 @@ function setStatus(mailbox: Mailbox, state: number, stampStatus: number, replyLe
   mailbox.memory[offset + 3] = mailbox.sequence & 0xff;
 }
 
-/** The field went away: forget a half-written challenge. A signature already made is lost
- * with its counter value (the counter never goes back; the next tap uses a higher value). */
+/** The field went away: forget a half-written challenge. A signature being made is lost with
+ * its counter value (the counter never goes back; the next tap uses a higher value): the new
+ * sequence number stops its reply from landing in the next tap's mailbox. */
 export function resetMailbox(mailbox: Mailbox): void {
   mailbox.writtenPages = 0;
+  mailbox.sequence++;
   mailbox.memory.fill(0, CHALLENGE_FIRST_PAGE * PAGE_SIZE, TAG_PAGES * PAGE_SIZE);
 }
 
@@ -72,8 +75,10 @@ function startSigning(device: Device, mailbox: Mailbox, hooks: MailboxHooks): vo
   setStatus(mailbox, MailboxState.BUSY, 0, 0);
   const start = CHALLENGE_FIRST_PAGE * PAGE_SIZE;
   const challenge = copyBytes(mailbox.memory, start, CHALLENGE_PAGES * PAGE_SIZE);
+  const sequence = mailbox.sequence;
   device.setTimer(function () {
     const reply = hooks.answer(challenge);
+    if (mailbox.sequence !== sequence) return;
     mailbox.memory.fill(0, REPLY_FIRST_PAGE * PAGE_SIZE, (REPLY_FIRST_PAGE + REPLY_PAGES) * PAGE_SIZE);
     mailbox.memory.set(reply, REPLY_FIRST_PAGE * PAGE_SIZE);
     setStatus(mailbox, reply[0] === 0 ? MailboxState.READY : MailboxState.ERROR, reply[0], reply.length);
@@ -97,8 +102,10 @@ function handleWrite(device: Device, mailbox: Mailbox, hooks: MailboxHooks, fram
   if (page === CHALLENGE_FIRST_PAGE + CHALLENGE_PAGES - 1) {
     if (mailbox.writtenPages === (1 << CHALLENGE_PAGES) - 1) startSigning(device, mailbox, hooks);
     else {
+      // An incomplete challenge is answered like a malformed one: a one-byte refusal.
       mailbox.writtenPages = 0;
-      setStatus(mailbox, MailboxState.ERROR, 0, 0);
+      mailbox.memory[REPLY_FIRST_PAGE * PAGE_SIZE] = StampStatus.MALFORMED_CHALLENGE;
+      setStatus(mailbox, MailboxState.ERROR, StampStatus.MALFORMED_CHALLENGE, 1);
     }
   }
 }

@@ -14,9 +14,14 @@ export const VERDICT_CHARACTERISTIC_UUID = "5a7a0004-8f1c-4b7e-9d3a-2c6e1b0f5e01
 const LAST_CHUNK = 0x80;
 const MAX_CHUNKS = 0x80;
 
-/** Splits bytes into writes of at most chunkSize bytes each (header byte included). */
+/**
+ * Splits bytes into writes of at most chunkSize bytes each (header byte included). The sizes
+ * are the caller's own constants, not input from the air: an impossible split is a programming
+ * error and throws.
+ */
 export function splitIntoChunks(bytes: Uint8Array, chunkSize: number): Uint8Array[] {
-  const payload = chunkSize - 1;
+  const payload = Math.floor(chunkSize) - 1;
+  if (payload < 1 || Math.ceil(bytes.length / payload) > MAX_CHUNKS) throw new Error("cannot split " + bytes.length + " bytes into chunks of " + chunkSize);
   const chunks: Uint8Array[] = [];
   for (let offset = 0, index = 0; offset < bytes.length || index === 0; offset += payload, index++) {
     const length = Math.min(payload, bytes.length - offset);
