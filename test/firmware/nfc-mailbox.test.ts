@@ -77,6 +77,15 @@ describe("the stamp's Type 2 Tag mailbox", () => {
     expect(runtime.stamp.counter?.last).toBe(1);
   });
 
+  it("discards a reply still being signed when the field drops, so it never reaches the next tap", async () => {
+    const { device, link, runtime } = stampOnReader();
+    for (let i = 0; i < 8; i++) await link.writePage(CHALLENGE_FIRST_PAGE + i, challenge.subarray(4 * i, 4 * i + 4));
+    device.nfc.removeFromField(); // before the signing step after the last frame has run
+    await pause(5);
+    expect(runtime.stamp.counter?.last).toBe(1); // the value was spent...
+    expect((await link.readPages(STATUS_PAGE))[0]).toBe(MailboxState.IDLE); // ...but its reply is gone
+  });
+
   it("reports a frame answered too late as no answer, as a real reader would", async () => {
     const { device, link } = stampOnReader();
     device.nfc.onFrame(() => {
