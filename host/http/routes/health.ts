@@ -1,0 +1,6 @@
+import { FastifyInstance } from "fastify";
+import { emptyQuery } from "../schemas";
+
+export function registerHealthRoutes(app: FastifyInstance): void {
+  app.get("/healthz", { schema: { querystring: emptyQuery } }, async () => ({ status: "ok" }));
+}
