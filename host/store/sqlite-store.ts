@@ -198,6 +198,10 @@ export class SqliteStore implements Store {
     return row && { id: row.id, shopId: row.shop_id, label: row.label, requirePresence: row.require_presence === 1 };
   }
 
+  async listMerchants(): Promise<Merchant[]> {
+    return this.db.prepare("SELECT id, name FROM merchants ORDER BY id").all() as Merchant[];
+  }
+
   async listShops(): Promise<Shop[]> {
     return this.db.prepare("SELECT id, merchant_id AS merchantId, name FROM shops ORDER BY id").all() as Shop[];
   }

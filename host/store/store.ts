@@ -33,6 +33,7 @@ export interface Store {
   getShop(id: string): Promise<Shop | undefined>;
   getVerifier(id: string): Promise<Verifier | undefined>;
   getStamp(id: string): Promise<StampRecord | undefined>;
+  listMerchants(): Promise<Merchant[]>;
   listShops(): Promise<Shop[]>;
   listVerifiers(): Promise<Verifier[]>;
   listStamps(): Promise<StampRecord[]>;

@@ -63,7 +63,7 @@ describe("help", () => {
     const commands = allCommands(buildProgram());
     expect(commands.map((c) => c.path.join(" "))).toEqual(
       expect.arrayContaining([
-        ...["serve", "merchants add", "shops add", "shops list", "verifiers add", "verifiers list"],
+        ...["serve", "merchants add", "merchants list", "shops add", "shops list", "verifiers add", "verifiers list"],
         ...["stamps add", "stamps list", "stamps revoke", "events", "alerts", "ledger check"],
       ]),
     );

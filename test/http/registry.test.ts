@@ -41,6 +41,18 @@ describe("POST /v1/merchants", () => {
   });
 });
 
+describe("merchants list", () => {
+  it("lists merchants in id order", async () => {
+    expect((await api.get("/v1/merchants")).body).toEqual([]);
+    await api.post("/v1/merchants", { id: "zeta", name: "Zeta" });
+    await api.post("/v1/merchants", { id: "alpha", name: "Alpha" });
+    expect((await api.get("/v1/merchants")).body).toEqual([
+      { id: "alpha", name: "Alpha" },
+      { id: "zeta", name: "Zeta" },
+    ]);
+  });
+});
+
 describe("shops", () => {
   beforeEach(async () => {
     await api.post("/v1/merchants", { id: "bean-bros", name: "Bean Bros" });

@@ -21,6 +21,17 @@ export function addRegistryCommands(program: Command, context: CliContext): void
       print(context, options.json, merchant, () => `merchant ${merchant.id} added: ${merchant.name}\n`);
     });
 
+  merchants
+    .command("list")
+    .description("list all merchants")
+    .option("--json", "print JSON")
+    .action(async (options: JsonOption, command: Command) => {
+      const list = await withApi(context, command, (api) => api.call<Merchant[]>("GET", "/v1/merchants"), true);
+      print(context, options.json, list, () =>
+        list.length === 0 ? "no merchants\n" : formatTable(["ID", "NAME"], list.map((merchant) => [merchant.id, merchant.name])),
+      );
+    });
+
   const shops = program.command("shops").description("manage shops (the places where stamps are valid)");
   shops
     .command("add")
