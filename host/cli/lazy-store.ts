@@ -61,6 +61,9 @@ export class LazyStore implements Store {
   async getStamp(id: string): Promise<StampRecord | undefined> {
     return this.reader()?.getStamp(id);
   }
+  async listMerchants(): Promise<Merchant[]> {
+    return (await this.reader()?.listMerchants()) ?? [];
+  }
   async listShops(): Promise<Shop[]> {
     return this.reader()?.listShops() ?? [];
   }
