@@ -2,7 +2,7 @@ import { encodeChallenge } from "../shared/challenge";
 import { Purpose } from "../shared/protocol-constants";
 import { startStamp } from "../firmware/stamp-runtime";
 import { exchangeOverNfc, sendVerdictOverNfc } from "../host/nfc/mailbox-reader";
-import { nodeCryptoSigner } from "../sim/node-crypto-signer";
+import { simulatedStampSigner } from "../sim/stamp-signer";
 import { SimulatedAir } from "../sim/simulated-ble";
 import { SimulatedDevice } from "../sim/simulated-device";
 import { SimulatedTagLink } from "../sim/simulated-nfc";
@@ -15,7 +15,7 @@ export interface NfcFigures {
 
 /** Reader frames per simulated NFC tap (page writes, status polls, reply reads, verdict) and the slowest handler. */
 export async function measureNfcFigures(taps = 50): Promise<NfcFigures> {
-  const device = new SimulatedDevice(nodeCryptoSigner, new SimulatedAir());
+  const device = new SimulatedDevice(simulatedStampSigner(), new SimulatedAir());
   startStamp(device);
   const link = new SimulatedTagLink(device.nfc);
   for (let i = 0; i < taps; i++) {

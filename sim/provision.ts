@@ -3,7 +3,7 @@ import { toHex } from "../shared/hex";
 import { registerStamp } from "../host/core/registry";
 import { StampRecord } from "../host/core/model";
 import { Store } from "../host/store/store";
-import { nodeCryptoSigner } from "./node-crypto-signer";
+import { simulatedStampSigner } from "./stamp-signer";
 import { SimulatedAir } from "./simulated-ble";
 import { SimulatedDevice, SimulatedFlash } from "./simulated-device";
 
@@ -15,7 +15,7 @@ export interface SimulatedStamp {
 
 /** Boots firmware on a simulated device with the given flash (a new one creates its key). */
 export function bootSimulatedStamp(air: SimulatedAir, flash?: SimulatedFlash): { device: SimulatedDevice; runtime: StampRuntime } {
-  const device = new SimulatedDevice(nodeCryptoSigner, air, flash);
+  const device = new SimulatedDevice(simulatedStampSigner(), air, flash);
   return { device: device, runtime: startStamp(device) };
 }
 

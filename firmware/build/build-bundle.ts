@@ -1,5 +1,5 @@
 /**
- * Builds dist/firmware/stamp.js: the firmware as one minified file Espruino runs.
+ * Builds dist/firmware/stamp.js (called by build-firmware.ts, after the native blob): the firmware as one minified file Espruino runs.
  * TypeScript is lowered to ES5 file by file (Espruino has no destructuring, spread, default
  * parameters or optional chaining), then esbuild bundles and minifies with an ES5 target so
  * the minifier never introduces newer syntax.
@@ -26,7 +26,13 @@ const lowerToEs5: Plugin = {
   },
 };
 
-export async function buildFirmwareBundle(): Promise<{ path: string; bytes: number }> {
+/** The native blob this bundle must find in Storage, by length and SHA-256. */
+export interface BlobIdentity {
+  length: number;
+  sha256: string;
+}
+
+export async function buildFirmwareBundle(blob: BlobIdentity): Promise<{ path: string; bytes: number }> {
   const result = await build({
     entryPoints: [join(root, "firmware", "espruino", "bundle-entry.ts")],
     bundle: true,
@@ -36,20 +42,11 @@ export async function buildFirmwareBundle(): Promise<{ path: string; bytes: numb
     minify: true,
     legalComments: "none",
     plugins: [lowerToEs5],
+    define: { ED25519_BLOB_LENGTH: String(blob.length), ED25519_BLOB_SHA256: JSON.stringify(blob.sha256) },
     logLevel: "silent",
   });
   const code = result.outputFiles[0].text;
   mkdirSync(dirname(BUNDLE_PATH), { recursive: true });
   writeFileSync(BUNDLE_PATH, code);
   return { path: BUNDLE_PATH, bytes: Buffer.byteLength(code) };
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  buildFirmwareBundle().then(
-    (bundle) => console.log(`firmware bundle: ${bundle.path} (${bundle.bytes} bytes)`),
-    (error: unknown) => {
-      console.error(`firmware build failed: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    },
-  );
 }

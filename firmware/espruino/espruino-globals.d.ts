@@ -5,6 +5,7 @@ interface EspruinoPin {
 }
 
 interface EspruinoStorage {
+  read(name: string, offset?: number, length?: number): string | undefined;
   readArrayBuffer(name: string): ArrayBuffer | undefined;
   write(name: string, data: Uint8Array): boolean;
 }
@@ -33,7 +34,16 @@ interface EspruinoNRF {
   findDevices(callback: (devices: EspruinoBluetoothDevice[]) => void, options: { timeout: number; active?: boolean }): void;
 }
 
-declare const E: { hwRand(): number };
+declare const E: {
+  hwRand(): number;
+  /** Native code: a function of the given signature at an offset in code, or at an absolute address (Thumb bit set). */
+  nativeCall(address: number, signature: string, code?: string): unknown;
+  /** The data address of a flat string or typed array (0 when not flat). */
+  getAddressOf(value: string | Uint8Array, flat: boolean): number;
+  toFlatString(value: string | Uint8Array | { data: number; count: number }): string | undefined;
+  toArrayBuffer(value: string): ArrayBuffer;
+  toUint8Array(value: string): Uint8Array;
+};
 declare const NRF: EspruinoNRF;
 declare const LED1: EspruinoPin;
 declare const LED2: EspruinoPin;
@@ -44,4 +54,12 @@ declare function setTimeout(handler: () => void, ms: number): unknown;
 declare function clearTimeout(handle: unknown): void;
 declare function getTime(): number;
 /** Espruino's global object (stands in for globalThis). */
-declare const global: { require(module: "Storage"): EspruinoStorage; [name: string]: unknown };
+declare const global: {
+  require(module: "Storage"): EspruinoStorage;
+  require(module: "crypto"): { SHA256(data: string): ArrayBuffer };
+  [name: string]: unknown;
+};
+
+/** Set by the firmware build from dist/firmware/ed25519.bin. */
+declare const ED25519_BLOB_LENGTH: number;
+declare const ED25519_BLOB_SHA256: string;

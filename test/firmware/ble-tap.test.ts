@@ -7,7 +7,7 @@ import { Verdict } from "../../host/core/verdict";
 import { registerStamp } from "../../host/core/registry";
 import { SimulatedAir } from "../../sim/simulated-ble";
 import { SimulatedDevice } from "../../sim/simulated-device";
-import { nodeCryptoSigner } from "../../sim/node-crypto-signer";
+import { simulatedStampSigner } from "../../sim/stamp-signer";
 import { verifierPeripheral } from "../../sim/simulated-verifier-peripheral";
 import { createTestWorld } from "../support/test-world";
 
@@ -18,7 +18,7 @@ async function bleWorld() {
   const order = { purpose: Purpose.STAMP, quantity: 1 };
   air.peripherals.push(verifierPeripheral(w.store, w.hongdae.id, -80, order, (verdict) => verdicts.push({ verifier: "hongdae", verdict })));
   air.peripherals.push(verifierPeripheral(w.store, w.gangnam.id, -40, order, (verdict) => verdicts.push({ verifier: "gangnam", verdict })));
-  const device = new SimulatedDevice(nodeCryptoSigner, air);
+  const device = new SimulatedDevice(simulatedStampSigner(), air);
   const runtime = startStamp(device);
   w.must(await registerStamp(w.store, { publicKeyHex: toHex(runtime.report.publicKey!), label: "ble-stamp", merchantId: "bean-bros", shopIds: ["gangnam"], verifierIds: [] }, Date.now()));
   return { ...w, air, device, runtime, verdicts };

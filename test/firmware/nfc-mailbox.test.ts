@@ -6,7 +6,7 @@ import { decodeStampReply, StampStatus } from "../../shared/stamp-reply";
 import { startStamp } from "../../firmware/stamp-runtime";
 import { exchangeOverNfc } from "../../host/nfc/mailbox-reader";
 import { TagError } from "../../host/nfc/tag-link";
-import { nodeCryptoSigner } from "../../sim/node-crypto-signer";
+import { simulatedStampSigner } from "../../sim/stamp-signer";
 import { SimulatedAir } from "../../sim/simulated-ble";
 import { SimulatedDevice } from "../../sim/simulated-device";
 import { NFC_FRAME_BUDGET_MS, SimulatedTagLink } from "../../sim/simulated-nfc";
@@ -20,7 +20,7 @@ const challenge = encodeChallenge({
 });
 
 function stampOnReader() {
-  const device = new SimulatedDevice(nodeCryptoSigner, new SimulatedAir());
+  const device = new SimulatedDevice(simulatedStampSigner(), new SimulatedAir());
   const runtime = startStamp(device);
   return { device, runtime, link: new SimulatedTagLink(device.nfc) };
 }

@@ -8,7 +8,7 @@ import { decodeTapResponse, TapResponse } from "../../shared/tap-response";
 import { COUNTER_SLOT_FILES, ALLOWED_VERIFIERS_FILE, PUBLIC_KEY_FILE, SEED_FILE } from "../../firmware/storage-files";
 import { answerChallenge, bootStamp } from "../../firmware/stamp-app";
 import { recordPress } from "../../firmware/presence";
-import { nodeCryptoSigner } from "../../sim/node-crypto-signer";
+import { simulatedStampSigner } from "../../sim/stamp-signer";
 import { SimulatedAir } from "../../sim/simulated-ble";
 import { SimulatedDevice, SimulatedFlash } from "../../sim/simulated-device";
 
@@ -21,7 +21,7 @@ const challenge: Challenge = {
 };
 
 function boot(flash: SimulatedFlash = new Map()) {
-  const device = new SimulatedDevice(nodeCryptoSigner, new SimulatedAir(), flash);
+  const device = new SimulatedDevice(simulatedStampSigner(), new SimulatedAir(), flash);
   return { device, ...bootStamp(device) };
 }
 
@@ -118,7 +118,7 @@ describe("stamp firmware on the simulated device", () => {
 
   it("reports a signer failure instead of releasing anything", () => {
     const device = new SimulatedDevice(
-      { publicKey: nodeCryptoSigner.publicKey, sign: () => { throw new Error("no native code"); } },
+      { publicKey: simulatedStampSigner().publicKey, sign: () => { throw new Error("no native code"); } },
       new SimulatedAir(),
     );
     const { stamp } = bootStamp(device);
