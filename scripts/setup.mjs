@@ -9,8 +9,24 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-/** Debian packages: the Arm toolchain and emulators for native Ed25519, valgrind for its constant-time check. */
-const DEBIAN_PACKAGES = ["gcc-arm-none-eabi", "libnewlib-arm-none-eabi", "qemu-system-arm", "qemu-user", "valgrind", "socat"];
+/**
+ * Debian packages: the Arm toolchain and emulators for native Ed25519 and valgrind for its
+ * constant-time check; PC/SC (pcscd, vsmartcard's vpcd, and the headers @pokusew/pcsclite
+ * builds against) for NFC; socat to bridge Espruino's console to TCP for espruino-tools.
+ */
+const DEBIAN_PACKAGES = [
+  "gcc-arm-none-eabi",
+  "libnewlib-arm-none-eabi",
+  "qemu-system-arm",
+  "qemu-user",
+  "valgrind",
+  "socat",
+  "pcscd",
+  "vsmartcard-vpcd",
+  "libpcsclite-dev",
+];
+/** Native npm modules that must really have been built (npm may skip install scripts). */
+const NATIVE_MODULES = ["better-sqlite3", "@pokusew/pcsclite", "@abandonware/bluetooth-hci-socket"];
 
 function log(line) {
   console.error(`[setup] ${line}`);
@@ -49,9 +65,12 @@ function installNpmPackages() {
   if (existsSync(marker) && readFileSync(marker, "utf8") === hash) return;
   log("installing npm packages (npm ci; builds better-sqlite3 from source when no prebuilt binary can be fetched)");
   execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
-  // npm may skip install scripts it was not told to allow: prove the native module loads.
-  const check = spawnSync(process.execPath, ["-e", "new (require('better-sqlite3'))(':memory:').close()"], { cwd: root, encoding: "utf8" });
-  if (check.status !== 0) throw new Error(`better-sqlite3 did not build: ${check.stderr.trim()}`);
+  // npm may skip install scripts it was not told to allow: prove each native module loads.
+  for (const name of NATIVE_MODULES) {
+    const check = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(name)})`], { cwd: root, encoding: "utf8" });
+    if (check.status !== 0) throw new Error(`native module ${name} did not build: ${check.stderr.trim().split("\n")[0]}`);
+    log(`native module ${name}: built`);
+  }
   writeFileSync(marker, hash);
 }
 
