@@ -4,7 +4,7 @@ import { Signer } from "../device";
 /** The Storage file holding dist/firmware/ed25519.bin, written by the flashing station. */
 export const ED25519_BLOB_FILE = "stamp.ed25519";
 
-/** Entry points of the blob (firmware/native/README.md), Thumb bit set. */
+/** Entry points of the blob (docs/native-ed25519.md), Thumb bit set. */
 const PUBLIC_KEY_ENTRY = 1;
 const SIGN_WITH_KEYPAIR_ENTRY = 9; // 4 arguments: E.nativeCall takes no more than 4
 const VERSION_ENTRY = 13;

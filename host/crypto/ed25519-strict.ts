@@ -1,6 +1,6 @@
 import { createPublicKey, KeyObject, verify } from "node:crypto";
 import { SIGNATURE_LENGTH } from "../../shared/protocol-constants";
-import { decodePoint, GROUP_ORDER, hasSmallOrder, isInPrimeOrderSubgroup, littleEndianToBigInt } from "./edwards25519";
+import { decodePoint, FIELD_PRIME, GROUP_ORDER, hasSmallOrder, isInPrimeOrderSubgroup, littleEndianToBigInt } from "./edwards25519";
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the 32 key bytes follow. */
 const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
@@ -25,12 +25,13 @@ export function checkRegistrablePublicKey(publicKey: Uint8Array): { ok: true } |
 /**
  * RFC 8032 verification with canonical checks done here, explicitly, rather than trusted to
  * the library: S must be below the group order L (otherwise S and S + L both verify, i.e. the
- * signature is malleable) and R must be a canonical point encoding. The key itself was checked
- * at registration. node:crypto (OpenSSL) then does the group equation.
+ * signature is malleable) and R's y must be below p (a non-canonical encoding of a valid point).
+ * A canonical R that is not on the curve cannot pass: OpenSSL compares R's bytes with the
+ * encoding of the point it computes. The key itself was checked at registration.
  */
 export function verifyStrict(key: KeyObject, message: Uint8Array, signature: Uint8Array): boolean {
   if (signature.length !== SIGNATURE_LENGTH) return false;
   if (littleEndianToBigInt(signature.subarray(32)) >= GROUP_ORDER) return false;
-  if (!decodePoint(signature.subarray(0, 32)).ok) return false;
+  if ((littleEndianToBigInt(signature.subarray(0, 32)) & ((1n << 255n) - 1n)) >= FIELD_PRIME) return false;
   return verify(null, message, key, signature);
 }

@@ -20,6 +20,7 @@ import {
   expectString,
   launchersFromEnv,
   makeStampDirectory,
+  STAMP_NATIVE_PRELUDE,
   MemoryFigures,
   readMemory,
   readStampBoot,
@@ -32,17 +33,6 @@ import { createTestWorld } from "../support/test-world";
 
 const DIST = join(__dirname, "..", "..", "dist", "firmware");
 
-/**
- * What a Linux Espruino lacks of a Puck.js, and nothing more: this stamp signs with its own native
- * code, so the prelude is kept small (the Linux build also holds a RAM copy of the blob).
- * W holds the button watches, X(bytes) gives hex.
- */
-const NATIVE_PRELUDE = [
-  "global.W=[];global.X=function(a){var s=\"\";for(var i=0;i<a.length;i++)s+=(a[i]+256).toString(16).substr(1);return s;};",
-  "global.NRF={nfcStart:function(){return new Uint8Array(10).buffer;},nfcSend:function(){},on:function(){},",
-  "findDevices:function(c,o){setTimeout(function(){c([]);},o.timeout);}};",
-  "global.LED1=global.LED2=global.LED3={write:function(){}};global.BTN={};global.setWatch=function(f){W.push(f);};",
-].join("");
 const arm = launchersFromEnv().arm;
 
 function bytes(hex: string): Uint8Array {
@@ -115,7 +105,7 @@ if (arm === undefined) {
       }
       world = await createTestWorld();
       await uploadFiles(launcher, directory.path, [
-        { name: ".boot0", content: NATIVE_PRELUDE },
+        { name: ".boot0", content: STAMP_NATIVE_PRELUDE },
         { name: ".bootcde", content: readFileSync(join(DIST, "stamp.js"), "latin1") },
         { name: ED25519_BLOB_FILE, content: readFileSync(join(DIST, "ed25519.bin"), "latin1") },
       ]);

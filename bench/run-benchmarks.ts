@@ -1,0 +1,110 @@
+/**
+ * `npm run bench`: measures and writes BENCHMARKS.md (machine, command, figures, and the
+ * comparisons measured in the same run). Espruino figures use ESPRUINO_BIN / ESPRUINO_ARM_BIN,
+ * or the copies in ../shared/tools when those exist.
+ */
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpus, release, totalmem } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { qemuArmLauncher } from "../test/support/espruino-session";
+import { measureEspruinoFigures } from "./firmware/espruino-figures";
+import { measureNativeEspruinoFigures } from "./firmware/native-espruino-figures";
+import { measureHostFigures } from "./host-figures";
+import { formatEd25519BenchmarkMarkdown, runEd25519Benchmark } from "./native/ed25519-bench";
+import { measureNfcFigures } from "./nfc-figures";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist", "firmware");
+
+function binary(variable: string, fallback: string): string | undefined {
+  const fromEnv = process.env[variable];
+  if (fromEnv !== undefined && fromEnv !== "") return resolve(fromEnv);
+  const shared = resolve(root, "..", "shared", "tools", fallback);
+  return existsSync(shared) ? shared : undefined;
+}
+
+const fixed = (value: number, digits = 1) => value.toFixed(digits);
+const thousands = (value: number) => Math.round(value).toLocaleString("en-US");
+
+async function main(): Promise<void> {
+  const lines: string[] = [];
+  const out = (line = "") => lines.push(line);
+  const started = new Date();
+  out("# Benchmarks");
+  out();
+  out(`Written by \`npm run bench\` (bench/run-benchmarks.ts) on ${started.toISOString()}.`);
+  out();
+  out(`Machine: ${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${fixed(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}.`);
+  out();
+
+  const stampJs = readFileSync(join(dist, "stamp.js"));
+  const blobBytes = statSync(join(dist, "ed25519.bin")).size;
+  out("## Firmware image");
+  out();
+  out("| file | Storage name | bytes | gzip |");
+  out("|---|---|---:|---:|");
+  out(`| dist/firmware/stamp.js | .bootcde | ${thousands(stampJs.length)} | ${thousands(gzipSync(stampJs).length)} |`);
+  out(`| dist/firmware/ed25519.bin | stamp.ed25519 | ${thousands(blobBytes)} | - |`);
+  out(`| together, of the Puck.js's 40,960-byte Storage | | ${thousands(stampJs.length + blobBytes)} (${fixed((100 * (stampJs.length + blobBytes)) / 40960)} %) | |`);
+  out();
+
+  const x86 = binary("ESPRUINO_BIN", "espruino-puckjs-x86_64");
+  out("## Memory on the Puck-like Espruino (2v29, 2,630 variables)");
+  out();
+  if (x86 === undefined) out("Not measured: set ESPRUINO_BIN.");
+  else {
+    const figures = await measureEspruinoFigures(x86);
+    out(`x86-64 build (${figures.espruinoVersion}), bundle booted from Storage as \`.bootcde\` beside a test prelude (stub radio, recording signer):`);
+    out();
+    out("| | variables | of 2,630 |");
+    out("|---|---:|---:|");
+    out(`| after first boot (key created) | ${figures.memoryUsageAfterBoot} | ${figures.usagePercentAfterBoot} % |`);
+    out(`| after second boot (key loaded) | ${figures.memoryUsageAfterSecondBoot} | ${fixed((100 * figures.memoryUsageAfterSecondBoot) / figures.memoryTotal)} % |`);
+    out(`| test prelude alone | ${figures.preludeOnlyUsage} | ${fixed((100 * figures.preludeOnlyUsage) / figures.memoryTotal)} % |`);
+    out(`| the firmware's own share | ${figures.bundleUsage} | ${fixed((100 * figures.bundleUsage) / figures.memoryTotal)} % |`);
+    out();
+    out(`Storage free: ${thousands(figures.storageFreeAfterUpload)} bytes after the upload (${figures.uploadWrites} console writes), ${thousands(figures.storageFreeAfterFirstBoot)} after the first boot.`);
+  }
+  out();
+  const arm = binary("ESPRUINO_ARM_BIN", "espruino-puckjs-armhf");
+  if (arm !== undefined) {
+    const native = await measureNativeEspruinoFigures(qemuArmLauncher(arm), dist);
+    out("ARM build under qemu-arm, with the real native Ed25519 blob (key created by the blob at first boot):");
+    out();
+    out("| | variables | of 2,630 |");
+    out("|---|---:|---:|");
+    out(`| after first boot | ${native.usageAfterBoot} | ${fixed((100 * native.usageAfterBoot) / native.memoryTotal)} % |`);
+    out(`| after one signature | ${native.usageAfterSigning} | ${fixed((100 * native.usageAfterSigning) / native.memoryTotal)} % |`);
+    out(`| of which the blob's RAM copy (Linux builds only; a Puck.js runs it from memory-mapped flash) | ${native.blobCopyVariables} | ${fixed((100 * native.blobCopyVariables) / native.memoryTotal)} % |`);
+    out();
+  }
+
+  out(formatEd25519BenchmarkMarkdown(await runEd25519Benchmark({ skipBuild: false })));
+  out();
+
+  const host = await measureHostFigures();
+  out("## Host verification");
+  out();
+  out("| | per operation |");
+  out("|---|---:|");
+  out(`| Ed25519 verify, strict (S < L and canonical R checked first, then node:crypto) | ${fixed(host.strictVerifyMicros)} µs |`);
+  out(`| Ed25519 verify, node:crypto alone (comparison) | ${fixed(host.plainVerifyMicros)} µs |`);
+  out(`| whole tap through the core on SQLite (WAL, synchronous=FULL): consume challenge, verify, counter, ledger append | ${fixed(host.tapMillis, 2)} ms (${thousands(host.tapsPerSecond)} taps/s over ${host.taps}) |`);
+  out();
+
+  const nfc = await measureNfcFigures();
+  out("## NFC mailbox (simulated radio)");
+  out();
+  out(`Reader frames per tap through the Type 2 Tag mailbox (page writes, status polls, reply reads, verdict write): ${fixed(nfc.framesPerTap)} over ${nfc.taps} taps; slowest frame handler ${fixed(nfc.slowestFrameMs, 3)} ms against the 4.8 ms budget.`);
+  out();
+
+  writeFileSync(join(root, "BENCHMARKS.md"), lines.join("\n"));
+  console.log(lines.join("\n"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`benchmarks failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  process.exit(1);
+});
