@@ -299,23 +299,10 @@ export class SqliteStore implements Store {
       this.db
         .prepare(
           `INSERT INTO ledger (sequence, stamp_id, counter, verifier_id, shop_id, merchant_id, purpose, quantity, nonce,
-             accepted_at, response, previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             accepted_at, response, previous_hash, hash) VALUES (@sequence, @stampId, @counter, @verifierId, @shopId,
+             @merchantId, @purpose, @quantity, @nonce, @acceptedAt, @response, @previousHash, @hash)`,
         )
-        .run(
-          event.sequence,
-          event.stampId,
-          event.counter,
-          event.verifierId,
-          event.shopId,
-          event.merchantId,
-          event.purpose,
-          event.quantity,
-          event.nonce,
-          event.acceptedAt,
-          event.response,
-          event.previousHash,
-          event.hash,
-        );
+        .run(event);
       return "advanced";
     });
   }
