@@ -5,9 +5,11 @@ import {
   MailboxState,
   PAGE_SIZE,
   REPLY_FIRST_PAGE,
+  STAMP_WRITE_CHALLENGE,
   REPLY_PAGES,
   STATUS_PAGE,
   T2T_ACK,
+  T2T_FAST_READ,
   T2T_HALT,
   T2T_NACK_INVALID,
   T2T_READ,
@@ -27,6 +29,9 @@ import { Device } from "./device";
  */
 export interface Mailbox {
   memory: Uint8Array;
+  /** The 16-byte answer to READ, filled in place: frame handlers allocate nothing. The radio
+   * copies what it is given (NRF.nfcSend copies into the NFCT buffer), so reuse is safe. */
+  readBuffer: Uint8Array;
   /** Bit i set: challenge page CHALLENGE_FIRST_PAGE + i written since the last tap. */
   writtenPages: number;
   sequence: number;
@@ -45,7 +50,7 @@ export function createMailbox(uidHeader: Uint8Array): Mailbox {
   // Capability container: NDEF magic, mapping version 1.0, data area (38 pages) / 8, read/write.
   memory.set([0xe1, 0x10, ((TAG_PAGES - 4) * PAGE_SIZE) / 8, 0x00], 3 * PAGE_SIZE);
   memory.set([0x03, 0x00, 0xfe], 4 * PAGE_SIZE);
-  return { memory: memory, writtenPages: 0, sequence: 0 };
+  return { memory: memory, readBuffer: new Uint8Array(T2T_READ_LENGTH), writtenPages: 0, sequence: 0 };
 }
 
 function setStatus(mailbox: Mailbox, state: number, stampStatus: number, replyLength: number): void {
@@ -92,7 +97,7 @@ function handleWrite(device: Device, mailbox: Mailbox, hooks: MailboxHooks, fram
     device.nfc.sendAck(T2T_NACK_INVALID);
     return;
   }
-  mailbox.memory.set(frame.subarray(2, 6), page * PAGE_SIZE);
+  for (let i = 0; i < PAGE_SIZE; i++) mailbox.memory[page * PAGE_SIZE + i] = frame[2 + i];
   device.nfc.sendAck(T2T_ACK);
   if (page === VERDICT_PAGE) {
     hooks.verdict(frame[2]);
@@ -117,9 +122,33 @@ function handleRead(device: Device, mailbox: Mailbox, frame: Uint8Array): void {
     return;
   }
   // READ returns 4 pages (16 bytes), rolling over past the last page as Type 2 Tags do.
-  const out = new Uint8Array(T2T_READ_LENGTH);
-  for (let i = 0; i < T2T_READ_LENGTH; i++) out[i] = mailbox.memory[(page * PAGE_SIZE + i) % (TAG_PAGES * PAGE_SIZE)];
+  const out = mailbox.readBuffer;
+  const size = TAG_PAGES * PAGE_SIZE;
+  for (let i = 0; i < T2T_READ_LENGTH; i++) out[i] = mailbox.memory[(page * PAGE_SIZE + i) % size];
   device.nfc.send(out);
+}
+
+/** FAST_READ `3a first last` (NTAG21x): pages first..last in one answer, no roll-over. The
+ * answer is a view on the prepared memory: nothing is copied in the handler. */
+function handleFastRead(device: Device, mailbox: Mailbox, frame: Uint8Array): void {
+  const first = frame[1];
+  const last = frame[2];
+  if (frame.length !== 3 || first > last || last >= TAG_PAGES) device.nfc.sendAck(T2T_NACK_INVALID);
+  else device.nfc.send(mailbox.memory.subarray(first * PAGE_SIZE, (last + 1) * PAGE_SIZE));
+}
+
+/** WRITE_CHALLENGE `7a` + 32 bytes (vendor): the whole challenge in one frame, ACKed, then
+ * signed after the frame exactly as after the WRITE of the last challenge page. */
+function handleWriteChallenge(device: Device, mailbox: Mailbox, hooks: MailboxHooks, frame: Uint8Array): void {
+  const size = CHALLENGE_PAGES * PAGE_SIZE;
+  if (frame.length !== size + 1 || mailbox.memory[STATUS_PAGE * PAGE_SIZE] === MailboxState.BUSY) {
+    device.nfc.sendAck(T2T_NACK_INVALID);
+    return;
+  }
+  const start = CHALLENGE_FIRST_PAGE * PAGE_SIZE;
+  for (let i = 0; i < size; i++) mailbox.memory[start + i] = frame[i + 1];
+  device.nfc.sendAck(T2T_ACK);
+  startSigning(device, mailbox, hooks);
 }
 
 /** Answers one reader frame (command byte first, CRC already stripped by the radio). */
@@ -131,6 +160,8 @@ export function handleNfcFrame(device: Device, mailbox: Mailbox, hooks: MailboxH
   const command = frame[0];
   if (command === T2T_READ) handleRead(device, mailbox, frame);
   else if (command === T2T_WRITE) handleWrite(device, mailbox, hooks, frame);
+  else if (command === T2T_FAST_READ) handleFastRead(device, mailbox, frame);
+  else if (command === STAMP_WRITE_CHALLENGE) handleWriteChallenge(device, mailbox, hooks, frame);
   else if (command === T2T_HALT) device.nfc.ignore();
   else device.nfc.sendAck(T2T_NACK_INVALID);
 }
