@@ -11,11 +11,26 @@ import { BleAdvert, BleLink, Device } from "./device";
 import { Feedback, showBusy, showVerdict } from "./feedback";
 import { answerChallenge, Stamp } from "./stamp-app";
 
-export const SCAN_MS = 1000;
+/**
+ * One scan window. Counter stations advertise every 40 ms, so 100 ms sees each station in reach
+ * at least twice; a scan that finds no allowed verifier is repeated, at most MAX_SCANS times.
+ */
+export const SCAN_MS = 100;
+export const MAX_SCANS = 3;
+/** Connection attempts per press; only failures before anything was signed are retried. */
+export const MAX_CONNECTS = 2;
 /** A tap that has not finished by then is abandoned (link dropped, red light). */
 export const BLE_TAP_TIMEOUT_MS = 5000;
+/** ATT's default MTU; a write carries at most MTU - 3 bytes. */
+export const DEFAULT_ATT_MTU = 23;
 /** ATT payload per write at the default MTU of 23. */
-export const BLE_WRITE_SIZE = 20;
+export const BLE_WRITE_SIZE = DEFAULT_ATT_MTU - 3;
+
+/** Bytes per write on this link: MTU - 3 (20 at MTU 23, 50 at the Puck.js's MTU 53). */
+export function writeSizeFor(link: BleLink): number {
+  const mtu = link.mtu;
+  return (mtu !== undefined && mtu > DEFAULT_ATT_MTU ? mtu : DEFAULT_ATT_MTU) - 3;
+}
 
 export interface BleTapper {
   busy: boolean;
@@ -43,8 +58,10 @@ function writeAll(link: BleLink, chunks: Uint8Array[], index: number): Promise<v
 }
 
 /**
- * One BLE tap after a press: scan, connect to the nearest verifier, read its challenge, answer,
- * read the verdict, show it, disconnect. A press while a tap is running is ignored.
+ * One BLE tap after a press: scan (bounded retries), connect to the nearest allowed verifier,
+ * read its challenge, answer in MTU-sized chunks, read the verdict, show it, disconnect. A press
+ * while a tap is running is ignored. A failure before signing is retried once with a fresh scan;
+ * after the counter was committed nothing is retried (the host may already have recorded it).
  * Resolves with the verdict byte, or -1 when no verifier answered.
  */
 export function runBleTap(device: Device, stamp: Stamp, feedback: Feedback, tapper: BleTapper): Promise<number> {
@@ -53,12 +70,17 @@ export function runBleTap(device: Device, stamp: Stamp, feedback: Feedback, tapp
   showBusy(feedback);
   let link: BleLink | undefined;
   let finished = false;
+  let signed = false;
+  function drop(): void {
+    if (link !== undefined) link.disconnect();
+    link = undefined;
+  }
   function finish(verdict: number): number {
     if (finished) return verdict;
     finished = true;
     device.clearTimer(timer);
     tapper.busy = false;
-    if (link !== undefined) link.disconnect();
+    drop();
     if (verdict < 0) device.setLeds(false, false, false);
     else showVerdict(feedback, verdict === Reason.ACCEPTED);
     return verdict;
@@ -66,31 +88,40 @@ export function runBleTap(device: Device, stamp: Stamp, feedback: Feedback, tapp
   const timer = device.setTimer(function () {
     finish(Reason.STAMP_REFUSED);
   }, BLE_TAP_TIMEOUT_MS);
-  return device.ble
-    .scan(VERIFIER_SERVICE_UUID, SCAN_MS)
-    .then(function (adverts) {
-      const advert = pickVerifier(stamp, adverts);
-      if (advert === undefined || finished) return -1;
-      return advert.connect().then(function (connected) {
-        if (finished) {
-          connected.disconnect();
-          return -1;
-        }
-        link = connected;
-        return connected
-          .read(CHALLENGE_CHARACTERISTIC_UUID)
-          .then(function (challenge) {
-            return writeAll(connected, splitIntoChunks(answerChallenge(stamp, challenge), BLE_WRITE_SIZE), 0);
-          })
-          .then(function () {
-            return connected.read(VERDICT_CHARACTERISTIC_UUID);
-          })
-          .then(function (verdict) {
-            return verdict.length === 1 ? verdict[0] : Reason.STAMP_REFUSED;
-          });
-      });
-    })
-    .then(finish, function () {
-      return finish(Reason.STAMP_REFUSED);
+  function exchange(advert: BleAdvert): Promise<number> {
+    return advert.connect().then(function (connected) {
+      if (finished) {
+        connected.disconnect();
+        return -1;
+      }
+      link = connected;
+      return connected
+        .read(CHALLENGE_CHARACTERISTIC_UUID)
+        .then(function (challenge) {
+          signed = true;
+          return writeAll(connected, splitIntoChunks(answerChallenge(stamp, challenge), writeSizeFor(connected)), 0);
+        })
+        .then(function () {
+          return connected.read(VERDICT_CHARACTERISTIC_UUID);
+        })
+        .then(function (verdict) {
+          return verdict.length === 1 ? verdict[0] : Reason.STAMP_REFUSED;
+        });
     });
+  }
+  function attempt(scans: number, connects: number): Promise<number> {
+    if (finished) return Promise.resolve(-1);
+    return device.ble.scan(VERIFIER_SERVICE_UUID, SCAN_MS).then(function (adverts) {
+      const advert = pickVerifier(stamp, adverts);
+      if (advert === undefined) return scans + 1 < MAX_SCANS && !finished ? attempt(scans + 1, connects) : -1;
+      return exchange(advert).then(undefined, function (e) {
+        if (signed || finished || connects + 1 >= MAX_CONNECTS) throw e;
+        drop();
+        return attempt(scans, connects + 1);
+      });
+    });
+  }
+  return attempt(0, 0).then(finish, function () {
+    return finish(Reason.STAMP_REFUSED);
+  });
 }

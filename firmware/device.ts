@@ -38,6 +38,8 @@ export interface BleAdvert {
 
 /** A GATT connection from the stamp (central) to a verifier (peripheral). */
 export interface BleLink {
+  /** The negotiated ATT MTU, when the radio reports it (Espruino 2v28+: the "mtu" event). */
+  mtu?: number;
   read(characteristic: string): Promise<Uint8Array>;
   write(characteristic: string, value: Uint8Array): Promise<void>;
   disconnect(): void;

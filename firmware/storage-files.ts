@@ -5,3 +5,5 @@ export const PUBLIC_KEY_FILE = "stamp.pub";
 export const COUNTER_SLOT_FILES = ["stamp.ctr0", "stamp.ctr1"];
 /** Optional: verifier ids (8 bytes each) this stamp may answer; absent means any. */
 export const ALLOWED_VERIFIERS_FILE = "stamp.vids";
+/** Present on a locked stamp (written by the flashing station): boot in production mode. */
+export const LOCK_FILE = "stamp.lock";

@@ -4,6 +4,8 @@ import { startStamp } from "../stamp-runtime";
 import { answerChallenge } from "../stamp-app";
 import { createEspruinoDevice } from "./espruino-device";
 import { nativeSigner } from "./native-signer";
+import { enterProductionMode } from "./production-mode";
+import { LOCK_FILE } from "../storage-files";
 
 /**
  * The firmware bundle's entry: runs at boot on the Puck.js. A test rig on an x86 Linux
@@ -11,7 +13,11 @@ import { nativeSigner } from "./native-signer";
  * on a locked production stamp nobody can define globals, as the console is closed.
  */
 const testSigner = global.STAMP_SIGNER as Signer | undefined;
-const runtime = startStamp(createEspruinoDevice(testSigner !== undefined ? testSigner : nativeSigner));
+const device = createEspruinoDevice(testSigner !== undefined ? testSigner : nativeSigner);
+const runtime = startStamp(device);
+// A locked stamp closes its console and Bluetooth UART at every boot (R1). Never on a test rig:
+// it signs with a test signer and needs its console.
+if (testSigner === undefined && device.readFile(LOCK_FILE) !== undefined) enterProductionMode();
 
 /** What the console (flashing station, test rig) may see: public data and one signing entry. */
 global.STAMP = {

@@ -41,50 +41,96 @@ function toBytes(view: DataView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
-function advertFrom(device: EspruinoBluetoothDevice, serviceUuid: string): BleAdvert | undefined {
+/** The part of Espruino's central API (2v28+) the stamp uses; tests supply a simulated one. */
+export interface EspruinoCharacteristic {
+  uuid: string;
+  readValue(): Promise<DataView>;
+  writeValue(data: Uint8Array): Promise<void>;
+}
+export interface EspruinoGattServer {
+  getPrimaryService(uuid: string): Promise<{ getCharacteristics(): Promise<EspruinoCharacteristic[]> }>;
+  disconnect(): void;
+}
+export interface EspruinoScanResult {
+  rssi: number;
+  serviceData?: { [uuid: string]: ArrayBuffer | number[] };
+  gatt: { connect(): Promise<EspruinoGattServer> };
+  /** 2v28+: the negotiated ATT MTU (Espruino asks for 53 on a Puck.js right after connecting). */
+  on?(event: "mtu", handler: (mtu: number) => void): void;
+}
+export interface EspruinoCentralApi {
+  findDevices(callback: (devices: EspruinoScanResult[]) => void, options: { timeout: number; active?: boolean }): void;
+}
+
+function advertFrom(device: EspruinoScanResult, serviceUuid: string): BleAdvert | undefined {
   const data = device.serviceData && device.serviceData[serviceUuid];
   if (data === undefined) return undefined;
   return {
     rssi: device.rssi,
     verifierId: new Uint8Array(data),
     connect: function () {
-      return device.gatt.connect().then(function (server) {
-        return server.getPrimaryService(serviceUuid).then(function (service) {
-          return {
-            read: function (uuid: string) {
-              return service.getCharacteristic(uuid).then(function (c) {
-                return c.readValue();
-              }).then(toBytes);
-            },
-            write: function (uuid: string, value: Uint8Array) {
-              return service.getCharacteristic(uuid).then(function (c) {
-                return c.writeValue(value);
-              });
-            },
-            disconnect: function () {
-              server.disconnect();
-            },
-          };
+      // The link exists before the connection so the "mtu" event can update it.
+      let chars: EspruinoCharacteristic[] = [];
+      let server: EspruinoGattServer | undefined;
+      function find(uuid: string): EspruinoCharacteristic {
+        for (let i = 0; i < chars.length; i++) if (chars[i].uuid.toLowerCase() === uuid) return chars[i];
+        throw new Error("no " + uuid);
+      }
+      const link = {
+        mtu: 23,
+        read: function (uuid: string) {
+          return find(uuid).readValue().then(toBytes);
+        },
+        write: function (uuid: string, value: Uint8Array) {
+          return find(uuid).writeValue(value);
+        },
+        disconnect: function () {
+          if (server !== undefined) server.disconnect();
+        },
+      };
+      if (device.on) {
+        device.on("mtu", function (mtu) {
+          link.mtu = mtu;
         });
-      });
+      }
+      return device.gatt
+        .connect()
+        .then(function (connected) {
+          server = connected;
+          return connected.getPrimaryService(serviceUuid);
+        })
+        .then(function (service) {
+          // One discovery of all three characteristics, not one per read or write.
+          return service.getCharacteristics();
+        })
+        .then(function (found) {
+          chars = found;
+          return link;
+        }, function (e) {
+          link.disconnect();
+          throw e;
+        });
     },
   };
 }
 
-const ble: BleCentral = {
-  scan: function (serviceUuid, durationMs) {
-    return new Promise(function (resolve) {
-      NRF.findDevices(function (devices) {
-        const adverts: BleAdvert[] = [];
-        for (let i = 0; i < devices.length; i++) {
-          const advert = advertFrom(devices[i], serviceUuid);
-          if (advert !== undefined) adverts.push(advert);
-        }
-        resolve(adverts);
-      }, { timeout: durationMs, active: false });
-    });
-  },
-};
+/** The stamp's BLE central over Espruino's NRF API (NRF on the Puck.js, a simulation in tests). */
+export function createEspruinoBle(nrf: EspruinoCentralApi): BleCentral {
+  return {
+    scan: function (serviceUuid, durationMs) {
+      return new Promise(function (resolve) {
+        nrf.findDevices(function (devices) {
+          const adverts: BleAdvert[] = [];
+          for (let i = 0; i < devices.length; i++) {
+            const advert = advertFrom(devices[i], serviceUuid);
+            if (advert !== undefined) adverts.push(advert);
+          }
+          resolve(adverts);
+        }, { timeout: durationMs, active: false });
+      });
+    },
+  };
+}
 
 /** The Puck.js behind the Device interface: Espruino globals and nothing else. */
 export function createEspruinoDevice(signer: Signer): Device {
@@ -116,6 +162,6 @@ export function createEspruinoDevice(signer: Signer): Device {
     },
     signer: signer,
     nfc: nfc,
-    ble: ble,
+    ble: createEspruinoBle(NRF as unknown as EspruinoCentralApi),
   };
 }

@@ -27,6 +27,8 @@ interface EspruinoBluetoothDevice {
 }
 
 interface EspruinoNRF {
+  setServices(services: undefined, options: { uart: boolean }): void;
+  setAdvertising(data: object, options: { connectable: boolean; scannable: boolean; discoverable: boolean }): void;
   nfcStart(): ArrayBuffer;
   nfcSend(payload?: Uint8Array | number): void;
   on(event: "NFCrx", handler: (rx: ArrayBuffer) => void): void;
@@ -36,6 +38,7 @@ interface EspruinoNRF {
 
 declare const E: {
   hwRand(): number;
+  setConsole(device: null, options: { force: boolean }): void;
   /** Native code: a function of the given signature at an offset in code, or at an absolute address (Thumb bit set). */
   nativeCall(address: number, signature: string, code?: string): unknown;
   /** The data address of a flat string or typed array (0 when not flat). */

@@ -38,12 +38,24 @@ export async function readChallenge(
   return { ok: true, value: session.challenge };
 }
 
+/** The longest stamp reply: a status byte and a tap response. */
+export const STAMP_REPLY_MAX_LENGTH = 1 + TAP_RESPONSE_LENGTH;
+
+/** Why addChunk refused a chunk: its length (empty, or the message would be too long) or its index. */
+function refusalFor(assembly: ChunkAssembly, chunk: Uint8Array): SessionRefusal {
+  if (chunk.length < 1) return "bad-length";
+  let length = chunk.length - 1;
+  for (const part of assembly.parts) length += part.length;
+  return length > STAMP_REPLY_MAX_LENGTH ? "bad-length" : "out-of-order";
+}
+
 /** Write of one reply chunk; the last chunk is judged at once through the host core. */
 export async function writeReplyChunk(store: Store, session: VerifierSession, verifierId: string, chunk: Uint8Array, now: number): Promise<SessionAnswer<Verdict | undefined>> {
   if (session.challenge === undefined) return { ok: false, refusal: "not-ready", message: "read the challenge first" };
   if (session.verdict !== undefined) return { ok: false, refusal: "already-answered", message: "this connection already has its verdict" };
-  const added = addChunk(session.assembly, chunk, 1 + TAP_RESPONSE_LENGTH);
-  if (!added.ok) return { ok: false, refusal: chunk.length < 1 ? "bad-length" : "out-of-order", message: added.error.detail };
+  if (session.assembly.complete) return { ok: false, refusal: "already-answered", message: "the reply is complete and being judged" };
+  const added = addChunk(session.assembly, chunk, STAMP_REPLY_MAX_LENGTH);
+  if (!added.ok) return { ok: false, refusal: refusalFor(session.assembly, chunk), message: added.error.detail };
   session.assembly = added.value;
   if (!added.value.complete) return { ok: true, value: undefined };
   session.verdict = (await judgeStampReply(store, verifierId, concatBytes(added.value.parts), now)).verdict;
