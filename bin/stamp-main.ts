@@ -21,4 +21,5 @@ function addDemo(program: Command, context: CliContext): void {
     });
 }
 
-process.exitCode = await runCli(process.argv.slice(2), addDemo);
+// Exit explicitly: a BLE station's bleno keeps an HCI management socket open that cannot be closed.
+process.exit(await runCli(process.argv.slice(2), addDemo));

@@ -1,0 +1,63 @@
+import { Purpose } from "../../../shared/protocol-constants";
+import { startBleStation } from "../../ble/ble-station";
+import { Verdict } from "../../core/verdict";
+import { NfcMode, startNfcStation } from "../../nfc/nfc-station";
+import { Store } from "../../store/store";
+import { CliIo } from "../io";
+
+/** The counter-station radios `stamp serve` can run beside (or instead of) the HTTP API. */
+export interface StationOptions {
+  nfc: boolean;
+  ble: boolean;
+  verifierId: string;
+  purpose: Purpose;
+  quantity: number;
+  nfcMode: NfcMode;
+}
+
+export interface RunningStations {
+  stop(): Promise<void>;
+}
+
+function verdictLine(transport: string, verdict: Verdict): string {
+  const who = verdict.stampLabel === undefined ? "" : ` ${verdict.stampLabel}`;
+  const counter = verdict.counter === undefined ? "" : ` counter ${verdict.counter}`;
+  return `${transport}: ${verdict.accepted ? "ACCEPTED" : `REJECTED ${verdict.reason}`}${who}${counter}: ${verdict.message}\n`;
+}
+
+/** Starts the requested stations; each verdict and error is one line on the console. */
+export async function startStations(store: Store, options: StationOptions, io: CliIo): Promise<RunningStations> {
+  const stops: (() => Promise<void>)[] = [];
+  const order = { verifierId: options.verifierId, purpose: options.purpose, quantity: options.quantity };
+  try {
+    if (options.nfc) {
+      const station = startNfcStation(store, {
+        ...order,
+        mode: options.nfcMode,
+        onVerdict: (event) => io.out(verdictLine(`NFC ${event.reader}`, event.verdict)),
+        onError: (event) => io.err(`NFC ${event.phase} failure: ${event.error.message}\n`),
+        onReader: (name) => io.out(`NFC reader ready: ${name}\n`),
+      });
+      stops.push(() => station.stop());
+      io.out(`NFC station for verifier ${options.verifierId} (${options.nfcMode} mode): waiting for readers and stamps\n`);
+    }
+    if (options.ble) {
+      const station = await startBleStation(store, {
+        ...order,
+        idleTimeoutMs: 5_000,
+        onVerdict: (verdict, client) => io.out(verdictLine(`BLE ${client}`, verdict)),
+        onError: (error) => io.err(`BLE failure: ${error.message}\n`),
+      });
+      stops.push(() => station.stop());
+      io.out(`BLE station for verifier ${options.verifierId} advertising on ${station.address}\n`);
+    }
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop();
+    throw error;
+  }
+  return {
+    async stop() {
+      for (const stop of stops.reverse()) await stop();
+    },
+  };
+}
