@@ -13,7 +13,8 @@ import { measureEspruinoFigures } from "./firmware/espruino-figures";
 import { measureNativeEspruinoFigures } from "./firmware/native-espruino-figures";
 import { measureHostFigures } from "./host-figures";
 import { formatEd25519BenchmarkMarkdown, runEd25519Benchmark } from "./native/ed25519-bench";
-import { measureNfcFigures } from "./nfc-figures";
+import { measureBleTapFigures } from "./ble/ble-tap-figures";
+import { formatNfcTapFigures, measureNfcTapFigures } from "./nfc/nfc-tap-figures";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist", "firmware");
@@ -94,10 +95,24 @@ async function main(): Promise<void> {
   out(`| whole tap through the core on SQLite (WAL, synchronous=FULL): consume challenge, verify, counter, ledger append | ${fixed(host.tapMillis, 2)} ms (${thousands(host.tapsPerSecond)} taps/s over ${host.taps}) |`);
   out();
 
-  const nfc = await measureNfcFigures();
-  out("## NFC mailbox (simulated radio)");
+  out(formatNfcTapFigures(await measureNfcTapFigures(200)));
   out();
-  out(`Reader frames per tap through the Type 2 Tag mailbox (page writes, status polls, reply reads, verdict write): ${fixed(nfc.framesPerTap)} over ${nfc.taps} taps; slowest frame handler ${fixed(nfc.slowestFrameMs, 3)} ms against the 4.8 ms budget.`);
+
+  const ble = await measureBleTapFigures(30);
+  out("## BLE tap (bleno's own HCI/L2CAP/ATT/GATT code over the emulated controller)");
+  out();
+  out("| | MTU 23 | MTU 53 |");
+  out("|---|---:|---:|");
+  out(`| ATT round trips after connecting | ${ble.mtu23.roundTrips} | ${ble.mtu53.roundTrips} |`);
+  out(`| of which MTU exchange and discovery | ${ble.mtu23.discoveryRoundTrips} | ${ble.mtu53.discoveryRoundTrips} |`);
+  out(`| of which the tap (read challenge, write reply, read verdict) | ${ble.mtu23.tapRoundTrips} | ${ble.mtu53.tapRoundTrips} |`);
+  out(`| ATT bytes per tap | ${ble.mtu23.attBytes} | ${ble.mtu53.attBytes} |`);
+  out(`| modelled press to verdict at a ${ble.parameters.connectionIntervalMs} ms connection interval | ${fixed(ble.mtu23.modelledMs)} ms | ${fixed(ble.mtu53.modelledMs)} ms |`);
+  out();
+  out(
+    `Model: scan ${ble.parameters.scanMs} ms + half an advertising interval + connection set-up + round trips × connection interval + signing ` +
+      `(${thousands(ble.parameters.signatureInstructions)} Thumb instructions at ${ble.parameters.cpuHz / 1e6} MHz) + host judging measured through bleno and SQLite (${fixed(ble.hostJudgeMs, 2)} ms median). See docs/ble.md.`,
+  );
   out();
 
   writeFileSync(join(root, "BENCHMARKS.md"), lines.join("\n"));
