@@ -8,9 +8,10 @@ import { cpus, release, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { qemuArmLauncher } from "../test/support/espruino-session";
+import { qemuArmLauncher, x86Launcher } from "../test/support/espruino-session";
 import { measureEspruinoFigures } from "./firmware/espruino-figures";
 import { measureNativeEspruinoFigures } from "./firmware/native-espruino-figures";
+import { measureNfcHandlerLatency } from "./firmware/nfc-handler-latency";
 import { measureHostFigures } from "./host-figures";
 import { formatEd25519BenchmarkMarkdown, runEd25519Benchmark } from "./native/ed25519-bench";
 import { measureBleTapFigures } from "./ble/ble-tap-figures";
@@ -67,6 +68,14 @@ async function main(): Promise<void> {
     out(`| the firmware's own share | ${figures.bundleUsage} | ${fixed((100 * figures.bundleUsage) / figures.memoryTotal)} % |`);
     out();
     out(`Storage free: ${thousands(figures.storageFreeAfterUpload)} bytes after the upload (${figures.uploadWrites} console writes), ${thousands(figures.storageFreeAfterFirstBoot)} after the first boot.`);
+    out();
+    out("NFC frame handler inside Espruino (x86-64 build at ~3 GHz: a lower bound for the 64 MHz Puck.js; the budget is 4.8 ms), getTime() around the NFCrx handler:");
+    out();
+    out("| frame | mean ms | max ms | frames |");
+    out("|---|---:|---:|---:|");
+    for (const latency of await measureNfcHandlerLatency(x86Launcher(x86), join(dist, "stamp.js"))) {
+      out(`| ${latency.frame} | ${fixed(latency.meanMs, 3)} | ${fixed(latency.maxMs, 3)} | ${latency.frames} |`);
+    }
   }
   out();
   const arm = binary("ESPRUINO_ARM_BIN", "espruino-puckjs-armhf");
