@@ -1,11 +1,15 @@
-import { bytesEqual } from "../shared/bytes";
+import { bytesEqual, concatBytes } from "../shared/bytes";
 import {
+  addChunk,
+  ChunkAssembly,
+  createChunkAssembly,
   CHALLENGE_CHARACTERISTIC_UUID,
   RESPONSE_CHARACTERISTIC_UUID,
   splitIntoChunks,
   VERDICT_CHARACTERISTIC_UUID,
   VERIFIER_SERVICE_UUID,
 } from "../shared/ble-gatt";
+import { CHALLENGE_LENGTH } from "../shared/protocol-constants";
 import { Reason } from "../shared/reason-codes";
 import { BleAdvert, BleLink, Device } from "./device";
 import { Feedback, showBusy, showVerdict } from "./feedback";
@@ -48,6 +52,15 @@ export function pickVerifier(stamp: Stamp, adverts: BleAdvert[]): BleAdvert | un
     if (allowed && (best === undefined || advert.rssi > best.rssi)) best = advert;
   }
   return best;
+}
+
+/** Reads a chunked value (the challenge) one ATT Read at a time until its last chunk. */
+function readChunks(link: BleLink, uuid: string, assembly: ChunkAssembly): Promise<Uint8Array> {
+  return link.read(uuid).then(function (chunk) {
+    const added = addChunk(assembly, chunk, CHALLENGE_LENGTH);
+    if (!added.ok) throw new Error(added.error.detail);
+    return added.value.complete ? concatBytes(added.value.parts) : readChunks(link, uuid, added.value);
+  });
 }
 
 function writeAll(link: BleLink, chunks: Uint8Array[], index: number): Promise<void> {
@@ -95,8 +108,7 @@ export function runBleTap(device: Device, stamp: Stamp, feedback: Feedback, tapp
         return -1;
       }
       link = connected;
-      return connected
-        .read(CHALLENGE_CHARACTERISTIC_UUID)
+      return readChunks(connected, CHALLENGE_CHARACTERISTIC_UUID, createChunkAssembly())
         .then(function (challenge) {
           signed = true;
           return writeAll(connected, splitIntoChunks(answerChallenge(stamp, challenge), writeSizeFor(connected)), 0);

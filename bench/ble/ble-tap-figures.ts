@@ -4,7 +4,7 @@ import { StampStatus } from "../../shared/stamp-reply";
 import { BLE_TAP_TIMEOUT_MS, SCAN_MS } from "../../firmware/ble-tap";
 import { AttTraffic } from "../../sim/ble-hci/att-central";
 import { createTestWorld } from "../../test/support/test-world";
-import { connectRaw, startStation } from "../../test/ble/ble-world";
+import { connectRaw, readWholeChallenge, startStation } from "../../test/ble/ble-world";
 import { bootStamp, registerAt } from "../../test/ble/stamp-world";
 
 /** What the press-to-verdict model is made of; every term is a parameter. */
@@ -86,7 +86,7 @@ async function tapTraffic(mtu: number): Promise<AttTraffic> {
   const w = await createTestWorld();
   const s = await startStation(w, w.gangnam.id);
   try {
-    const stamp = bootStamp([{ s, rssi: -45 }], { mtu, longReads: mtu < 53 });
+    const stamp = bootStamp([{ s, rssi: -45 }], { mtu, longReads: false });
     await registerAt(w, stamp, ["gangnam"]);
     stamp.device.press();
     const verdict = await stamp.runtime.lastBleTap;
@@ -105,7 +105,7 @@ async function measureHostJudge(taps: number): Promise<number> {
     for (let i = 0; i < taps; i++) {
       while (!s.controller.advertising) await new Promise((r) => setTimeout(r, 1));
       const c = await connectRaw(s.controller, 53);
-      const challenge = await c.central.read(c.challenge);
+      const challenge = await readWholeChallenge(c.central, c.challenge);
       const chunks = splitIntoChunks(new Uint8Array([StampStatus.OK, ...w.stamp.answer(challenge)]), 50);
       for (let j = 0; j < chunks.length - 1; j++) await c.central.write(c.response, chunks[j]);
       const started = performance.now();

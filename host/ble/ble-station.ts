@@ -93,6 +93,8 @@ function toError(error: unknown): Error {
 
 interface Connection {
   address: string;
+  /** The ATT MTU the central negotiated (23 until it asks for more). */
+  mtu: number;
   session: VerifierSession;
   notify: ((data: Buffer) => void) | undefined;
   idle: ReturnType<typeof setTimeout> | undefined;
@@ -189,11 +191,11 @@ export async function startBleStation(store: Store, options: BleStationOptions, 
     onReadRequest(offset, callback) {
       const c = activity();
       if (c === undefined) return callback(AttError.UNLIKELY_ERROR);
-      readChallenge(store, c.session, { verifierId: options.verifierId, purpose: options.purpose, quantity: options.quantity }, now()).then(
+      const order = { verifierId: options.verifierId, purpose: options.purpose, quantity: options.quantity };
+      readChallenge(store, c.session, order, now(), { offset: offset, readSize: c.mtu - 1 }).then(
         (answer) => {
-          if (!answer.ok) return callback(AttError.CHALLENGE_UNAVAILABLE);
-          if (offset > answer.value.length) return callback(AttError.INVALID_OFFSET);
-          callback(SUCCESS, Buffer.from(answer.value.subarray(offset)));
+          if (!answer.ok) return callback(answer.refusal === "bad-length" ? AttError.INVALID_OFFSET : AttError.CHALLENGE_UNAVAILABLE);
+          callback(SUCCESS, Buffer.from(answer.value));
         },
         (error) => {
           fail(error);
@@ -262,10 +264,14 @@ export async function startBleStation(store: Store, options: BleStationOptions, 
     connection = undefined;
   };
 
+  bleno.on("mtuChange", (mtu: number) => {
+    if (connection !== undefined) connection.mtu = mtu;
+  });
   bleno.on("accept", (clientAddress) => {
     closeConnection();
     const c: Connection = {
       address: clientAddress,
+      mtu: 23,
       session: openVerifierSession(),
       notify: undefined,
       idle: undefined,

@@ -1,4 +1,4 @@
-import { addChunk, ChunkAssembly, createChunkAssembly } from "../../shared/ble-gatt";
+import { addChunk, ChunkAssembly, createChunkAssembly, splitIntoChunks } from "../../shared/ble-gatt";
 import { concatBytes } from "../../shared/bytes";
 import { Purpose, TAP_RESPONSE_LENGTH } from "../../shared/protocol-constants";
 import { issueChallenge } from "../core/challenge-service";
@@ -15,27 +15,45 @@ export type SessionAnswer<T> = { ok: true; value: T } | { ok: false; refusal: Se
 /** One BLE connection to a counter station: one challenge, one reply, one verdict. */
 export interface VerifierSession {
   challenge: Uint8Array | undefined;
+  /** The challenge as read chunks (chunk format of shared/ble-gatt.ts), and how many were read. */
+  challengeChunks: Uint8Array[];
+  challengeReads: number;
   assembly: ChunkAssembly;
   verdict: Verdict | undefined;
 }
 
 export function openVerifierSession(): VerifierSession {
-  return { challenge: undefined, assembly: createChunkAssembly(), verdict: undefined };
+  return { challenge: undefined, challengeChunks: [], challengeReads: 0, assembly: createChunkAssembly(), verdict: undefined };
 }
 
-/** Read of the challenge characteristic: issues the connection's one challenge on first read. */
+/** The most an ATT Read Response carries at the default MTU of 23 (MTU - 1). */
+export const DEFAULT_READ_SIZE = 22;
+
+/**
+ * Read of the challenge characteristic: the first read issues the connection's one challenge;
+ * each new read (offset 0) returns its next chunk (header byte, then at most readSize - 1 bytes;
+ * the last chunk is flagged), and reads after the last repeat it. A Read Blob (offset > 0) from
+ * a central that reads long values continues the current chunk instead. A Puck.js reads with
+ * one ATT Read (no Read Blob), so at MTU 23 the 32-byte challenge takes two reads; at 53, one.
+ */
 export async function readChallenge(
   store: Store,
   session: VerifierSession,
   order: { verifierId: string; purpose: Purpose; quantity: number },
   now: number,
+  read: { offset: number; readSize: number } = { offset: 0, readSize: DEFAULT_READ_SIZE },
 ): Promise<SessionAnswer<Uint8Array>> {
   if (session.challenge === undefined) {
     const issued = await issueChallenge(store, { ...order, ttlMs: MAX_CHALLENGE_TTL_MS }, now);
     if (!issued.ok) return { ok: false, refusal: "not-ready", message: issued.error };
     session.challenge = issued.value.bytes;
+    session.challengeChunks = splitIntoChunks(issued.value.bytes, Math.max(read.readSize, DEFAULT_READ_SIZE));
   }
-  return { ok: true, value: session.challenge };
+  const chunks = session.challengeChunks;
+  if (read.offset === 0) session.challengeReads++;
+  const chunk = chunks[Math.min(Math.max(session.challengeReads, 1), chunks.length) - 1];
+  if (read.offset > chunk.length) return { ok: false, refusal: "bad-length", message: "read offset past the end of the chunk" };
+  return { ok: true, value: chunk.subarray(read.offset) };
 }
 
 /** The longest stamp reply: a status byte and a tap response. */

@@ -6,7 +6,7 @@ import { AttError } from "../../host/ble/att-errors";
 import { AttCentral, AttErrorResponse } from "../../sim/ble-hci/att-central";
 import { parseAdvertisingLikeEspruino } from "../../sim/ble-hci/simulated-espruino-nrf";
 import { createTestWorld } from "../support/test-world";
-import { connectRaw, startStation, StationUnderTest, until } from "./ble-world";
+import { connectRaw, readWholeChallenge, startStation, StationUnderTest, until } from "./ble-world";
 
 const stations: StationUnderTest[] = [];
 async function station(...args: Parameters<typeof startStation>): Promise<StationUnderTest> {
@@ -51,9 +51,10 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
     const chunk = (index: number, last = false) => new Uint8Array([index | (last ? 0x80 : 0), 1, 2, 3]);
     expect(await attError(c.central.write(c.response, chunk(0)))).toBe(AttError.CHALLENGE_NOT_READ);
     expect(await attError(c.central.read(c.verdict))).toBe(AttError.VERDICT_NOT_READY);
-    const challenge = await c.central.read(c.challenge);
-    expect(challenge).toHaveLength(32);
-    expect(await c.central.read(c.challenge)).toEqual(challenge); // one challenge per connection
+    const first = await c.central.read(c.challenge);
+    expect(first).toHaveLength(33); // MTU 53: the whole challenge in one chunk, flagged last
+    expect(first[0]).toBe(0x80);
+    expect(await c.central.read(c.challenge)).toEqual(first); // one challenge per connection
     expect(await attError(c.central.write(c.response, new Uint8Array(0)))).toBe(AttError.INVALID_ATTRIBUTE_VALUE_LENGTH);
     expect(await attError(c.central.write(c.response, chunk(1)))).toBe(AttError.CHUNK_OUT_OF_ORDER);
     await c.central.write(c.response, new Uint8Array(50).fill(0)); // chunk 0: 49 bytes
@@ -75,7 +76,7 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
     // The station keeps serving: a proper tap on a new connection.
     await until(() => s.controller.advertising);
     const good = await connectRaw(s.controller, 53);
-    const fresh = await good.central.read(good.challenge);
+    const fresh = await readWholeChallenge(good.central, good.challenge);
     for (const part of splitIntoChunks(reply(w.stamp.answer(fresh)), 50)) await good.central.write(good.response, part);
     expect(await good.central.read(good.verdict)).toEqual(new Uint8Array([0]));
     good.central.disconnect();
@@ -87,13 +88,13 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
     const w = await createTestWorld();
     const s = await station(w, w.gangnam.id);
     const first = await connectRaw(s.controller, 53);
-    const captured = splitIntoChunks(reply(w.stamp.answer(await first.central.read(first.challenge))), 50);
+    const captured = splitIntoChunks(reply(w.stamp.answer(await readWholeChallenge(first.central, first.challenge))), 50);
     for (const part of captured) await first.central.write(first.response, part);
     expect(await first.central.read(first.verdict)).toEqual(new Uint8Array([0]));
     first.central.disconnect();
     await until(() => s.controller.advertising);
     const replay = await connectRaw(s.controller, 53);
-    await replay.central.read(replay.challenge);
+    await readWholeChallenge(replay.central, replay.challenge);
     for (const part of captured) await replay.central.write(replay.response, part);
     const [code] = await replay.central.read(replay.verdict);
     expect(code).not.toBe(0);
@@ -105,7 +106,7 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
     const w = await createTestWorld();
     const s = await station(w, w.gangnam.id);
     const c = await connectRaw(s.controller, 23);
-    const challenge = await c.central.read(c.challenge);
+    const challenge = await readWholeChallenge(c.central, c.challenge);
     const chunks = splitIntoChunks(reply(w.stamp.answer(challenge)), 20);
     await c.central.write(c.response, chunks[0]);
     await c.central.write(c.response, chunks[1]);
@@ -115,7 +116,7 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
     expect(await w.store.listEvents({})).toHaveLength(0);
     expect(s.verdicts).toEqual([]);
     const again = await connectRaw(s.controller, 23);
-    const fresh = await again.central.read(again.challenge);
+    const fresh = await readWholeChallenge(again.central, again.challenge);
     for (const part of splitIntoChunks(reply(w.stamp.answer(fresh)), 20)) await again.central.write(again.response, part);
     expect(await again.central.read(again.verdict)).toEqual(new Uint8Array([0]));
     again.central.disconnect();
@@ -130,7 +131,7 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
     await c.central.write(c.verdict + 1, new Uint8Array([1, 0]));
     const notified: Uint8Array[] = [];
     c.central.onNotification((handle, value) => handle === c.verdict && notified.push(value));
-    const challenge = await c.central.read(c.challenge);
+    const challenge = await readWholeChallenge(c.central, c.challenge);
     for (const part of splitIntoChunks(reply(w.stamp.answer(challenge)), 50)) await c.central.write(c.response, part);
     await until(() => notified.length === 1);
     expect(notified[0]).toEqual(new Uint8Array([0]));

@@ -1,5 +1,13 @@
-import { Purpose } from "../../shared/protocol-constants";
-import { CHALLENGE_CHARACTERISTIC_UUID, RESPONSE_CHARACTERISTIC_UUID, VERDICT_CHARACTERISTIC_UUID, VERIFIER_SERVICE_UUID } from "../../shared/ble-gatt";
+import {
+  addChunk,
+  CHALLENGE_CHARACTERISTIC_UUID,
+  createChunkAssembly,
+  RESPONSE_CHARACTERISTIC_UUID,
+  VERDICT_CHARACTERISTIC_UUID,
+  VERIFIER_SERVICE_UUID,
+} from "../../shared/ble-gatt";
+import { concatBytes } from "../../shared/bytes";
+import { CHALLENGE_LENGTH, Purpose } from "../../shared/protocol-constants";
 import { BleStation, BleStationOptions, startBleStation } from "../../host/ble/ble-station";
 import { Verdict } from "../../host/core/verdict";
 import { AttCentral, DiscoveredCharacteristic } from "../../sim/ble-hci/att-central";
@@ -35,6 +43,17 @@ export async function startStation(w: TestWorld, verifierId: string, options: Pa
     { loadBleno: () => loadBlenoOver(controller) },
   );
   return { controller, station, verdicts, errors };
+}
+
+/** Reads the challenge characteristic chunk by chunk (one ATT Read each, as a Puck.js does). */
+export async function readWholeChallenge(central: AttCentral, handle: number): Promise<Uint8Array> {
+  let assembly = createChunkAssembly();
+  while (!assembly.complete) {
+    const added = addChunk(assembly, await central.read(handle), CHALLENGE_LENGTH);
+    if (!added.ok) throw new Error(added.error.detail);
+    assembly = added.value;
+  }
+  return concatBytes(assembly.parts);
 }
 
 /** A raw ATT client connected to a station, with the verifier service's handles found. */
