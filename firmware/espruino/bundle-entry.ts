@@ -6,6 +6,7 @@ import { createEspruinoDevice } from "./espruino-device";
 import { nativeSigner } from "./native-signer";
 import { enterProductionMode } from "./production-mode";
 import { LOCK_FILE } from "../storage-files";
+import { addProvisioningEntries } from "./provisioning-entry";
 
 /**
  * The firmware bundle's entry: runs at boot on the Puck.js. A test rig on an x86 Linux
@@ -28,3 +29,5 @@ global.STAMP = {
     return answerChallenge(runtime.stamp, challenge);
   },
 };
+// The flashing station's entries (prove, lock, factoryReset): firmware/espruino/provisioning-entry.ts.
+addProvisioningEntries(global.STAMP as { [name: string]: unknown }, runtime.stamp);

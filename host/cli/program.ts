@@ -5,6 +5,7 @@
  * must never import, so bin/stamp-main.ts (the wiring) adds it through `extra`.
  */
 import { Command, Option } from "commander";
+import { addFlashCommand } from "./commands/flash";
 import { addHistoryCommands } from "./commands/history";
 import { addRegistryCommands } from "./commands/registry";
 import { addServeCommand } from "./commands/serve";
@@ -28,6 +29,7 @@ export function buildProgram(extra?: (program: Command, context: CliContext) => 
   addRegistryCommands(program, context);
   addStampCommands(program, context);
   addHistoryCommands(program, context);
+  addFlashCommand(program, context);
   extra?.(program, context);
   return program;
 }

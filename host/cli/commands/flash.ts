@@ -1,0 +1,127 @@
+import { Command, Option } from "commander";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline/promises";
+import { DEFAULT_FIRMWARE_DIR, FirmwareImageError, prepareFirmwareImage } from "../../flashing/firmware-image";
+import { FlashError, FlashProgress, flashStamp, FlashResult } from "../../flashing/station";
+import { SqliteStore } from "../../store/sqlite-store";
+import { CliContext, dbPath } from "../context";
+import { CliError } from "../io";
+
+interface FlashOptions {
+  port: string[];
+  merchant: string;
+  shop: string[];
+  label: string;
+  batch?: number;
+  labels: string;
+  firmware: string;
+  rebuild?: boolean;
+  factoryReset?: boolean;
+  ble?: boolean;
+  holdMs?: number;
+  timeoutMs?: number;
+  json?: boolean;
+}
+
+function positive(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new CliError(`${name} must be a whole number, got "${value}"`);
+    return n;
+  };
+}
+
+function bar(event: FlashProgress): string {
+  if (event.done === undefined || event.total === undefined || event.total === 0) return event.message;
+  const width = 24;
+  const filled = Math.round((width * event.done) / event.total);
+  return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${Math.round((100 * event.done) / event.total)}% ${event.message}`;
+}
+
+/**
+ * `stamp flash`: build or reuse the firmware, flash, provision, register, lock and label one
+ * stamp, or a tray of them with --batch N (one --port per stamp, or one port and a prompt
+ * between stamps).
+ */
+export function addFlashCommand(program: Command, context: CliContext): void {
+  program
+    .command("flash")
+    .description("flashing station: upload the firmware, let the stamp make its key, check its proof of possession, register it, lock it, print its label")
+    .requiredOption("--port <port...>", "the stamp's console: tcp://host:port, a serial device, or a BLE address (with --ble); one per stamp in a batch")
+    .requiredOption("--merchant <id>", "the merchant that owns the stamp(s)")
+    .requiredOption("--shop <id...>", "the shops where the stamp(s) are valid")
+    .requiredOption("--label <label>", "the stamp's label (in a batch: label-1, label-2, ...)")
+    .option("--batch <n>", "flash a tray of n stamps", positive("--batch"))
+    .option("--labels <dir>", "where label SVGs (QR code, stamp id, shop) are written", "./labels")
+    .option("--firmware <dir>", "the firmware image (manifest.json, stamp.js, ed25519.bin)", DEFAULT_FIRMWARE_DIR)
+    .option("--rebuild", "rebuild the firmware first (npm run build:firmware)")
+    .option("--factory-reset", "destroy a key already on the stamp (the host revokes it) instead of refusing")
+    .option("--ble", "allow Bluetooth LE (noble) ports")
+    .addOption(new Option("--hold-ms <ms>", "main-loop hold after each answer (default: 150 for tcp://, 0 otherwise)").argParser(positive("--hold-ms")))
+    .addOption(new Option("--timeout-ms <ms>", "per console command").argParser(positive("--timeout-ms")).default(10_000))
+    .option("--json", "print the results as JSON")
+    .action(async (options: FlashOptions, command: Command) => {
+      const count = options.batch ?? 1;
+      if (count < 1) throw new CliError("--batch must be at least 1");
+      if (options.port.length !== 1 && options.port.length !== count) throw new CliError(`give one --port, or one per stamp (${count})`);
+      const say = (text: string): void => context.io.err(text + "\n");
+      let image;
+      try {
+        const prepared = prepareFirmwareImage(resolve(options.firmware), options.rebuild === true);
+        image = prepared.image;
+        say(`firmware ${image.firmwareHash} (${prepared.built ? "built" : "reused, hashes checked"})`);
+      } catch (error) {
+        throw new CliError(error instanceof FirmwareImageError ? error.message : String(error));
+      }
+      const path = resolve(dbPath(command));
+      if (!existsSync(path)) throw new CliError(`host unreachable: there is no database at ${path} (add the merchant and shops first)`);
+      let store: SqliteStore;
+      try {
+        store = new SqliteStore(path);
+      } catch (error) {
+        throw new CliError(`host unreachable: cannot open the database ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const results: (FlashResult | { error: string; code: string })[] = [];
+      try {
+        for (let i = 0; i < count; i++) {
+          const port = options.port.length === 1 ? options.port[0] : options.port[i];
+          if (count > 1 && options.port.length === 1 && i > 0) {
+            const rl = createInterface({ input: process.stdin, output: process.stderr });
+            await rl.question(`put stamp ${i + 1} of ${count} on ${port} and press Enter `);
+            rl.close();
+          }
+          const label = count > 1 ? `${options.label}-${i + 1}` : options.label;
+          const prefix = count > 1 ? `[${i + 1}/${count}] ` : "";
+          try {
+            const result = await flashStamp({
+              port: port,
+              image: image,
+              store: store,
+              merchantId: options.merchant,
+              shopIds: options.shop,
+              label: label,
+              labelsDir: resolve(options.labels),
+              factoryReset: options.factoryReset === true,
+              ble: options.ble === true,
+              holdMs: options.holdMs,
+              commandTimeoutMs: options.timeoutMs,
+              progress: (event) => say(prefix + event.step + ": " + bar(event)),
+            });
+            results.push(result);
+            if (result.revoked !== undefined) say(`${prefix}old stamp ${result.revoked} revoked at the host (its key was destroyed)`);
+            if (options.json !== true) context.io.out(`${prefix}stamp ${result.stampId} flashed, registered and locked: ${label} (label ${result.labelPath ?? "-"})\n`);
+          } catch (error) {
+            if (!(error instanceof FlashError)) throw error;
+            results.push({ error: error.message, code: error.code });
+            say(`${prefix}error: ${error.message}`);
+          }
+        }
+      } finally {
+        await store.close();
+      }
+      if (options.json === true) context.io.out(JSON.stringify(results, null, 2) + "\n");
+      const failed = results.filter((r) => "error" in r).length;
+      if (failed > 0) throw new CliError(count > 1 ? `${failed} of ${count} stamps failed` : "the stamp was not provisioned", 2);
+    });
+}

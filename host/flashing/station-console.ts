@@ -1,0 +1,163 @@
+/**
+ * The station's line protocol on a stamp's Espruino console: one JavaScript line out, one
+ * result line back ("@@R<id>:<json>" or "@@E<id>:<message>"), the next line only after that.
+ *
+ * Every result is printed by a helper the station defines first (`Z`): it prints the marker,
+ * then holds the main loop until the next command line has fully arrived (or holdMs). On the
+ * Linux Espruino (the test device) console bytes that arrive while the main loop is idle can be
+ * garbled (see test/support/espruino-session.ts); on a Puck.js over BLE the hold is 0.
+ */
+import { ConsoleLink } from "./espruino-link";
+
+/** Console lines are kept under this (the Espruino console's 1 KB ring takes half per read). */
+export const MAX_LINE = 470;
+const RESULT = /@@([RE])(\d+):(.*)$/;
+/** What an Espruino prints when something referenced by our commands is gone: the device restarted. */
+const RESET_SIGN = /Uncaught ReferenceError: "Z" is not defined|ReferenceError: "Z"/;
+
+export type ConsoleErrorKind = "TIMEOUT" | "LINK_LOST" | "DEVICE_RESET" | "DEVICE_ERROR";
+
+export class ConsoleError extends Error {
+  constructor(
+    readonly kind: ConsoleErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ConsoleOptions {
+  /** How long the device holds its main loop after a result for the next line (0 on real hardware). */
+  holdMs: number;
+  /** Per command. */
+  timeoutMs: number;
+}
+
+export class StationConsole {
+  private nextId = 1;
+  private buffer = "";
+  private pending: { id: number; resolve: (value: unknown) => void; reject: (error: ConsoleError) => void; timer: NodeJS.Timeout } | undefined;
+  private lost = false;
+  /** Everything the device printed (for diagnostics). */
+  transcript = "";
+
+  constructor(
+    private readonly link: ConsoleLink,
+    private readonly options: ConsoleOptions,
+  ) {
+    link.onData((text) => this.onData(text));
+    void link.closed.then(() => {
+      this.lost = true;
+      this.fail(new ConsoleError("LINK_LOST", "the connection to the stamp was lost"));
+    });
+  }
+
+  /**
+   * Makes the console answer: echo off and the result helper defined. Retried with Ctrl-C (a
+   * first line can arrive garbled while the device is still booting). False when it never answers.
+   */
+  async start(timeoutMs: number, attempts = 3): Promise<boolean> {
+    const hold = (this.options.holdMs / 1000).toFixed(3);
+    // Z(id, ok, value): print the marker, then hold for the next line (rx ring stops growing).
+    const helper =
+      "global.Z=function(i,k,r){print(\"@\"+\"@\"+(k?\"R\":\"E\")+i+\":\"+JSON.stringify(r===undefined?null:r));" +
+      "var m=process.memory(false).rx;if(!m)return;" +
+      "for(var t=getTime(),e=t+" + hold + ",u=0,c=t,n,w;(n=getTime())<e;)if((w=process.memory(false).rx.used)!=u){u=w;c=n;}else if(u&&n-c>0.01)break;}";
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (this.lost) return false;
+      const id = this.nextId++;
+      try {
+        await this.send("echo(0);" + helper + ";Z(" + id + ",1,1)", id, attempt === 1 ? timeoutMs : Math.min(timeoutMs, 3_000));
+        return true;
+      } catch (error) {
+        if (this.lost) return false;
+        await this.link.write("\x03\n").catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
+    return false;
+  }
+
+  /** Evaluates one expression on the device and returns its JSON value. */
+  evaluate(expression: string, timeoutMs = this.options.timeoutMs): Promise<unknown> {
+    const id = this.nextId++;
+    return this.send(this.lineFor(id, expression), id, timeoutMs);
+  }
+
+  /** The console line for an expression (to size upload chunks). */
+  lineLength(expression: string): number {
+    return this.lineFor(this.nextId, expression).length;
+  }
+
+  private lineFor(id: number, expression: string): string {
+    return "try{Z(" + id + ",1," + expression + ")}catch(x){Z(" + id + ",0,\"\"+x)}";
+  }
+
+  /** Sends a line that gets no answer (e.g. load()). */
+  async fire(line: string): Promise<void> {
+    await this.link.write(line + "\n");
+  }
+
+  /** True when the console answers a trivial command within timeoutMs (used to prove it is closed). */
+  async answers(timeoutMs: number): Promise<boolean> {
+    const id = this.nextId++;
+    try {
+      await this.send("Z(" + id + ",1,1)", id, timeoutMs);
+      return true;
+    } catch (error) {
+      if (error instanceof ConsoleError && error.kind === "TIMEOUT") return false;
+      if (error instanceof ConsoleError && error.kind === "LINK_LOST") return false;
+      throw error;
+    }
+  }
+
+  private send(line: string, id: number, timeoutMs: number): Promise<unknown> {
+    if (this.lost) return Promise.reject(new ConsoleError("LINK_LOST", "the connection to the stamp was lost"));
+    if (this.pending !== undefined) return Promise.reject(new ConsoleError("DEVICE_ERROR", "one command at a time"));
+    if (line.length > MAX_LINE) return Promise.reject(new ConsoleError("DEVICE_ERROR", "console line too long (" + line.length + ")"));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending = undefined;
+        reject(new ConsoleError("TIMEOUT", "the stamp did not answer within " + timeoutMs + " ms"));
+      }, timeoutMs);
+      this.pending = { id, resolve, reject, timer };
+      this.link.write(line + "\n").catch(() => this.fail(new ConsoleError("LINK_LOST", "the connection to the stamp was lost")));
+    });
+  }
+
+  private fail(error: ConsoleError): void {
+    const pending = this.pending;
+    if (pending === undefined) return;
+    this.pending = undefined;
+    clearTimeout(pending.timer);
+    pending.reject(error);
+  }
+
+  private onData(text: string): void {
+    this.transcript = (this.transcript + text).slice(-20_000);
+    this.buffer += text;
+    const lines = this.buffer.split(/\r?\n/);
+    this.buffer = lines.pop() ?? "";
+    for (const raw of lines) {
+      const line = raw.replace(/\r/g, "");
+      if (RESET_SIGN.test(line)) {
+        this.fail(new ConsoleError("DEVICE_RESET", "the stamp restarted in the middle of provisioning (its console forgot the station's session)"));
+        continue;
+      }
+      const match = RESULT.exec(line);
+      const pending = this.pending;
+      if (match === null || pending === undefined || Number(match[2]) !== pending.id) continue;
+      this.pending = undefined;
+      clearTimeout(pending.timer);
+      let value: unknown;
+      try {
+        value = JSON.parse(match[3]);
+      } catch {
+        pending.reject(new ConsoleError("DEVICE_ERROR", "unreadable answer: " + line.slice(0, 120)));
+        continue;
+      }
+      if (match[1] === "E") pending.reject(new ConsoleError("DEVICE_ERROR", "the stamp threw: " + String(value)));
+      else pending.resolve(value);
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * A Puck-like Linux Espruino as a device on the network: socat listens on a free local port and
+ * starts the Espruino binary (or qemu-arm with the ARM build) for each connection, with its
+ * working directory (and so its espruino.flash) in a temporary directory. A connection is a
+ * power-on; closing it is a power-off; the flash file persists between them.
+ */
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createPrivateKey, createPublicKey, createHash, sign as edSign } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { openConsoleLink } from "../../host/flashing/espruino-link";
+import { StationConsole } from "../../host/flashing/station-console";
+
+export interface DeviceKind {
+  label: string;
+  /** The command socat runs. */
+  exec: string;
+  holdMs: number;
+  timeoutMs: number;
+  native: boolean;
+}
+
+export function deviceKinds(env: NodeJS.ProcessEnv = process.env): { x86?: DeviceKind; arm?: DeviceKind; missing: string[] } {
+  const missing: string[] = [];
+  const hasSocat = spawnSync("socat", ["-V"]).status === 0;
+  if (!hasSocat) missing.push("socat is not installed");
+  const out: { x86?: DeviceKind; arm?: DeviceKind; missing: string[] } = { missing };
+  if (!env.ESPRUINO_BIN) missing.push("ESPRUINO_BIN is not set");
+  if (hasSocat && env.ESPRUINO_BIN) out.x86 = { label: "x86_64", exec: resolve(env.ESPRUINO_BIN), holdMs: 150, timeoutMs: 10_000, native: false };
+  if (hasSocat && env.ESPRUINO_ARM_BIN) {
+    out.arm = { label: "armhf under qemu-arm", exec: (env.QEMU_ARM || "qemu-arm") + " " + resolve(env.ESPRUINO_ARM_BIN), holdMs: 1_000, timeoutMs: 60_000, native: true };
+  }
+  return out;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export class DeviceBridge {
+  private constructor(
+    readonly kind: DeviceKind,
+    readonly dir: string,
+    readonly port: string,
+    private socat: ChildProcess,
+  ) {}
+
+  static async start(kind: DeviceKind, dir = mkdtempSync(join(tmpdir(), "stamp-flash-"))): Promise<DeviceBridge> {
+    const port = await freePort();
+    const socat = spawn("socat", ["-d", "-d", `TCP-LISTEN:${port},reuseaddr,fork,bind=127.0.0.1`, `EXEC:${kind.exec},pty,raw,echo=0,stderr`], {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    });
+    await new Promise<void>((ready, fail) => {
+      let text = "";
+      const timer = setTimeout(() => fail(new Error("socat did not start listening: " + text)), 5_000);
+      socat.stderr?.on("data", (chunk: Buffer) => {
+        text += chunk.toString();
+        if (/listening on/.test(text)) {
+          clearTimeout(timer);
+          ready();
+        }
+      });
+      socat.once("exit", () => fail(new Error("socat exited: " + text)));
+    });
+    socat.stderr?.resume();
+    return new DeviceBridge(kind, dir, `tcp://127.0.0.1:${port}`, socat);
+  }
+
+  /** Kills socat and every device process it started (its process group): the device is gone. */
+  kill(): void {
+    if (this.socat.pid !== undefined && this.socat.exitCode === null) {
+      try {
+        process.kill(-this.socat.pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+
+  /** Stops the bridge and removes the device's flash. */
+  remove(): void {
+    this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Power on, write Storage files through the console, power off (what the test rig adds to a Puck.js). */
+  async writeFiles(files: { name: string; content: string }[]): Promise<void> {
+    const link = await openConsoleLink(this.port);
+    const console = new StationConsole(link, { holdMs: this.kind.holdMs, timeoutMs: this.kind.timeoutMs });
+    try {
+      if (!(await console.start(this.kind.timeoutMs))) throw new Error("the device console did not answer");
+      for (const file of files) {
+        const data = Buffer.from(file.content, "latin1");
+        for (let offset = 0; offset < data.length; offset += 240) {
+          const piece = `atob("${data.subarray(offset, offset + 240).toString("base64")}")`;
+          const call = offset === 0 ? `require("Storage").write(${JSON.stringify(file.name)},${piece},0,${data.length})` : `require("Storage").write(${JSON.stringify(file.name)},${piece},${offset})`;
+          if ((await console.evaluate(call)) !== true) throw new Error("could not write " + file.name);
+        }
+      }
+    } finally {
+      await link.close();
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+
+  /** Power on and ask whether the console answers at all within `ms`. */
+  async consoleAnswers(ms: number): Promise<boolean> {
+    const link = await openConsoleLink(this.port);
+    const console = new StationConsole(link, { holdMs: this.kind.holdMs, timeoutMs: ms });
+    try {
+      return await console.start(ms, 2);
+    } finally {
+      await link.close();
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+/** What a Linux Espruino lacks of a Puck.js: radio, LEDs, button; and a real RNG (seeded per device). */
+export function radioPrelude(rngSeed: number): string {
+  return (
+    "global.NRF={setServices:function(){},setAdvertising:function(){},nfcStart:function(){return new Uint8Array(10).buffer;},nfcSend:function(){},on:function(){}," +
+    "findDevices:function(c,o){setTimeout(function(){c([]);},o.timeout);}};" +
+    "global.LED1=global.LED2=global.LED3={write:function(){}};global.BTN={};global.setWatch=function(){};" +
+    "(function(){var x=" + (rngSeed >>> 0 || 1) + ";E.hwRand=function(){x^=x<<13;x^=x>>>17;x^=x<<5;return x>>>0;};})();"
+  );
+}
+
+/** An Ed25519 key made on the host for the x86 test signer (the x86 build cannot run the native blob). */
+export function testKey(seedByte: number): { seed: Buffer; publicKey: Buffer } {
+  const seed = createHash("sha256").update("flash-test-key-" + seedByte).digest();
+  const key = createPrivateKey({ key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]), format: "der", type: "pkcs8" });
+  const publicKey = createPublicKey(key).export({ format: "der", type: "spki" }).subarray(12);
+  return { seed, publicKey };
+}
+
+/**
+ * The x86 test signer: publicKey() returns this device's key; sign() returns the real Ed25519
+ * signature (made on the host beforehand) for exactly the one expected message, recognised by its
+ * SHA-256, and 64 zero bytes for anything else. `corrupt` flips a bit of that signature.
+ */
+export function testSignerPrelude(seedByte: number, expectedMessage: Uint8Array, corrupt = false): string {
+  const key = testKey(seedByte);
+  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), key.seed]), format: "der", type: "pkcs8" });
+  const signature = edSign(null, expectedMessage, privateKey);
+  if (corrupt) signature[10] ^= 0x01;
+  const digest = createHash("sha256").update(expectedMessage).digest("base64");
+  return (
+    "global.STAMP_SIGNER={publicKey:function(s){return E.toUint8Array(atob(\"" + key.publicKey.toString("base64") + "\"));}," +
+    "sign:function(s,p,m){return btoa(require(\"crypto\").SHA256(E.toString(m)))==\"" + digest + "\"?E.toUint8Array(atob(\"" + signature.toString("base64") + "\")):new Uint8Array(64);}};"
+  );
+}
