@@ -8,10 +8,10 @@
  * garbled (see test/support/espruino-session.ts); on a Puck.js over BLE the hold is 0.
  */
 import { ConsoleLink } from "./espruino-link";
+import { parseConsoleResult } from "./console-result";
 
 /** Console lines are kept under this (the Espruino console's 1 KB ring takes half per read). */
 export const MAX_LINE = 470;
-const RESULT = /@@([RE])(\d+):(.*)$/;
 /** What an Espruino prints when something referenced by our commands is gone: the device restarted. */
 const RESET_SIGN = /Uncaught ReferenceError: "Z" is not defined|ReferenceError: "Z"/;
 
@@ -144,20 +144,14 @@ export class StationConsole {
         this.fail(new ConsoleError("DEVICE_RESET", "the stamp restarted in the middle of provisioning (its console forgot the station's session)"));
         continue;
       }
-      const match = RESULT.exec(line);
+      const result = parseConsoleResult(line);
       const pending = this.pending;
-      if (match === null || pending === undefined || Number(match[2]) !== pending.id) continue;
+      if (result === undefined || pending === undefined || result.id !== pending.id) continue;
       this.pending = undefined;
       clearTimeout(pending.timer);
-      let value: unknown;
-      try {
-        value = JSON.parse(match[3]);
-      } catch {
-        pending.reject(new ConsoleError("DEVICE_ERROR", "unreadable answer: " + line.slice(0, 120)));
-        continue;
-      }
-      if (match[1] === "E") pending.reject(new ConsoleError("DEVICE_ERROR", "the stamp threw: " + String(value)));
-      else pending.resolve(value);
+      if ("unreadable" in result) pending.reject(new ConsoleError("DEVICE_ERROR", "unreadable answer: " + line.slice(0, 120)));
+      else if (result.threw) pending.reject(new ConsoleError("DEVICE_ERROR", "the stamp threw: " + String(result.value)));
+      else pending.resolve(result.value);
     }
   }
 }

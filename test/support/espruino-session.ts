@@ -20,6 +20,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parseConsoleResult } from "../../host/flashing/console-result";
 
 /** How to start one Espruino process. */
 export interface EspruinoLauncher {
@@ -70,8 +71,6 @@ export function launchersFromEnv(env: NodeJS.ProcessEnv = process.env): { x86?: 
   return out;
 }
 
-/** The marker is split in the source ("@"+"@R") so an echoed command line never looks like its result. */
-const RESULT_LINE = /@@([RE])(\d+):(.*)$/;
 /**
  * The longest command line sent: the stdin thread reads while the 1 KB ring is under half full
  * (511 bytes, counting a 2-byte header per 64 characters), so such a line arrives in one burst.
@@ -268,20 +267,14 @@ export class EspruinoSession {
 
   private onLine(line: string): void {
     this.lines.push(line);
-    const match = RESULT_LINE.exec(line);
+    const result = parseConsoleResult(line);
     const pending = this.pending;
-    if (match === null || pending === undefined || Number(match[2]) !== pending.id) return;
+    if (result === undefined || pending === undefined || result.id !== pending.id) return;
     this.pending = undefined;
     clearTimeout(pending.timer);
-    let value: unknown;
-    try {
-      value = JSON.parse(match[3]);
-    } catch {
-      pending.reject(this.failure("unparsable result line: " + abbreviate(line)));
-      return;
-    }
-    if (match[1] === "E") pending.reject(this.failure("Espruino threw: " + String(value)));
-    else pending.resolve(value);
+    if ("unreadable" in result) pending.reject(this.failure("unparsable result line: " + abbreviate(line)));
+    else if (result.threw) pending.reject(this.failure("Espruino threw: " + String(result.value)));
+    else pending.resolve(result.value);
   }
 
   private onExit(code: number | null): void {
