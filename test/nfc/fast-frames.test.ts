@@ -8,7 +8,6 @@ import { PcscTagLink } from "../../host/nfc/pcsc-tag-link";
 import { TagError } from "../../host/nfc/tag-link";
 import { bootSimulatedStamp } from "../../sim/provision";
 import { SimulatedAir } from "../../sim/simulated-ble";
-import { NFC_FRAME_BUDGET_MS } from "../../sim/simulated-nfc";
 import { AirFrame, ReaderEmulation } from "../../sim/virtual-stamp/reader-emulation";
 
 const challenge = (n: number) =>
@@ -127,16 +126,4 @@ describe("the stamp's fast frames (WRITE_CHALLENGE 7A, FAST_READ 3A) and the rea
     expect(await failure(pages, (l) => l.readPages(16))).toBe("garbled");
   });
 
-  it("frame handlers answer far inside the 4.8 ms budget (mean and p99 over 3,000 frames)", async () => {
-    const { direct, frames } = stampOnReader();
-    for (let i = 0; i < 300; i++) {
-      await exchangeOverNfcFast(direct, challenge(i & 0xff), { firstPollDelayMs: 0, intervalMs: 0, maxPolls: 100 });
-      for (let j = 0; j < 8; j++) await direct.readPages(j * 4);
-    }
-    const times = frames.map((f) => f.handlerMs).sort((a, b) => a - b);
-    const mean = times.reduce((a, b) => a + b, 0) / times.length;
-    expect(times.length).toBeGreaterThanOrEqual(3000);
-    expect(mean).toBeLessThan(0.5);
-    expect(times[Math.floor(times.length * 0.99)]).toBeLessThan(NFC_FRAME_BUDGET_MS / 4);
-  }, 30_000);
 });
