@@ -30,8 +30,12 @@ export function checkRegistrablePublicKey(publicKey: Uint8Array): { ok: true } |
  * encoding of the point it computes. The key itself was checked at registration.
  */
 export function verifyStrict(key: KeyObject, message: Uint8Array, signature: Uint8Array): boolean {
+  return hasCanonicalEncoding(signature) && verify(null, message, key, signature);
+}
+
+/** The checks verifyStrict makes itself before the library: 64 bytes, S < L, R's y < p. */
+export function hasCanonicalEncoding(signature: Uint8Array): boolean {
   if (signature.length !== SIGNATURE_LENGTH) return false;
   if (littleEndianToBigInt(signature.subarray(32)) >= GROUP_ORDER) return false;
-  if ((littleEndianToBigInt(signature.subarray(0, 32)) & ((1n << 255n) - 1n)) >= FIELD_PRIME) return false;
-  return verify(null, message, key, signature);
+  return (littleEndianToBigInt(signature.subarray(0, 32)) & ((1n << 255n) - 1n)) < FIELD_PRIME;
 }

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { toHex } from "../../shared/hex";
-import { checkRegistrablePublicKey, publicKeyObject, verifyStrict } from "../../host/crypto/ed25519-strict";
+import { checkRegistrablePublicKey, hasCanonicalEncoding, publicKeyObject, verifyStrict } from "../../host/crypto/ed25519-strict";
 import { GROUP_ORDER } from "../../host/crypto/edwards25519";
 import { add, Affine, decode, encode, equal, IDENTITY, L, littleEndian, multiply, P, smallOrder, toLittleEndian, torsionPoints } from "./curve";
 
@@ -121,6 +121,27 @@ describe("verifyStrict", () => {
       flipped[bit >> 3] ^= 1 << (bit & 7);
       expect(verifyStrict(KEY, MESSAGE, flipped), `bit ${bit}`).toBe(false);
     }
+  });
+});
+
+describe("hasCanonicalEncoding (checked here, not left to OpenSSL)", () => {
+  const withS = (s: bigint) => {
+    const signature = new Uint8Array(64);
+    signature[0] = 1; // R: y = 1, canonical
+    signature.set(toLittleEndian(s, 32), 32);
+    return signature;
+  };
+  it("accepts S = L - 1 and refuses S = L and S = L + 1", () => {
+    expect(hasCanonicalEncoding(withS(GROUP_ORDER - 1n))).toBe(true);
+    expect(hasCanonicalEncoding(withS(GROUP_ORDER))).toBe(false);
+    expect(hasCanonicalEncoding(withS(GROUP_ORDER + 1n))).toBe(false);
+  });
+  it("refuses R with y = p and accepts y = p - 1", () => {
+    const signature = withS(0n);
+    signature.set(toLittleEndian(P, 32), 0);
+    expect(hasCanonicalEncoding(signature)).toBe(false);
+    signature.set(toLittleEndian(P - 1n, 32), 0);
+    expect(hasCanonicalEncoding(signature)).toBe(true);
   });
 });
 
