@@ -1,7 +1,7 @@
 import { BleAdvert, BleCentral, Device, NfcRadio, Signer } from "../device";
 
 /** Through global: a bare require() would be taken for a module import by the bundler. */
-function storage(): EspruinoStorage {
+export function storage(): EspruinoStorage {
   return global.require("Storage");
 }
 

@@ -7,6 +7,7 @@ interface EspruinoPin {
 interface EspruinoStorage {
   read(name: string, offset?: number, length?: number): string | undefined;
   readArrayBuffer(name: string): ArrayBuffer | undefined;
+  erase(name: string): void;
   write(name: string, data: Uint8Array): boolean;
 }
 

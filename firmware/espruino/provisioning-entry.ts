@@ -1,17 +1,9 @@
 import { toHex } from "../../shared/hex";
 import { factoryResetFiles, proveProvisioning, writeLock } from "../provisioning";
 import { Stamp } from "../stamp-app";
+import { storage } from "./espruino-device";
 import { enterProductionMode } from "./production-mode";
 import { ED25519_BLOB_FILE } from "./native-signer";
-
-interface StorageWithErase {
-  read(name: string): string | undefined;
-  erase(name: string): void;
-}
-
-function storage(): StorageWithErase {
-  return global.require("Storage") as unknown as StorageWithErase;
-}
 
 function sha256(data: string): Uint8Array {
   return new Uint8Array(global.require("crypto").SHA256(data));
