@@ -70,6 +70,24 @@ async function quietly<T>(log: (line: string) => void, work: () => Promise<T>): 
   }
 }
 
+/**
+ * espruino-tools' connection also logs from its own timers ("serial: Sending …", "serial:
+ * Disconnected"), outside any call of ours: while a link is open, those lines go to `log`.
+ * Everything else on the console passes through. Returns the function that undoes it.
+ */
+function divertConnectionChatter(log: (line: string) => void): () => void {
+  const saved = console.log;
+  console.log = (...args: unknown[]): void => {
+    if (typeof args[0] === "string" && args[0].startsWith("serial:")) log(args.map(String).join(" "));
+    else saved(...args);
+  };
+  let restored = false;
+  return () => {
+    if (!restored) console.log = saved;
+    restored = true;
+  };
+}
+
 async function loadTools(log: (line: string) => void): Promise<EspruinoTools> {
   if (tools !== undefined) return tools;
   const espruino = createRequire(import.meta.url)("espruino") as EspruinoToolsModule;
@@ -110,6 +128,7 @@ export async function openConsoleLink(port: string, options: LinkOptions = {}): 
     for (const listener of listeners) listener(text);
   });
   linkOpen = true;
+  const restoreConsole = divertConnectionChatter(log);
   const connected = await quietly(
     log,
     () =>
@@ -124,6 +143,7 @@ export async function openConsoleLink(port: string, options: LinkOptions = {}): 
           () => {
             open = false;
             linkOpen = false;
+            restoreConsole();
             resolveClosed();
           },
         );
@@ -132,6 +152,7 @@ export async function openConsoleLink(port: string, options: LinkOptions = {}): 
   if (!connected) {
     linkOpen = false;
     if (serial.isConnected()) serial.close();
+    restoreConsole();
     resolveClosed();
     throw new LinkError(`no device at ${port}: the connection did not open (is the stamp powered, in range, and the port right?)`);
   }
@@ -162,6 +183,7 @@ export async function openConsoleLink(port: string, options: LinkOptions = {}): 
         await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
       }
       linkOpen = false;
+      restoreConsole();
       resolveClosed();
     },
   };

@@ -6,14 +6,19 @@
  * then holds the main loop until the next command line has fully arrived (or holdMs). On the
  * Linux Espruino (the test device) console bytes that arrive while the main loop is idle can be
  * garbled (see test/support/espruino-session.ts); on a Puck.js over BLE the hold is 0.
+ *
+ * A device that restarts under a serial link keeps the link but forgets `Z`: every command line
+ * first checks that `Z` is there and otherwise prints `@@X<id>`, so a reset is told apart from a
+ * slow or silent device. The line in flight when the device restarted is lost, so a timeout is
+ * followed by one probe line before it is reported.
  */
 import { ConsoleLink } from "./espruino-link";
 import { parseConsoleResult } from "./console-result";
 
 /** Console lines are kept under this (the Espruino console's 1 KB ring takes half per read). */
 export const MAX_LINE = 470;
-/** What an Espruino prints when something referenced by our commands is gone: the device restarted. */
-const RESET_SIGN = /Uncaught ReferenceError: "Z" is not defined|ReferenceError: "Z"/;
+/** How long the probe after a timeout waits for the device to say whether it restarted. */
+const PROBE_MS = 3_000;
 
 export type ConsoleErrorKind = "TIMEOUT" | "LINK_LOST" | "DEVICE_RESET" | "DEVICE_ERROR";
 
@@ -78,10 +83,22 @@ export class StationConsole {
     return false;
   }
 
-  /** Evaluates one expression on the device and returns its JSON value. */
-  evaluate(expression: string, timeoutMs = this.options.timeoutMs): Promise<unknown> {
+  /**
+   * Evaluates one expression on the device and returns its JSON value. A timeout is checked with
+   * one probe: DEVICE_RESET when the device answers that it forgot the session.
+   */
+  async evaluate(expression: string, timeoutMs = this.options.timeoutMs): Promise<unknown> {
     const id = this.nextId++;
-    return this.send(this.lineFor(id, expression), id, timeoutMs);
+    try {
+      return await this.send(this.lineFor(id, expression), id, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof ConsoleError) || error.kind !== "TIMEOUT") throw error;
+      const probe = this.nextId++;
+      await this.send(this.lineFor(probe, "1"), probe, Math.min(timeoutMs, PROBE_MS)).catch((probeError: unknown) => {
+        if (probeError instanceof ConsoleError && probeError.kind !== "TIMEOUT") throw probeError;
+      });
+      throw error;
+    }
   }
 
   /** The console line for an expression (to size upload chunks). */
@@ -90,7 +107,7 @@ export class StationConsole {
   }
 
   private lineFor(id: number, expression: string): string {
-    return "try{Z(" + id + ",1," + expression + ")}catch(x){Z(" + id + ",0,\"\"+x)}";
+    return "if(global.Z)try{Z(" + id + ",1," + expression + ")}catch(x){Z(" + id + ",0,\"\"+x)}else print(\"@\"+\"@X" + id + "\")";
   }
 
   /** Sends a line that gets no answer (e.g. load()). */
@@ -102,7 +119,7 @@ export class StationConsole {
   async answers(timeoutMs: number): Promise<boolean> {
     const id = this.nextId++;
     try {
-      await this.send("Z(" + id + ",1,1)", id, timeoutMs);
+      await this.send(this.lineFor(id, "1"), id, timeoutMs);
       return true;
     } catch (error) {
       if (error instanceof ConsoleError && error.kind === "TIMEOUT") return false;
@@ -140,16 +157,13 @@ export class StationConsole {
     this.buffer = lines.pop() ?? "";
     for (const raw of lines) {
       const line = raw.replace(/\r/g, "");
-      if (RESET_SIGN.test(line)) {
-        this.fail(new ConsoleError("DEVICE_RESET", "the stamp restarted in the middle of provisioning (its console forgot the station's session)"));
-        continue;
-      }
       const result = parseConsoleResult(line);
       const pending = this.pending;
       if (result === undefined || pending === undefined || result.id !== pending.id) continue;
       this.pending = undefined;
       clearTimeout(pending.timer);
       if ("unreadable" in result) pending.reject(new ConsoleError("DEVICE_ERROR", "unreadable answer: " + line.slice(0, 120)));
+      else if ("forgotten" in result) pending.reject(new ConsoleError("DEVICE_RESET", "the stamp restarted in the middle of provisioning (its console forgot the station's session)"));
       else if (result.threw) pending.reject(new ConsoleError("DEVICE_ERROR", "the stamp threw: " + String(result.value)));
       else pending.resolve(result.value);
     }

@@ -273,6 +273,7 @@ export class EspruinoSession {
     this.pending = undefined;
     clearTimeout(pending.timer);
     if ("unreadable" in result) pending.reject(this.failure("unparsable result line: " + abbreviate(line)));
+    else if ("forgotten" in result) pending.reject(this.failure("Espruino restarted: the session's helper is gone"));
     else if (result.threw) pending.reject(this.failure("Espruino threw: " + String(result.value)));
     else pending.resolve(result.value);
   }
