@@ -140,6 +140,24 @@ function bytes(hex: string, length: number, what: string): Uint8Array {
   return Uint8Array.from(Buffer.from(hex, "hex"));
 }
 
+/** The stamp id (first 8 bytes of the public key, hex) from stamp.pub read back as base64. */
+function stampIdFromStoredKey(base64: unknown): string | undefined {
+  if (typeof base64 !== "string") return undefined;
+  const key = Buffer.from(base64, "base64");
+  return key.length === 32 ? toHex(key.subarray(0, 8)) : undefined;
+}
+
+/** Revokes a key that a factory reset is about to destroy; the id revoked, if the host knew it. */
+async function revokeDestroyedKey(store: Store, stampId: string | undefined): Promise<string | undefined> {
+  if (stampId === undefined) return undefined;
+  const known = await hostCall("revoking the old key", () => store.getStamp(stampId));
+  if (known === undefined) return undefined;
+  if (known.status === "revoked") return stampId;
+  const result = await hostCall("revoking the old key", () => revokeStamp(store, stampId));
+  if (!result.ok) throw new FlashError("HOST_UNREACHABLE", `the host did not revoke stamp ${stampId}: ${result.error.message}; its key was not erased`);
+  return stampId;
+}
+
 export async function flashStamp(options: FlashOptions): Promise<FlashResult> {
   const progress = options.progress ?? (() => undefined);
   const timeoutMs = options.commandTimeoutMs ?? 10_000;
@@ -178,17 +196,18 @@ export async function flashStamp(options: FlashOptions): Promise<FlashResult> {
     }
     step = "check";
     progress({ step: "check", message: "checking the Espruino version and that the stamp has no key yet" });
-    const info = await device.evaluate(
-      "{v:process.version,f:require(\"Storage\").list(),k:typeof STAMP==\"object\"?STAMP.publicKey:\"\",r:typeof STAMP==\"object\"&&typeof STAMP.factoryReset==\"function\"}",
-    ).catch(translate);
+    // The key is identified from Storage, not from the firmware's STAMP object: a locked stamp
+    // booted with its button held (the only way to reach its console) runs no firmware.
+    const info = await device
+      .evaluate("(function(S){var p=S.read(\"stamp.pub\");return{v:process.version,f:S.list(/^stamp\\./),k:p===undefined?\"\":btoa(p),r:typeof STAMP==\"object\"&&typeof STAMP.factoryReset==\"function\"};})(require(\"Storage\"))")
+      .catch(translate);
     if (!isRecord(info)) throw new FlashError("BOOT_FAILED", "the stamp's console gave no state");
     const version = str(info.v, "process.version");
-    if (!VERSION.test(version)) throw new FlashError("WRONG_VERSION", `wrong Espruino version ${version} on the stamp: the firmware needs 2v2x (update Espruino first)`);
+    if (!VERSION.test(version)) throw new FlashError("WRONG_VERSION", `wrong Espruino version ${version} on the stamp: the firmware needs 2v2x (update Espruino first); nothing was uploaded`);
     const present = Array.isArray(info.f) ? info.f.map(String) : [];
     let revoked: string | undefined;
     if (present.includes("stamp.seed")) {
-      const oldKey = typeof info.k === "string" ? info.k : "";
-      const oldId = /^[0-9a-f]{64}$/.test(oldKey) ? oldKey.slice(0, 16) : undefined;
+      const oldId = stampIdFromStoredKey(info.k);
       const locked = present.includes("stamp.lock");
       if (options.factoryReset !== true) {
         throw new FlashError(
@@ -199,14 +218,15 @@ export async function flashStamp(options: FlashOptions): Promise<FlashResult> {
       }
       step = "factory-reset";
       progress({ step: "factory-reset", message: `destroying the key of stamp ${oldId ?? "(unknown)"}` });
+      // Revoke first, erase second: if the erase fails the old key is already dead at every
+      // verifier; the other order could leave a live registration for a key the operator
+      // believes destroyed.
+      revoked = await revokeDestroyedKey(options.store, oldId);
       const erased = await device
         .evaluate(info.r === true ? "STAMP.factoryReset()" : "(function(S){S.list(/^stamp\\./).forEach(function(n){S.erase(n);});return true;})(require(\"Storage\"))")
         .catch(translate);
-      if (erased !== true) throw new FlashError("BOOT_FAILED", "the factory reset failed on the stamp");
-      if (oldId !== undefined && (await hostCall("revoking the old key", () => options.store.getStamp(oldId))) !== undefined) {
-        const result = await hostCall("revoking the old key", () => revokeStamp(options.store, oldId));
-        if (result.ok) revoked = oldId;
-      }
+      const left = await device.evaluate("require(\"Storage\").list(/^stamp\\.(seed|pub|ctr)/)").catch(translate);
+      if (erased !== true || !Array.isArray(left) || left.length !== 0) throw new FlashError("BOOT_FAILED", `the factory reset failed on the stamp (left: ${JSON.stringify(left)})`);
     }
 
     step = "upload";

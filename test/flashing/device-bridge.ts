@@ -3,10 +3,17 @@
  * starts the Espruino binary (or qemu-arm with the ARM build) for each connection, with its
  * working directory (and so its espruino.flash) in a temporary directory. A connection is a
  * power-on; closing it is a power-off; the flash file persists between them.
+ *
+ * Two ways to power on besides the plain one:
+ *  - with the button held: on a Puck.js, BTN1 held at power-on makes Espruino skip all boot code
+ *    (`jsiInit(false)` in targets/nrf5x/main.c). The Linux build does exactly that when it is
+ *    given a script file, so the bridge runs a keep-alive script instead of booting from flash;
+ *  - resettable: the serial link stays up while the device restarts, as on a USB-serial adapter;
+ *    `reset()` kills the running Espruino and a loop starts it again on the same terminal.
  */
 import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createPrivateKey, createPublicKey, createHash, sign as edSign } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -47,6 +54,32 @@ async function freePort(): Promise<number> {
   });
 }
 
+export interface PowerOn {
+  /** Boot without running boot code (Storage untouched), as a Puck.js powered on with its button held. */
+  buttonHeld?: boolean;
+  /** The link survives a device restart; reset() restarts the device. */
+  resettable?: boolean;
+}
+
+/** The command socat runs for one power-on. */
+function powerCommand(kind: DeviceKind, dir: string, power: PowerOn): string {
+  let device = kind.exec;
+  if (power.buttonHeld === true) {
+    // A script keeps the Linux build's main loop running (it stops when no timer is left).
+    writeFileSync(join(dir, "button-held.js"), "setInterval(function(){},3600000);\n");
+    device += " " + join(dir, "button-held.js");
+  }
+  if (power.resettable !== true) return device;
+  // A background job of a non-interactive shell gets /dev/null as stdin; fd 3 keeps the terminal.
+  writeFileSync(
+    join(dir, "power.sh"),
+    "#!/bin/sh\nexec 3<&0\ntrap 'kill $(cat device.pid) 2>/dev/null; exit 0' TERM HUP\n" +
+      "while :; do " + device + " <&3 & echo $! > device.pid; wait $!; done\n",
+    { mode: 0o755 },
+  );
+  return join(dir, "power.sh");
+}
+
 export class DeviceBridge {
   private constructor(
     readonly kind: DeviceKind,
@@ -55,9 +88,9 @@ export class DeviceBridge {
     private socat: ChildProcess,
   ) {}
 
-  static async start(kind: DeviceKind, dir = mkdtempSync(join(tmpdir(), "stamp-flash-"))): Promise<DeviceBridge> {
+  static async start(kind: DeviceKind, dir = mkdtempSync(join(tmpdir(), "stamp-flash-")), power: PowerOn = {}): Promise<DeviceBridge> {
     const port = await freePort();
-    const socat = spawn("socat", ["-d", "-d", `TCP-LISTEN:${port},reuseaddr,fork,bind=127.0.0.1`, `EXEC:${kind.exec},pty,raw,echo=0,stderr`], {
+    const socat = spawn("socat", ["-d", "-d", `TCP-LISTEN:${port},reuseaddr,fork,bind=127.0.0.1`, `EXEC:${powerCommand(kind, dir, power)},pty,raw,echo=0,stderr`], {
       cwd: dir,
       stdio: ["ignore", "ignore", "pipe"],
       detached: true,
@@ -76,6 +109,17 @@ export class DeviceBridge {
     });
     socat.stderr?.resume();
     return new DeviceBridge(kind, dir, `tcp://127.0.0.1:${port}`, socat);
+  }
+
+  /** The same device (its flash) behind a new bridge, powered on another way; this bridge stops. */
+  async repower(power: PowerOn): Promise<DeviceBridge> {
+    this.kill();
+    return DeviceBridge.start(this.kind, this.dir, power);
+  }
+
+  /** A resettable device restarts now (a brown-out), its link stays up. */
+  reset(): void {
+    process.kill(Number(readFileSync(join(this.dir, "device.pid"), "utf8").trim()), "SIGKILL");
   }
 
   /** Kills socat and every device process it started (its process group): the device is gone. */
@@ -97,9 +141,7 @@ export class DeviceBridge {
 
   /** Power on, write Storage files through the console, power off (what the test rig adds to a Puck.js). */
   async writeFiles(files: { name: string; content: string }[]): Promise<void> {
-    const link = await openConsoleLink(this.port);
-    const console = new StationConsole(link, { holdMs: this.kind.holdMs, timeoutMs: this.kind.timeoutMs });
-    try {
+    await this.withConsole(this.kind.timeoutMs, async (console) => {
       if (!(await console.start(this.kind.timeoutMs))) throw new Error("the device console did not answer");
       for (const file of files) {
         const data = Buffer.from(file.content, "latin1");
@@ -109,18 +151,27 @@ export class DeviceBridge {
           if ((await console.evaluate(call)) !== true) throw new Error("could not write " + file.name);
         }
       }
-    } finally {
-      await link.close();
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    });
   }
 
   /** Power on and ask whether the console answers at all within `ms`. */
   async consoleAnswers(ms: number): Promise<boolean> {
+    return this.withConsole(ms, (console) => console.start(ms, 2));
+  }
+
+  /** Power on, evaluate one expression on the console, power off. */
+  async evaluate(expression: string): Promise<unknown> {
+    return this.withConsole(this.kind.timeoutMs, async (console) => {
+      if (!(await console.start(this.kind.timeoutMs))) throw new Error("the device console did not answer");
+      return console.evaluate(expression);
+    });
+  }
+
+  private async withConsole<T>(ms: number, work: (console: StationConsole) => Promise<T>): Promise<T> {
     const link = await openConsoleLink(this.port);
     const console = new StationConsole(link, { holdMs: this.kind.holdMs, timeoutMs: ms });
     try {
-      return await console.start(ms, 2);
+      return await work(console);
     } finally {
       await link.close();
       await new Promise((r) => setTimeout(r, 300));
@@ -128,14 +179,26 @@ export class DeviceBridge {
   }
 }
 
-/** What a Linux Espruino lacks of a Puck.js: radio, LEDs, button; and a real RNG (seeded per device). */
+/**
+ * What a Linux Espruino lacks of a Puck.js: radio, LEDs, button, a main loop that never ends, and
+ * a hardware RNG (xorshift seeded per device and per boot, so a factory-reset stamp makes a new
+ * key). The radio stubs record what production mode asked of the Bluetooth stack in Storage
+ * `rig.radio`, for the rig to read after a locked stamp's console has closed.
+ */
 export function radioPrelude(rngSeed: number): string {
   return (
-    "global.NRF={setServices:function(){},setAdvertising:function(){},nfcStart:function(){return new Uint8Array(10).buffer;},nfcSend:function(){},on:function(){}," +
+    "global.NRF={setServices:function(s,o){require(\"Storage\").writeJSON(\"rig.radio\",{uart:o&&o.uart});}," +
+    "setAdvertising:function(d,o){var r=require(\"Storage\").readJSON(\"rig.radio\",1)||{};r.connectable=o&&o.connectable;require(\"Storage\").writeJSON(\"rig.radio\",r);}," +
+    "nfcStart:function(){return new Uint8Array(10).buffer;},nfcSend:function(){},on:function(){}," +
     "findDevices:function(c,o){setTimeout(function(){c([]);},o.timeout);}};" +
-    "global.LED1=global.LED2=global.LED3={write:function(){}};global.BTN={};global.setWatch=function(){};" +
-    "(function(){var x=" + (rngSeed >>> 0 || 1) + ";E.hwRand=function(){x^=x<<13;x^=x>>>17;x^=x<<5;return x>>>0;};})();"
+    "global.LED1=global.LED2=global.LED3={write:function(){}};global.BTN={};global.setWatch=function(){};setInterval(function(){},3600000);" +
+    "(function(){var x=(" + (rngSeed >>> 0 || 1) + "^Math.floor(getTime()*1000))>>>0||1;E.hwRand=function(){x^=x<<13;x^=x>>>17;x^=x<<5;return x>>>0;};})();"
   );
+}
+
+/** Makes the device report another Espruino version (what the station reads of an older firmware). */
+export function versionPrelude(version: string): string {
+  return "process.version=" + JSON.stringify(version) + ";";
 }
 
 /** An Ed25519 key made on the host for the x86 test signer (the x86 build cannot run the native blob). */

@@ -1,10 +1,10 @@
 /**
- * Shared by flash-station.test.ts (x86) and flash-station-arm.test.ts (ARM, native signer). Issue 6: `stamp flash` against the Puck-like Linux Espruino behind a TCP bridge (socat), through
- * espruino-tools' own connection layer. The test rig writes `.boot0` first (radio stubs, an RNG
- * seeded per device, and on x86 a test signer holding a host-made Ed25519 key); the station then
- * uploads the real firmware image, reboots it, checks the proof of possession with node:crypto,
- * locks and registers it. With ESPRUINO_ARM_BIN the single flash also runs on the ARM build with
- * the real native signer.
+ * Shared by flash-station.test.ts (x86) and flash-station-arm.test.ts (ARM, native signer).
+ * Issue 6: `stamp flash` against the Puck-like Linux Espruino behind a TCP bridge (socat),
+ * through espruino-tools' own connection layer. The test rig writes `.boot0` first (radio stubs,
+ * an RNG seeded per device, and on x86 a test signer holding a host-made Ed25519 key); the
+ * station then uploads the real firmware image, reboots it, checks the proof of possession with
+ * node:crypto, locks and registers it. On ARM the key is made and used by the real native signer.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,10 +12,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addMerchant, addShop } from "../../host/core/registry";
 import { DEFAULT_FIRMWARE_DIR, FirmwareImage, loadFirmwareImage } from "../../host/flashing/firmware-image";
-import { FlashError, FlashOptions, flashStamp } from "../../host/flashing/station";
+import { FlashError, FlashOptions, flashStamp, FlashStep } from "../../host/flashing/station";
 import { SqliteStore } from "../../host/store/sqlite-store";
 import { provisioningMessage } from "../../shared/provisioning-message";
-import { DeviceBridge, DeviceKind, radioPrelude, testKey, testSignerPrelude } from "./device-bridge";
+import { DeviceBridge, DeviceKind, PowerOn, radioPrelude, testKey, testSignerPrelude, versionPrelude } from "./device-bridge";
 
 function challengeFor(n: number): Uint8Array {
   return Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + n * 31) & 0xff);
@@ -39,17 +39,31 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
     const work = mkdtempSync(join(tmpdir(), "stamp-station-"));
     const bridges: DeviceBridge[] = [];
 
-    async function device(n: number, options: { corrupt?: boolean } = {}): Promise<DeviceBridge> {
-      const bridge = await DeviceBridge.start(kind);
-      bridges.push(bridge);
-      let prelude = radioPrelude(0x9e3779b9 ^ (n * 2654435761));
+    /**
+     * What the rig adds to a Linux Espruino for stamp n: radio stubs and RNG, and on x86 a test
+     * signer whose key is testKey(keyNumber) (a factory-reset stamp "makes" a new one).
+     */
+    function prelude(n: number, keyNumber = n, extra = "", corrupt = false): string {
+      let text = radioPrelude(0x9e3779b9 ^ (n * 2654435761)) + extra;
       if (!kind.native) {
-        const message = provisioningMessage(challengeFor(n), testKey(n).publicKey, Buffer.from(image.firmwareHash, "hex"));
+        const message = provisioningMessage(challengeFor(n), testKey(keyNumber).publicKey, Buffer.from(image.firmwareHash, "hex"));
         if (message === undefined) throw new Error("bad test message");
-        prelude += testSignerPrelude(n, message, options.corrupt === true);
+        text += testSignerPrelude(keyNumber, message, corrupt);
       }
-      await bridge.writeFiles([{ name: ".boot0", content: prelude }]);
+      return text;
+    }
+
+    async function device(n: number, options: { corrupt?: boolean; extra?: string; power?: PowerOn } = {}): Promise<DeviceBridge> {
+      const bridge = await DeviceBridge.start(kind, undefined, options.power);
+      bridges.push(bridge);
+      await bridge.writeFiles([{ name: ".boot0", content: prelude(n, n, options.extra, options.corrupt === true) }]);
       return bridge;
+    }
+
+    async function repower(bridge: DeviceBridge, power: PowerOn): Promise<DeviceBridge> {
+      const next = await bridge.repower(power);
+      bridges.push(next);
+      return next;
     }
 
     function options(bridge: DeviceBridge, n: number, label: string): FlashOptions {
@@ -68,6 +82,10 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
       };
     }
 
+    async function stampCount(): Promise<number> {
+      return (await store.listStamps()).length;
+    }
+
     beforeAll(async () => {
       image = loadFirmwareImage(DEFAULT_FIRMWARE_DIR);
       store = new SqliteStore(join(work, "stamp.db"));
@@ -81,49 +99,67 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
       rmSync(work, { recursive: true, force: true });
     });
 
-    it("flashes one stamp end to end: upload, key on the device, proof verified, locked, registered, labelled", async () => {
-      const bridge = await device(1);
-      const steps: string[] = [];
-      const result = await flashStamp({ ...options(bridge, 1, "counter 1"), progress: (e) => steps.push(e.step) });
-      expect(result.firmwareHash).toBe(image.firmwareHash);
-      expect(result.publicKey).toMatch(/^[0-9a-f]{64}$/);
-      if (!kind.native) expect(result.publicKey).toBe(testKey(1).publicKey.toString("hex"));
-      expect(new Set(steps)).toEqual(new Set(["connect", "check", "upload", "reboot", "prove", "lock", "register", "label"]));
-      const stamp = await store.getStamp(result.stampId);
-      expect(stamp?.status).toBe("active");
-      expect(stamp?.shopIds).toEqual(["gangnam"]);
-      expect(result.labelPath !== undefined && existsSync(result.labelPath)).toBe(true);
-      expect(readFileSync(result.labelPath ?? "", "utf8")).toContain(result.stampId);
-      // The locked stamp after a power cycle: on x86 the test signer keeps the console open (a
-      // test rig needs it) and the station refuses to re-provision it; with the native signer
-      // the firmware closes the console at boot and nothing answers.
-      if (kind.native) {
-        expect(await bridge.consoleAnswers(8_000)).toBe(false);
-        await expectFlashError(flashStamp({ ...options(bridge, 1, "again"), commandTimeoutMs: 8_000 }), "NO_CONSOLE");
-      } else {
+    it(
+      "flashes a stamp end to end; locked, its console and Bluetooth UART stay closed; it refuses re-provisioning until a factory reset, which revokes the old key",
+      async () => {
+        let bridge = await device(1);
+        const steps: FlashStep[] = [];
+        const first = await flashStamp({ ...options(bridge, 1, "counter 1"), progress: (e) => steps.push(e.step) });
+        expect(first.firmwareHash).toBe(image.firmwareHash);
+        expect(first.publicKey).toMatch(/^[0-9a-f]{64}$/);
+        if (!kind.native) expect(first.publicKey).toBe(testKey(1).publicKey.toString("hex"));
+        expect([...new Set(steps)]).toEqual(["connect", "check", "upload", "reboot", "prove", "lock", "register", "label"]);
+        const stamp = await store.getStamp(first.stampId);
+        expect(stamp?.status).toBe("active");
+        expect(stamp?.shopIds).toEqual(["gangnam"]);
+        expect(first.labelPath !== undefined && existsSync(first.labelPath)).toBe(true);
+        expect(readFileSync(first.labelPath ?? "", "utf8")).toContain(first.stampId);
+
+        // Power cycle: the locked firmware closes its console at boot; nothing answers, and the
+        // station says why.
+        expect(await bridge.consoleAnswers(kind.native ? 8_000 : 4_000)).toBe(false);
+        await expectFlashError(flashStamp({ ...options(bridge, 1, "again"), commandTimeoutMs: kind.native ? 8_000 : 3_000 }), "NO_CONSOLE");
+
+        // The only way back in: power on with the button held (no boot code runs). What
+        // production mode asked of the Bluetooth stack at the last boot: no UART, not connectable.
+        bridge = await repower(bridge, { buttonHeld: true });
+        expect(await bridge.evaluate("require(\"Storage\").readJSON(\"rig.radio\",1)")).toEqual({ uart: false, connectable: false });
         const refused = await expectFlashError(flashStamp(options(bridge, 1, "again")), "KEY_PRESENT");
         expect(refused.message).toContain("and is locked");
-        expect(refused.message).toContain(result.stampId);
-      }
-      expect((await store.listStamps()).length).toBe(1);
-    }, kind.native ? 400_000 : 30_000);
+        expect(refused.message).toContain(first.stampId);
+        expect(await stampCount()).toBe(1);
+
+        // Factory reset: the old key is revoked at the host, destroyed on the stamp, and a new one
+        // is made on the device (x86: the rig's test signer now holds another key).
+        if (!kind.native) await bridge.writeFiles([{ name: ".boot0", content: prelude(1, 2) }]);
+        const resetSteps: FlashStep[] = [];
+        const second = await flashStamp({ ...options(bridge, 1, "counter 1 (reset)"), factoryReset: true, progress: (e) => resetSteps.push(e.step) });
+        expect(resetSteps).toContain("factory-reset");
+        expect(second.revoked).toBe(first.stampId);
+        expect(second.publicKey).not.toBe(first.publicKey);
+        expect((await store.getStamp(first.stampId))?.status).toBe("revoked");
+        expect((await store.getStamp(second.stampId))?.status).toBe("active");
+        expect(await stampCount()).toBe(2);
+      },
+      kind.native ? 900_000 : 90_000,
+    );
 
     if (!full) return;
 
     it("flashes a batch of 3 stamps, each with its own key", async () => {
-      const before = (await store.listStamps()).length;
+      const before = await stampCount();
       const ids: string[] = [];
       for (const n of [11, 12, 13]) {
         const bridge = await device(n);
         ids.push((await flashStamp(options(bridge, n, "tray-" + n))).stampId);
       }
       expect(new Set(ids).size).toBe(3);
-      expect((await store.listStamps()).length).toBe(before + 3);
-    }, 60_000);
+      expect(await stampCount()).toBe(before + 3);
+    }, 90_000);
 
     it("an interrupted upload (bridge killed mid-upload) fails clearly and registers nothing", async () => {
       const bridge = await device(21);
-      const before = (await store.listStamps()).length;
+      const before = await stampCount();
       let killed = false;
       const error = await expectFlashError(
         flashStamp({
@@ -139,17 +175,55 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
         "UPLOAD_INTERRUPTED",
       );
       expect(error.message).toMatch(/upload interrupted/);
-      expect((await store.listStamps()).length).toBe(before);
+      expect(await stampCount()).toBe(before);
     }, 30_000);
 
-    it("an invalid proof of possession is refused: nothing registered, stamp not locked", async () => {
+    it("a device that resets mid-upload (the serial link stays up) is told apart, registers nothing, and flashes fine again", async () => {
+      const bridge = await device(22, { power: { resettable: true } });
+      const before = await stampCount();
+      let reset = false;
+      const error = await expectFlashError(
+        flashStamp({
+          ...options(bridge, 22, "reset"),
+          commandTimeoutMs: 2_000,
+          progress: (e) => {
+            if (e.step === "upload" && (e.done ?? 0) > 6_000 && !reset) {
+              reset = true;
+              bridge.reset();
+            }
+          },
+        }),
+        "DEVICE_RESET",
+      );
+      expect(error.message).toMatch(/reset during upload/);
+      expect(await stampCount()).toBe(before);
+      const again = await flashStamp(options(bridge, 22, "reset, reflashed"));
+      expect((await store.getStamp(again.stampId))?.status).toBe("active");
+    }, 60_000);
+
+    it("refuses a stamp with the wrong Espruino version before uploading anything", async () => {
+      const bridge = await device(23, { extra: versionPrelude("2v19") });
+      const before = await stampCount();
+      const error = await expectFlashError(flashStamp(options(bridge, 23, "old")), "WRONG_VERSION");
+      expect(error.message).toMatch(/wrong Espruino version 2v19/);
+      expect(await bridge.evaluate("require(\"Storage\").list().sort()")).toEqual([".boot0"]);
+      expect(await stampCount()).toBe(before);
+    }, 30_000);
+
+    it("an invalid proof of possession is refused: nothing registered, stamp not locked; its key then blocks a reflash until a factory reset", async () => {
       const bridge = await device(31, { corrupt: true });
-      const before = (await store.listStamps()).length;
+      const before = await stampCount();
       const error = await expectFlashError(flashStamp(options(bridge, 31, "forged")), "PROOF_INVALID");
       expect(error.message).toMatch(/proof of possession invalid/);
-      expect((await store.listStamps()).length).toBe(before);
-      expect(await bridge.consoleAnswers(5_000)).toBe(true);
-    }, 30_000);
+      expect(await stampCount()).toBe(before);
+      const refused = await expectFlashError(flashStamp(options(bridge, 31, "again")), "KEY_PRESENT");
+      expect(refused.message).not.toContain("locked");
+      await bridge.writeFiles([{ name: ".boot0", content: prelude(31, 32) }]);
+      const reset = await flashStamp({ ...options(bridge, 31, "after reset"), factoryReset: true });
+      expect(reset.revoked).toBeUndefined();
+      expect(reset.publicKey).toBe(testKey(32).publicKey.toString("hex"));
+      expect(await stampCount()).toBe(before + 1);
+    }, 60_000);
 
     it("refuses before touching the device when the host does not know the merchant or shop", async () => {
       await expectFlashError(flashStamp({ ...options({ port: "tcp://127.0.0.1:9" } as DeviceBridge, 0, "x"), merchantId: "nobody" }), "REGISTRY_REFUSED");
@@ -164,4 +238,3 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
     }, 20_000);
   });
 }
-
