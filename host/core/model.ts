@@ -39,6 +39,8 @@ export interface StampRecord {
   /** The highest counter seen under a valid signature; the next must be higher. */
   lastCounter: number;
   registeredAt: number;
+  /** SHA-256 (hex) of the firmware the flashing station found on the stamp; undefined for a key registered by hand. */
+  firmwareHash: string | undefined;
 }
 
 export interface IssuedChallenge {

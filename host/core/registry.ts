@@ -63,6 +63,8 @@ export interface NewStamp {
   merchantId: string;
   shopIds: string[];
   verifierIds: string[];
+  /** Only from the flashing station, which checked it on the stamp (64 hex digits). */
+  firmwareHash?: string;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function registerStamp(store: Store, input: NewStamp, now: number):
   const keyCheck = checkRegistrablePublicKey(publicKey);
   if (!keyCheck.ok) return failure("WEAK_KEY", `public key refused: ${keyCheck.reason}`);
   if (input.label.trim() === "") return failure("INVALID_INPUT", "stamp label is empty");
+  if (input.firmwareHash !== undefined && !/^[0-9a-f]{64}$/.test(input.firmwareHash)) return failure("INVALID_INPUT", "firmware hash must be 64 lower-case hex digits");
   if ((await store.getMerchant(input.merchantId)) === undefined) return failure("NOT_FOUND", `merchant ${input.merchantId} does not exist`);
   if (input.shopIds.length === 0) return failure("INVALID_INPUT", "a stamp must be bound to at least one shop");
   for (const shopId of input.shopIds) {
@@ -98,6 +101,7 @@ export async function registerStamp(store: Store, input: NewStamp, now: number):
     status: "active",
     lastCounter: 0,
     registeredAt: now,
+    firmwareHash: input.firmwareHash,
   };
   return insertOnce(() => store.addStamp(stamp), stamp);
 }

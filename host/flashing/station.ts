@@ -304,7 +304,7 @@ export async function flashStamp(options: FlashOptions): Promise<FlashResult> {
     step = "register";
     progress({ step: "register", message: `registering stamp ${stampId}` });
     const registered = await hostCall("registering", () =>
-      registerStamp(options.store, { publicKeyHex: publicKeyHex, label: options.label, merchantId: options.merchantId, shopIds: options.shopIds, verifierIds: [] }, (options.now ?? Date.now)()),
+      registerStamp(options.store, { publicKeyHex: publicKeyHex, label: options.label, merchantId: options.merchantId, shopIds: options.shopIds, verifierIds: [], firmwareHash: firmwareHash }, (options.now ?? Date.now)()),
     );
     if (!registered.ok) {
       throw new FlashError(

@@ -14,6 +14,8 @@ export interface StampView {
   status: StampStatus;
   lastCounter: number;
   registeredAt: string;
+  /** The firmware the flashing station checked on the stamp; null for a key registered by hand. */
+  firmwareHash: string | null;
 }
 
 export function stampView(stamp: StampRecord): StampView {
@@ -27,6 +29,7 @@ export function stampView(stamp: StampRecord): StampView {
     status: stamp.status,
     lastCounter: stamp.lastCounter,
     registeredAt: new Date(stamp.registeredAt).toISOString(),
+    firmwareHash: stamp.firmwareHash ?? null,
   };
 }
 

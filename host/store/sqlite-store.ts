@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS stamps (
   id TEXT PRIMARY KEY, public_key BLOB NOT NULL UNIQUE, label TEXT NOT NULL,
   merchant_id TEXT NOT NULL REFERENCES merchants(id),
   status TEXT NOT NULL CHECK (status IN ('active', 'quarantined', 'revoked')),
-  last_counter INTEGER NOT NULL, registered_at INTEGER NOT NULL);
+  last_counter INTEGER NOT NULL, registered_at INTEGER NOT NULL, firmware_hash TEXT);
 CREATE TABLE IF NOT EXISTS stamp_shops (
   stamp_id TEXT NOT NULL REFERENCES stamps(id), shop_id TEXT NOT NULL REFERENCES shops(id),
   PRIMARY KEY (stamp_id, shop_id));
@@ -50,6 +50,7 @@ interface StampRow {
   status: StampStatus;
   last_counter: number;
   registered_at: number;
+  firmware_hash: string | null;
 }
 
 interface LedgerRow {
@@ -129,6 +130,13 @@ export class SqliteStore implements Store {
     this.db.pragma("busy_timeout = 5000");
     this.db.pragma("synchronous = FULL");
     this.db.exec(SCHEMA);
+    this.addMissingColumns();
+  }
+
+  /** Databases made before a column existed get it (nullable, so old rows stay valid). */
+  private addMissingColumns(): void {
+    const columns = this.db.prepare("SELECT name FROM pragma_table_info('stamps')").pluck().all() as string[];
+    if (!columns.includes("firmware_hash")) this.db.exec("ALTER TABLE stamps ADD COLUMN firmware_hash TEXT");
   }
 
   private write<T>(work: () => T): T {
@@ -159,9 +167,9 @@ export class SqliteStore implements Store {
     this.insertUnique("stamp " + stamp.id + " (or its public key)", () => {
       this.db
         .prepare(
-          "INSERT INTO stamps (id, public_key, label, merchant_id, status, last_counter, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          "INSERT INTO stamps (id, public_key, label, merchant_id, status, last_counter, registered_at, firmware_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .run(stamp.id, Buffer.from(stamp.publicKey), stamp.label, stamp.merchantId, stamp.status, stamp.lastCounter, stamp.registeredAt);
+        .run(stamp.id, Buffer.from(stamp.publicKey), stamp.label, stamp.merchantId, stamp.status, stamp.lastCounter, stamp.registeredAt, stamp.firmwareHash ?? null);
       const bindShop = this.db.prepare("INSERT INTO stamp_shops (stamp_id, shop_id) VALUES (?, ?)");
       for (const shopId of stamp.shopIds) bindShop.run(stamp.id, shopId);
       const bindVerifier = this.db.prepare("INSERT INTO stamp_verifiers (stamp_id, verifier_id) VALUES (?, ?)");
@@ -230,6 +238,7 @@ export class SqliteStore implements Store {
       status: row.status,
       lastCounter: row.last_counter,
       registeredAt: row.registered_at,
+      firmwareHash: row.firmware_hash ?? undefined,
     };
   }
 

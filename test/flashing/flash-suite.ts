@@ -112,6 +112,7 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
         const stamp = await store.getStamp(first.stampId);
         expect(stamp?.status).toBe("active");
         expect(stamp?.shopIds).toEqual(["gangnam"]);
+        expect(stamp?.firmwareHash).toBe(image.firmwareHash);
         expect(first.labelPath !== undefined && existsSync(first.labelPath)).toBe(true);
         expect(readFileSync(first.labelPath ?? "", "utf8")).toContain(first.stampId);
 

@@ -40,6 +40,7 @@ describe("POST /v1/stamps", () => {
       status: "active",
       lastCounter: 0,
       registeredAt: new Date(api.now).toISOString(),
+      firmwareHash: null,
     });
     expect((await api.store.getStamp(stamp.id))?.label).toBe("gangnam-1");
   });

@@ -299,6 +299,7 @@ function baseContext(response: TapResponse): TapContext {
       status: "active",
       lastCounter: 41,
       registeredAt: 0,
+      firmwareHash: undefined,
     },
     response: response,
     responseHex: toHex(encodeTapResponse(response)),

@@ -33,6 +33,7 @@ function stampDetails(stamp: StampView): string {
     `verifiers   ${stamp.verifierIds.length === 0 ? "any in its shops" : stamp.verifierIds.join(", ")}`,
     `public key  ${stamp.publicKey}`,
     `registered  ${shortTime(stamp.registeredAt)}`,
+    `firmware    ${stamp.firmwareHash ?? "- (registered by hand, not flashed by the station)"}`,
   ].join("\n") + "\n";
 }
 
