@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../host/cli/run";
 import { addMerchant, addShop } from "../../host/core/registry";
 import { DEFAULT_FIRMWARE_DIR, FirmwareImage, loadFirmwareImage } from "../../host/flashing/firmware-image";
 import { FlashError, FlashOptions, flashStamp, FlashStep } from "../../host/flashing/station";
@@ -144,6 +145,31 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
       },
       kind.native ? 900_000 : 90_000,
     );
+
+    if (kind.native) {
+      it("stamp flash --batch 3 on the command line: three stamps, random station challenges, one result each, labels", async () => {
+        const before = await stampCount();
+        const ports: string[] = [];
+        for (const n of [41, 42, 43]) ports.push((await device(n)).port);
+        let out = "";
+        let err = "";
+        const code = await runCli(
+          ["--db", join(work, "stamp.db"), "flash", "--batch", "3", "--port", ...ports, "--merchant", "bean-bros", "--shop", "gangnam", "--label", "tray-9",
+            "--labels", join(work, "labels"), "--hold-ms", String(kind.holdMs), "--timeout-ms", String(kind.timeoutMs), "--json"],
+          undefined,
+          { io: { out: (t) => void (out += t), err: (t) => void (err += t) } },
+        );
+        expect({ code: code, err: err }).toEqual({ code: 0, err: expect.stringMatching(/\[3\/3\] upload: \[#{24}\] 100% /) });
+        const results = JSON.parse(out) as { stampId: string; label: string; labelPath: string }[];
+        expect(results.map((r) => r.label)).toEqual(["tray-9-1", "tray-9-2", "tray-9-3"]);
+        expect(new Set(results.map((r) => r.stampId)).size).toBe(3);
+        for (const result of results) {
+          expect((await store.getStamp(result.stampId))?.status).toBe("active");
+          expect(readFileSync(result.labelPath, "utf8")).toContain(result.stampId);
+        }
+        expect(await stampCount()).toBe(before + 3);
+      }, 900_000);
+    }
 
     if (!full) return;
 
