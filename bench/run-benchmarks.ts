@@ -15,6 +15,8 @@ import { measureNfcHandlerLatency } from "./firmware/nfc-handler-latency";
 import { measureHostFigures } from "./host-figures";
 import { formatEd25519BenchmarkMarkdown, runEd25519Benchmark } from "./native/ed25519-bench";
 import { measureBleTapFigures } from "./ble/ble-tap-figures";
+import { FlashFigures, measureFlash, measureToolUpload } from "./flashing/flash-figures";
+import { deviceKinds } from "../test/flashing/device-bridge";
 import { formatNfcTapFigures, measureNfcTapFigures } from "./nfc/nfc-tap-figures";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -97,6 +99,46 @@ async function main(): Promise<void> {
     out(`| after first boot | ${native.usageAfterBoot} | ${fixed((100 * native.usageAfterBoot) / native.memoryTotal)} % |`);
     out(`| after one signature | ${native.usageAfterSigning} | ${fixed((100 * native.usageAfterSigning) / native.memoryTotal)} % |`);
     out(`| of which the blob's RAM copy (Linux builds only; a Puck.js runs it from memory-mapped flash) | ${native.blobCopyVariables} | ${fixed((100 * native.blobCopyVariables) / native.memoryTotal)} % |`);
+    out();
+  }
+
+  out("## Flashing station (`stamp flash`, one stamp, on the Puck-like Espruino behind socat)");
+  out();
+  const kinds = deviceKinds({ ...process.env, ESPRUINO_BIN: x86 ?? "", ESPRUINO_ARM_BIN: arm ?? "" });
+  const flashes: FlashFigures[] = [];
+  if (kinds.x86 !== undefined) flashes.push(await measureFlash(kinds.x86));
+  if (kinds.arm !== undefined) flashes.push(await measureFlash(kinds.arm));
+  if (flashes.length === 0) out(`Not measured: ${kinds.missing.join("; ")}.`);
+  else {
+    const stepNames = [...new Set(flashes.flatMap((f) => f.steps.map((s) => s.step)))];
+    out(`| step | ${flashes.map((f) => f.device).join(" | ")} |`);
+    out(`|---|${flashes.map(() => "---:").join("|")}|`);
+    for (const step of stepNames) out(`| ${step} | ${flashes.map((f) => `${thousands(f.steps.find((s) => s.step === step)?.ms ?? 0)} ms`).join(" | ")} |`);
+    out(`| **whole flash** | ${flashes.map((f) => `**${fixed(f.totalMs / 1000)} s**`).join(" | ")} |`);
+    out(`| console lines sent | ${flashes.map((f) => thousands(f.traffic.lines)).join(" | ")} |`);
+    out(`| bytes to the stamp (image: ${thousands(flashes[0].uploadBytes)} bytes) | ${flashes.map((f) => thousands(f.traffic.bytesSent)).join(" | ")} |`);
+    out(`| bytes from the stamp | ${flashes.map((f) => thousands(f.traffic.bytesReceived)).join(" | ")} |`);
+    out(`| rig's main-loop hold per answer (0 on a Puck.js) | ${flashes.map((f) => `${f.holdMs} ms`).join(" | ")} |`);
+    out();
+    out(
+      "Every line waits for its answer, and the Linux rig holds its main loop after each answer so the next line is not garbled " +
+        "(see `host/flashing/station-console.ts`): lines × hold is most of the rig's upload time, and does not apply to a Puck.js. " +
+        "The ARM build runs under qemu-arm and signs with the real native blob.",
+    );
+    out();
+  }
+  if (kinds.x86 !== undefined) {
+    const tool = await measureToolUpload(kinds.x86);
+    out(`Comparison, same rig (x86), same two files, fresh device: espruino-tools' own CLI (\`espruino --no-ble -p tcp://… --storage .bootcde:… --storage stamp.ed25519:…\`):`);
+    out();
+    out("| | time |");
+    out("|---|---:|");
+    out(`| the CLI uploading both files | ${fixed(tool.uploadCommandMs / 1000)} s |`);
+    out(`| the same CLI connecting only (start-up, connect, one -e) | ${fixed(tool.connectOnlyMs / 1000)} s |`);
+    out(`| upload alone (difference) | ${fixed((tool.uploadCommandMs - tool.connectOnlyMs) / 1000)} s |`);
+    out(`| station's upload step, with each write answered and both files checked by SHA-256 on the device | ${fixed((flashes[0]?.steps.find((s) => s.step === "upload")?.ms ?? 0) / 1000)} s |`);
+    out();
+    out(`The files written by the CLI read back ${tool.verified ? "intact" : "**damaged**"} (length and SHA-256 on the device). The CLI does not check what it wrote; the station does, then also reboots, proves, locks and registers.`);
     out();
   }
 

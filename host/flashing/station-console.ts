@@ -31,6 +31,12 @@ export class ConsoleError extends Error {
   }
 }
 
+export interface ConsoleTraffic {
+  lines: number;
+  bytesSent: number;
+  bytesReceived: number;
+}
+
 export interface ConsoleOptions {
   /** How long the device holds its main loop after a result for the next line (0 on real hardware). */
   holdMs: number;
@@ -43,8 +49,8 @@ export class StationConsole {
   private buffer = "";
   private pending: { id: number; resolve: (value: unknown) => void; reject: (error: ConsoleError) => void; timer: NodeJS.Timeout } | undefined;
   private lost = false;
-  /** Everything the device printed (for diagnostics). */
-  transcript = "";
+  /** What crossed the link: lines and bytes to the device, bytes back (figures for BENCHMARKS.md and --json). */
+  readonly traffic: ConsoleTraffic = { lines: 0, bytesSent: 0, bytesReceived: 0 };
 
   constructor(
     private readonly link: ConsoleLink,
@@ -76,7 +82,7 @@ export class StationConsole {
         return true;
       } catch (error) {
         if (this.lost) return false;
-        await this.link.write("\x03\n").catch(() => undefined);
+        await this.write("\x03\n").catch(() => undefined);
         await new Promise((resolve) => setTimeout(resolve, 300));
       }
     }
@@ -112,7 +118,9 @@ export class StationConsole {
 
   /** Sends a line that gets no answer (e.g. load()). */
   async fire(line: string): Promise<void> {
-    await this.link.write(line + "\n");
+    await this.write(line + "\n").catch(() => {
+      throw new ConsoleError("LINK_LOST", "the connection to the stamp was lost");
+    });
   }
 
   /** True when the console answers a trivial command within timeoutMs (used to prove it is closed). */
@@ -128,6 +136,12 @@ export class StationConsole {
     }
   }
 
+  private write(text: string): Promise<void> {
+    this.traffic.lines++;
+    this.traffic.bytesSent += text.length;
+    return this.link.write(text);
+  }
+
   private send(line: string, id: number, timeoutMs: number): Promise<unknown> {
     if (this.lost) return Promise.reject(new ConsoleError("LINK_LOST", "the connection to the stamp was lost"));
     if (this.pending !== undefined) return Promise.reject(new ConsoleError("DEVICE_ERROR", "one command at a time"));
@@ -138,7 +152,7 @@ export class StationConsole {
         reject(new ConsoleError("TIMEOUT", "the stamp did not answer within " + timeoutMs + " ms"));
       }, timeoutMs);
       this.pending = { id, resolve, reject, timer };
-      this.link.write(line + "\n").catch(() => this.fail(new ConsoleError("LINK_LOST", "the connection to the stamp was lost")));
+      this.write(line + "\n").catch(() => this.fail(new ConsoleError("LINK_LOST", "the connection to the stamp was lost")));
     });
   }
 
@@ -151,7 +165,7 @@ export class StationConsole {
   }
 
   private onData(text: string): void {
-    this.transcript = (this.transcript + text).slice(-20_000);
+    this.traffic.bytesReceived += text.length;
     this.buffer += text;
     const lines = this.buffer.split(/\r?\n/);
     this.buffer = lines.pop() ?? "";

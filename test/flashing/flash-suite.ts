@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../host/cli/run";
 import { addMerchant, addShop } from "../../host/core/registry";
 import { DEFAULT_FIRMWARE_DIR, FirmwareImage, loadFirmwareImage } from "../../host/flashing/firmware-image";
-import { FlashError, FlashOptions, flashStamp, FlashStep } from "../../host/flashing/station";
+import { FlashError, FlashStep } from "../../host/flashing/flash-error";
+import { FlashOptions, FlashProgress, flashStamp } from "../../host/flashing/station";
 import { SqliteStore } from "../../host/store/sqlite-store";
 import { provisioningMessage } from "../../shared/provisioning-message";
 import { DeviceBridge, DeviceKind, PowerOn, radioPrelude, testKey, testSignerPrelude, versionPrelude } from "./device-bridge";
@@ -31,6 +32,17 @@ async function expectFlashError(promise: Promise<unknown>, code: string): Promis
     return error;
   }
   throw new Error("expected the flash to fail with " + code);
+}
+
+/** A progress listener that does `act` once, when about 6 KB of the upload have been written. */
+function midUpload(act: () => void): (event: FlashProgress) => void {
+  let done = false;
+  return (event) => {
+    if (event.step === "upload" && (event.done ?? 0) > 6_000 && !done) {
+      done = true;
+      act();
+    }
+  };
 }
 
 export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
@@ -187,18 +199,8 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
     it("an interrupted upload (bridge killed mid-upload) fails clearly and registers nothing", async () => {
       const bridge = await device(21);
       const before = await stampCount();
-      let killed = false;
       const error = await expectFlashError(
-        flashStamp({
-          ...options(bridge, 21, "interrupted"),
-          commandTimeoutMs: 2_000,
-          progress: (e) => {
-            if (e.step === "upload" && (e.done ?? 0) > 6_000 && !killed) {
-              killed = true;
-              bridge.kill();
-            }
-          },
-        }),
+        flashStamp({ ...options(bridge, 21, "interrupted"), commandTimeoutMs: 2_000, progress: midUpload(() => bridge.kill()) }),
         "UPLOAD_INTERRUPTED",
       );
       expect(error.message).toMatch(/upload interrupted/);
@@ -208,18 +210,8 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
     it("a device that resets mid-upload (the serial link stays up) is told apart, registers nothing, and flashes fine again", async () => {
       const bridge = await device(22, { power: { resettable: true } });
       const before = await stampCount();
-      let reset = false;
       const error = await expectFlashError(
-        flashStamp({
-          ...options(bridge, 22, "reset"),
-          commandTimeoutMs: 2_000,
-          progress: (e) => {
-            if (e.step === "upload" && (e.done ?? 0) > 6_000 && !reset) {
-              reset = true;
-              bridge.reset();
-            }
-          },
-        }),
+        flashStamp({ ...options(bridge, 22, "reset"), commandTimeoutMs: 2_000, progress: midUpload(() => bridge.reset()) }),
         "DEVICE_RESET",
       );
       expect(error.message).toMatch(/reset during upload/);

@@ -1,0 +1,120 @@
+/**
+ * Figures for BENCHMARKS.md from the flashing station on the Puck-like Linux Espruino behind
+ * socat (the rig of test/flashing/): the time of each step of one `flashStamp`, what crossed
+ * the console, and beside it espruino-tools' own CLI uploading the same two files into Storage
+ * on a fresh device of the same rig (`espruino --storage`), measured in the same run.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { addMerchant, addShop } from "../../host/core/registry";
+import { DEFAULT_FIRMWARE_DIR, loadFirmwareImage } from "../../host/flashing/firmware-image";
+import { FlashStep } from "../../host/flashing/flash-error";
+import { flashStamp } from "../../host/flashing/station";
+import { ConsoleTraffic } from "../../host/flashing/station-console";
+import { SqliteStore } from "../../host/store/sqlite-store";
+import { provisioningMessage } from "../../shared/provisioning-message";
+import { DeviceBridge, DeviceKind, radioPrelude, testKey, testSignerPrelude } from "../../test/flashing/device-bridge";
+
+export interface FlashFigures {
+  device: string;
+  holdMs: number;
+  /** Milliseconds from the step's first progress event to the next step's. */
+  steps: { step: FlashStep; ms: number }[];
+  totalMs: number;
+  uploadBytes: number;
+  traffic: ConsoleTraffic;
+}
+
+export interface ToolUploadFigures {
+  /** `espruino --storage .bootcde:… --storage stamp.ed25519:… -e …`, whole command. */
+  uploadCommandMs: number;
+  /** The same command without --storage: start-up and connection alone. */
+  connectOnlyMs: number;
+  /** Whether both files read back on the device with the right length and SHA-256. */
+  verified: boolean;
+}
+
+const CHALLENGE = Uint8Array.from({ length: 32 }, (_, i) => (i * 13 + 5) & 0xff);
+
+/** One stamp flashed end to end on `kind` (x86: test signer for the fixed challenge; ARM: native signer). */
+export async function measureFlash(kind: DeviceKind): Promise<FlashFigures> {
+  const work = mkdtempSync(join(tmpdir(), "stamp-flash-bench-"));
+  const image = loadFirmwareImage(DEFAULT_FIRMWARE_DIR);
+  const store = new SqliteStore(join(work, "stamp.db"));
+  const bridge = await DeviceBridge.start(kind);
+  try {
+    await addMerchant(store, { id: "bench", name: "Bench" });
+    await addShop(store, { id: "bench-shop", merchantId: "bench", name: "Bench shop" });
+    let prelude = radioPrelude(7);
+    if (!kind.native) {
+      const message = provisioningMessage(CHALLENGE, testKey(7).publicKey, Buffer.from(image.firmwareHash, "hex"));
+      if (message === undefined) throw new Error("bad provisioning message");
+      prelude += testSignerPrelude(7, message);
+    }
+    await bridge.writeFiles([{ name: ".boot0", content: prelude }]);
+    const marks: { step: FlashStep; at: number }[] = [];
+    const started = performance.now();
+    const result = await flashStamp({
+      port: bridge.port,
+      image: image,
+      store: store,
+      merchantId: "bench",
+      shopIds: ["bench-shop"],
+      label: "bench",
+      holdMs: kind.holdMs,
+      commandTimeoutMs: kind.timeoutMs,
+      silenceMs: kind.native ? 4_000 : 1_000,
+      challenge: () => CHALLENGE,
+      progress: (event) => {
+        if (marks.length === 0 || marks[marks.length - 1].step !== event.step) marks.push({ step: event.step, at: performance.now() });
+      },
+    });
+    const ended = performance.now();
+    return {
+      device: kind.label,
+      holdMs: kind.holdMs,
+      steps: marks.map((mark, i) => ({ step: mark.step, ms: (i + 1 < marks.length ? marks[i + 1].at : ended) - mark.at })),
+      totalMs: ended - started,
+      uploadBytes: image.files.reduce((sum, file) => sum + file.content.length, 0),
+      traffic: result.traffic,
+    };
+  } finally {
+    bridge.remove();
+    await store.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function runEspruinoCli(port: string, args: string[]): number {
+  const started = performance.now();
+  const run = spawnSync("npx", ["espruino", "--no-ble", "-p", port, ...args, "-e", 'print("BENCH"+"DONE")'], { encoding: "utf8", timeout: 300_000 });
+  if (!`${run.stdout}`.includes("BENCHDONE")) throw new Error("espruino-tools did not finish: " + `${run.stdout}${run.stderr}`.slice(-600));
+  return performance.now() - started;
+}
+
+/** espruino-tools' CLI writing the same two files to Storage on a fresh x86 rig device. */
+export async function measureToolUpload(kind: DeviceKind): Promise<ToolUploadFigures> {
+  const image = loadFirmwareImage(DEFAULT_FIRMWARE_DIR);
+  const work = mkdtempSync(join(tmpdir(), "stamp-tool-upload-"));
+  const bridge = await DeviceBridge.start(kind);
+  try {
+    const storageArgs = image.files.flatMap((file, i) => {
+      const path = join(work, `file-${i}.bin`);
+      writeFileSync(path, file.content);
+      return ["--storage", `${file.storageName}:${path}`];
+    });
+    const connectOnlyMs = runEspruinoCli(bridge.port, []);
+    const uploadCommandMs = runEspruinoCli(bridge.port, storageArgs);
+    let verified = true;
+    for (const file of image.files) {
+      const digest = await bridge.evaluate(`(function(f){return f===undefined?"":f.length+":"+btoa(require("crypto").SHA256(f));})(require("Storage").read(${JSON.stringify(file.storageName)}))`);
+      verified = verified && digest === file.content.length + ":" + Buffer.from(file.sha256, "hex").toString("base64");
+    }
+    return { uploadCommandMs, connectOnlyMs, verified };
+  } finally {
+    bridge.remove();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
