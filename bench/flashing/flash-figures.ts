@@ -4,7 +4,7 @@
  * the console, and beside it espruino-tools' own CLI uploading the same two files into Storage
  * on a fresh device of the same rig (`espruino --storage`), measured in the same run.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,9 +29,9 @@ export interface FlashFigures {
 
 export interface ToolUploadFigures {
   /** `espruino --storage .bootcde:… --storage stamp.ed25519:… -e …`, whole command. */
-  uploadCommandMs: number;
-  /** The same command without --storage: start-up and connection alone. */
-  connectOnlyMs: number;
+  commandMs: number;
+  /** From its "Connected" line to its "Upload Complete" line. */
+  uploadMs: number;
   /** Whether both files read back on the device with the right length and SHA-256. */
   verified: boolean;
 }
@@ -87,11 +87,27 @@ export async function measureFlash(kind: DeviceKind): Promise<FlashFigures> {
   }
 }
 
-function runEspruinoCli(port: string, args: string[]): number {
-  const started = performance.now();
-  const run = spawnSync("npx", ["espruino", "--no-ble", "-p", port, ...args, "-e", 'print("BENCH"+"DONE")'], { encoding: "utf8", timeout: 300_000 });
-  if (!`${run.stdout}`.includes("BENCHDONE")) throw new Error("espruino-tools did not finish: " + `${run.stdout}${run.stderr}`.slice(-600));
-  return performance.now() - started;
+/** Runs espruino-tools' CLI and times its whole run and its own "Connected" → "Upload Complete". */
+function runEspruinoCli(port: string, args: string[]): Promise<{ commandMs: number; uploadMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let connectedAt: number | undefined;
+    let completedAt: number | undefined;
+    let output = "";
+    const child = spawn("npx", ["espruino", "--no-ble", "-p", port, ...args, "-e", 'print("BENCH"+"DONE")'], { stdio: ["ignore", "pipe", "pipe"] });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (connectedAt === undefined && /\nConnected/.test(output)) connectedAt = performance.now();
+      if (completedAt === undefined && /Upload Complete/.test(output)) completedAt = performance.now();
+    });
+    child.stderr.on("data", (chunk: Buffer) => void (output += chunk.toString()));
+    child.on("close", () => {
+      clearTimeout(timer);
+      if (connectedAt === undefined || completedAt === undefined) reject(new Error("espruino-tools did not finish its upload: " + output.slice(-600)));
+      else resolve({ commandMs: performance.now() - started, uploadMs: completedAt - connectedAt });
+    });
+  });
 }
 
 /** espruino-tools' CLI writing the same two files to Storage on a fresh x86 rig device. */
@@ -105,14 +121,13 @@ export async function measureToolUpload(kind: DeviceKind): Promise<ToolUploadFig
       writeFileSync(path, file.content);
       return ["--storage", `${file.storageName}:${path}`];
     });
-    const connectOnlyMs = runEspruinoCli(bridge.port, []);
-    const uploadCommandMs = runEspruinoCli(bridge.port, storageArgs);
+    const run = await runEspruinoCli(bridge.port, storageArgs);
     let verified = true;
     for (const file of image.files) {
       const digest = await bridge.evaluate(`(function(f){return f===undefined?"":f.length+":"+btoa(require("crypto").SHA256(f));})(require("Storage").read(${JSON.stringify(file.storageName)}))`);
       verified = verified && digest === file.content.length + ":" + Buffer.from(file.sha256, "hex").toString("base64");
     }
-    return { uploadCommandMs, connectOnlyMs, verified };
+    return { commandMs: run.commandMs, uploadMs: run.uploadMs, verified };
   } finally {
     bridge.remove();
     rmSync(work, { recursive: true, force: true });
