@@ -19,6 +19,7 @@ import { Store } from "../store/store";
 import { ConsoleLink, LinkError, openConsoleLink } from "./espruino-link";
 import { FirmwareImage, ImageFile } from "./firmware-image";
 import { FlashError, flashErrorFor, FlashStep } from "./flash-error";
+import { espruinoVersionProblem } from "./espruino-version";
 import { writeLabel } from "./label";
 import { judgeProof, ProvedStamp } from "./proof-of-possession";
 import { ConsoleTraffic, MAX_LINE, StationConsole } from "./station-console";
@@ -68,7 +69,6 @@ export interface FlashResult {
   traffic: ConsoleTraffic;
 }
 
-const VERSION = /^2v2\d/;
 const UPLOAD_CHUNK = 300;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -168,7 +168,8 @@ async function checkStamp(session: FlashSession): Promise<string | undefined> {
     "(function(S){var p=S.read(\"stamp.pub\");return{v:process.version,f:S.list(/^stamp\\./),k:p===undefined?\"\":btoa(p),r:typeof STAMP==\"object\"&&typeof STAMP.factoryReset==\"function\"};})(require(\"Storage\"))",
   );
   if (!isRecord(info) || typeof info.v !== "string") throw new FlashError("BOOT_FAILED", "the stamp's console gave no state");
-  if (!VERSION.test(info.v)) throw new FlashError("WRONG_VERSION", `wrong Espruino version ${info.v} on the stamp: the firmware needs 2v2x (update Espruino first); nothing was uploaded`);
+  const versionProblem = espruinoVersionProblem(info.v);
+  if (versionProblem !== undefined) throw new FlashError("WRONG_VERSION", `wrong Espruino version on the stamp: ${versionProblem}; nothing was uploaded`);
   const present = Array.isArray(info.f) ? info.f.map(String) : [];
   if (!present.includes("stamp.seed")) return undefined;
   const oldId = stampIdFromStoredKey(info.k);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../host/cli/run";
 import { addMerchant } from "../../host/core/registry";
+import { espruinoVersionProblem } from "../../host/flashing/espruino-version";
 import { labelPayload, writeLabel } from "../../host/flashing/label";
 import { SqliteStore } from "../../host/store/sqlite-store";
 import { PROVISION_DOMAIN_TAG, provisioningMessage } from "../../shared/provisioning-message";
@@ -51,6 +52,16 @@ describe("stamp flash (command line)", () => {
     const result = await flash(["--db", join(work, "x.db"), ...base, "--firmware", join(work, "nowhere")]);
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/no firmware image/);
+  });
+});
+
+describe("Espruino version the station accepts", () => {
+  it("takes 2v28 and later in the 2v series, cutting-edge builds included, and says why it refuses the rest", () => {
+    for (const version of ["2v28", "2v29", "2v29.12", "2v99"]) expect(espruinoVersionProblem(version)).toBeUndefined();
+    expect(espruinoVersionProblem("2v27")).toMatch(/too old: the firmware needs 2v28 or later/);
+    expect(espruinoVersionProblem("1v99")).toMatch(/too old/);
+    expect(espruinoVersionProblem("3v00")).toMatch(/newer than any version this firmware was tested on/);
+    for (const version of ["", "2v", "v29", "2v29x", "2V29"]) expect(espruinoVersionProblem(version)).toMatch(/unreadable version/);
   });
 });
 

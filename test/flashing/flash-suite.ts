@@ -224,7 +224,7 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
       const bridge = await device(23, { extra: versionPrelude("2v19") });
       const before = await stampCount();
       const error = await expectFlashError(flashStamp(options(bridge, 23, "old")), "WRONG_VERSION");
-      expect(error.message).toMatch(/wrong Espruino version 2v19/);
+      expect(error.message).toMatch(/wrong Espruino version on the stamp: Espruino 2v19 is too old/);
       expect(await bridge.evaluate("require(\"Storage\").list().sort()")).toEqual([".boot0"]);
       expect(await stampCount()).toBe(before);
     }, 30_000);
