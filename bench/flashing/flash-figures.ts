@@ -13,9 +13,9 @@ import { DEFAULT_FIRMWARE_DIR, loadFirmwareImage } from "../../host/flashing/fir
 import { FlashStep } from "../../host/flashing/flash-error";
 import { flashStamp } from "../../host/flashing/station";
 import { ConsoleTraffic } from "../../host/flashing/station-console";
+import { intactStorageDigest, storageDigestExpression } from "../../host/flashing/storage-digest";
 import { SqliteStore } from "../../host/store/sqlite-store";
-import { provisioningMessage } from "../../shared/provisioning-message";
-import { DeviceBridge, DeviceKind, radioPrelude, testKey, testSignerPrelude } from "../../test/flashing/device-bridge";
+import { DeviceBridge, DeviceKind, rigPrelude } from "../../test/flashing/device-bridge";
 
 export interface FlashFigures {
   device: string;
@@ -47,13 +47,7 @@ export async function measureFlash(kind: DeviceKind): Promise<FlashFigures> {
   try {
     await addMerchant(store, { id: "bench", name: "Bench" });
     await addShop(store, { id: "bench-shop", merchantId: "bench", name: "Bench shop" });
-    let prelude = radioPrelude(7);
-    if (!kind.native) {
-      const message = provisioningMessage(CHALLENGE, testKey(7).publicKey, Buffer.from(image.firmwareHash, "hex"));
-      if (message === undefined) throw new Error("bad provisioning message");
-      prelude += testSignerPrelude(7, message);
-    }
-    await bridge.writeFiles([{ name: ".boot0", content: prelude }]);
+    await bridge.writeFiles([{ name: ".boot0", content: rigPrelude(kind, { rngSeed: 7, keyNumber: 7, challenge: CHALLENGE, firmwareHash: image.firmwareHash }) }]);
     const marks: { step: FlashStep; at: number }[] = [];
     const started = performance.now();
     const result = await flashStamp({
@@ -124,8 +118,7 @@ export async function measureToolUpload(kind: DeviceKind): Promise<ToolUploadFig
     const run = await runEspruinoCli(bridge.port, storageArgs);
     let verified = true;
     for (const file of image.files) {
-      const digest = await bridge.evaluate(`(function(f){return f===undefined?"":f.length+":"+btoa(require("crypto").SHA256(f));})(require("Storage").read(${JSON.stringify(file.storageName)}))`);
-      verified = verified && digest === file.content.length + ":" + Buffer.from(file.sha256, "hex").toString("base64");
+      verified = verified && (await bridge.evaluate(storageDigestExpression(file.storageName))) === intactStorageDigest(file);
     }
     return { commandMs: run.commandMs, uploadMs: run.uploadMs, verified };
   } finally {

@@ -157,7 +157,7 @@ export async function openConsoleLink(port: string, options: LinkOptions = {}): 
     throw new LinkError(`no device at ${port}: the connection did not open (is the stamp powered, in range, and the port right?)`);
   }
   open = true;
-  await quietly(log, async () => serial.setSlowWrite(false, true));
+  serial.setSlowWrite(false, true);
   return {
     port: port,
     get isOpen() {
@@ -174,7 +174,8 @@ export async function openConsoleLink(port: string, options: LinkOptions = {}): 
           return;
         }
         // Serial.write queues the data (its callback only fires for long writes with a status bar).
-        void quietly(log, async () => serial.write(data, false)).then(() => resolve());
+        serial.write(data, false);
+        resolve();
       }),
     close: async () => {
       if (open) {

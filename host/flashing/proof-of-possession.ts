@@ -8,7 +8,9 @@ import { provisioningMessage } from "../../shared/provisioning-message";
 import { err, ok, Result } from "../../shared/result";
 import { STAMP_ID_LENGTH } from "../../shared/protocol-constants";
 import { checkRegistrablePublicKey, publicKeyObject, verifyStrict } from "../crypto/ed25519-strict";
+import { parseHexBytes } from "../core/identifiers";
 import { FlashError } from "./flash-error";
+import { isRecord } from "./json-record";
 
 export interface ProofExpectation {
   challenge: Uint8Array;
@@ -24,13 +26,8 @@ export interface ProvedStamp {
   firmwareHash: string;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function hexBytes(value: unknown, length: number): Uint8Array | undefined {
-  if (typeof value !== "string" || !new RegExp(`^[0-9a-f]{${length * 2}}$`).test(value)) return undefined;
-  return Uint8Array.from(Buffer.from(value, "hex"));
+  return typeof value === "string" ? parseHexBytes(value, length) : undefined;
 }
 
 /**

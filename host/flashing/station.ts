@@ -13,6 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { toHex } from "../../shared/hex";
+import { PUBLIC_KEY_LENGTH, STAMP_ID_LENGTH } from "../../shared/protocol-constants";
 import { PROVISION_CHALLENGE_LENGTH } from "../../shared/provisioning-message";
 import { registerStamp, revokeStamp } from "../core/registry";
 import { Store } from "../store/store";
@@ -20,9 +21,11 @@ import { ConsoleLink, LinkError, openConsoleLink } from "./espruino-link";
 import { FirmwareImage, ImageFile } from "./firmware-image";
 import { FlashError, flashErrorFor, FlashStep } from "./flash-error";
 import { espruinoVersionProblem } from "./espruino-version";
+import { isRecord } from "./json-record";
 import { writeLabel } from "./label";
 import { judgeProof, ProvedStamp } from "./proof-of-possession";
 import { ConsoleTraffic, MAX_LINE, StationConsole } from "./station-console";
+import { intactStorageDigest, storageDigestExpression } from "./storage-digest";
 
 export interface FlashProgress {
   step: FlashStep;
@@ -71,10 +74,6 @@ export interface FlashResult {
 
 const UPLOAD_CHUNK = 300;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -103,7 +102,7 @@ export async function checkRegistryTarget(store: Store, merchantId: string, shop
 function stampIdFromStoredKey(base64: unknown): string | undefined {
   if (typeof base64 !== "string") return undefined;
   const key = Buffer.from(base64, "base64");
-  return key.length === 32 ? toHex(key.subarray(0, 8)) : undefined;
+  return key.length === PUBLIC_KEY_LENGTH ? toHex(key.subarray(0, STAMP_ID_LENGTH)) : undefined;
 }
 
 /** Revokes a key that a factory reset is about to destroy; the id revoked, if the host knew it. */
@@ -138,19 +137,19 @@ class FlashSession {
 
   /** Evaluates on the stamp; a console failure becomes the FlashError of the current step. */
   evaluate(expression: string, timeoutMs = this.timeoutMs): Promise<unknown> {
-    return this.device.evaluate(expression, timeoutMs).catch((error: unknown) => {
-      throw flashErrorFor(this.step, error);
-    });
+    return this.named(this.device.evaluate(expression, timeoutMs));
   }
 
-  async fire(line: string): Promise<void> {
-    await this.device.fire(line).catch((error: unknown) => {
-      throw flashErrorFor(this.step, error);
-    });
+  fire(line: string): Promise<void> {
+    return this.named(this.device.fire(line));
   }
 
-  async answers(silenceMs: number): Promise<boolean> {
-    return this.device.answers(silenceMs).catch((error: unknown) => {
+  answers(silenceMs: number): Promise<boolean> {
+    return this.named(this.device.answers(silenceMs));
+  }
+
+  private named<T>(work: Promise<T>): Promise<T> {
+    return work.catch((error: unknown) => {
       throw flashErrorFor(this.step, error);
     });
   }
@@ -216,10 +215,8 @@ async function uploadImage(session: FlashSession): Promise<void> {
       done += length;
       session.progress({ step: "upload", message: `${file.storageName} ${offset}/${file.content.length}`, done: done, total: total });
     }
-    const digest = await session.evaluate(
-      `(function(f){return f===undefined?"":f.length+":"+btoa(require("crypto").SHA256(f));})(require("Storage").read(${JSON.stringify(file.storageName)}))`,
-    );
-    const expected = file.content.length + ":" + Buffer.from(file.sha256, "hex").toString("base64");
+    const digest = await session.evaluate(storageDigestExpression(file.storageName));
+    const expected = intactStorageDigest(file);
     if (digest !== expected) throw new FlashError("UPLOAD_DAMAGED", `upload of ${file.storageName} is damaged (the stamp has ${String(digest)}, expected ${expected}); nothing was registered — flash it again`);
   }
 }

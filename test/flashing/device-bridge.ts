@@ -19,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { openConsoleLink } from "../../host/flashing/espruino-link";
 import { StationConsole } from "../../host/flashing/station-console";
+import { provisioningMessage } from "../../shared/provisioning-message";
 
 export interface DeviceKind {
   label: string;
@@ -185,7 +186,7 @@ export class DeviceBridge {
  * key). The radio stubs record what production mode asked of the Bluetooth stack in Storage
  * `rig.radio`, for the rig to read after a locked stamp's console has closed.
  */
-export function radioPrelude(rngSeed: number): string {
+function radioPrelude(rngSeed: number): string {
   return (
     "global.NRF={setServices:function(s,o){require(\"Storage\").writeJSON(\"rig.radio\",{uart:o&&o.uart});}," +
     "setAdvertising:function(d,o){var r=require(\"Storage\").readJSON(\"rig.radio\",1)||{};r.connectable=o&&o.connectable;require(\"Storage\").writeJSON(\"rig.radio\",r);}," +
@@ -214,7 +215,7 @@ export function testKey(seedByte: number): { seed: Buffer; publicKey: Buffer } {
  * signature (made on the host beforehand) for exactly the one expected message, recognised by its
  * SHA-256, and 64 zero bytes for anything else. `corrupt` flips a bit of that signature.
  */
-export function testSignerPrelude(seedByte: number, expectedMessage: Uint8Array, corrupt = false): string {
+function testSignerPrelude(seedByte: number, expectedMessage: Uint8Array, corrupt = false): string {
   const key = testKey(seedByte);
   const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), key.seed]), format: "der", type: "pkcs8" });
   const signature = edSign(null, expectedMessage, privateKey);
@@ -224,4 +225,25 @@ export function testSignerPrelude(seedByte: number, expectedMessage: Uint8Array,
     "global.STAMP_SIGNER={publicKey:function(s){return E.toUint8Array(atob(\"" + key.publicKey.toString("base64") + "\"));}," +
     "sign:function(s,p,m){return btoa(require(\"crypto\").SHA256(E.toString(m)))==\"" + digest + "\"?E.toUint8Array(atob(\"" + signature.toString("base64") + "\")):new Uint8Array(64);}};"
   );
+}
+
+export interface RigDevice {
+  rngSeed: number;
+  /** x86 only: the test signer holds testKey(keyNumber) and signs the proof for this challenge. */
+  keyNumber: number;
+  challenge: Uint8Array;
+  firmwareHash: string;
+  /** More prelude (e.g. versionPrelude). */
+  extra?: string;
+  /** x86 only: the test signer's proof has a flipped bit. */
+  corrupt?: boolean;
+}
+
+/** The rig's `.boot0` for one device: radioPrelude, and on x86 (no native signer) the test signer for the one expected proof. */
+export function rigPrelude(kind: DeviceKind, device: RigDevice): string {
+  const prelude = radioPrelude(device.rngSeed) + (device.extra ?? "");
+  if (kind.native) return prelude;
+  const message = provisioningMessage(device.challenge, testKey(device.keyNumber).publicKey, Buffer.from(device.firmwareHash, "hex"));
+  if (message === undefined) throw new Error("bad provisioning message for the test signer");
+  return prelude + testSignerPrelude(device.keyNumber, message, device.corrupt === true);
 }

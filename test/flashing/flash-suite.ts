@@ -16,8 +16,7 @@ import { DEFAULT_FIRMWARE_DIR, FirmwareImage, loadFirmwareImage } from "../../ho
 import { FlashError, FlashStep } from "../../host/flashing/flash-error";
 import { FlashOptions, FlashProgress, flashStamp } from "../../host/flashing/station";
 import { SqliteStore } from "../../host/store/sqlite-store";
-import { provisioningMessage } from "../../shared/provisioning-message";
-import { DeviceBridge, DeviceKind, PowerOn, radioPrelude, testKey, testSignerPrelude, versionPrelude } from "./device-bridge";
+import { DeviceBridge, DeviceKind, PowerOn, rigPrelude, testKey, versionPrelude } from "./device-bridge";
 
 function challengeFor(n: number): Uint8Array {
   return Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + n * 31) & 0xff);
@@ -57,13 +56,7 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
      * signer whose key is testKey(keyNumber) (a factory-reset stamp "makes" a new one).
      */
     function prelude(n: number, keyNumber = n, extra = "", corrupt = false): string {
-      let text = radioPrelude(0x9e3779b9 ^ (n * 2654435761)) + extra;
-      if (!kind.native) {
-        const message = provisioningMessage(challengeFor(n), testKey(keyNumber).publicKey, Buffer.from(image.firmwareHash, "hex"));
-        if (message === undefined) throw new Error("bad test message");
-        text += testSignerPrelude(keyNumber, message, corrupt);
-      }
-      return text;
+      return rigPrelude(kind, { rngSeed: 0x9e3779b9 ^ (n * 2654435761), keyNumber, challenge: challengeFor(n), firmwareHash: image.firmwareHash, extra, corrupt });
     }
 
     async function device(n: number, options: { corrupt?: boolean; extra?: string; power?: PowerOn } = {}): Promise<DeviceBridge> {
