@@ -18,6 +18,7 @@ export const Reason = {
   OUTSIDE_SHOP: 12,
   COUNTER_REGRESSION: 13,
   STAMP_REFUSED: 14,
+  COUNTER_FORK: 15,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 export type ReasonName = keyof typeof Reason;
@@ -38,4 +39,5 @@ export const REASON_NAMES: readonly ReasonName[] = [
   "OUTSIDE_SHOP",
   "COUNTER_REGRESSION",
   "STAMP_REFUSED",
+  "COUNTER_FORK",
 ];

@@ -1,9 +1,8 @@
 import { createRequire } from "node:module";
 import { CHALLENGE_CHARACTERISTIC_UUID, RESPONSE_CHARACTERISTIC_UUID, VERDICT_CHARACTERISTIC_UUID, VERIFIER_SERVICE_UUID } from "../../shared/ble-gatt";
-import { Purpose } from "../../shared/protocol-constants";
 import { parseHexBytes } from "../core/identifiers";
 import { Verdict } from "../core/verdict";
-import { Store } from "../store/store";
+import { TapService } from "../core/counter-station";
 import { verifierAdvertisingData, verifierScanResponseData } from "./advertising";
 import { AttError } from "./att-errors";
 import { openVerifierSession, readChallenge, readVerdict, SessionRefusal, VerifierSession, writeReplyChunk } from "./verifier-session";
@@ -13,8 +12,6 @@ export type Bleno = typeof import("@abandonware/bleno");
 export interface BleStationOptions {
   /** The registered verifier this station is (16 hex digits); advertised as service data. */
   verifierId: string;
-  purpose: Purpose;
-  quantity: number;
   /** A connection with no ATT request for this long is dropped (bleno.disconnect()). */
   idleTimeoutMs: number;
   /** A connection is dropped this long after it was made, busy or not (default 10 s). */
@@ -31,7 +28,6 @@ export interface BleStationOptions {
 export interface BleStationDeps {
   /** Loads bleno; tests load it over an emulated HCI controller (sim/ble-hci). */
   loadBleno?: () => Bleno;
-  now?: () => number;
 }
 
 export interface BleStation {
@@ -114,12 +110,10 @@ const WRITE_REFUSALS: Record<SessionRefusal, number> = {
  * judges the reply through the host core and answers the verdict (read or notification).
  * Rejects with NoBluetoothAdapterError when there is no usable adapter.
  */
-export async function startBleStation(store: Store, options: BleStationOptions, deps: BleStationDeps = {}): Promise<BleStation> {
+export async function startBleStation(service: TapService, options: BleStationOptions, deps: BleStationDeps = {}): Promise<BleStation> {
   const verifierIdBytes = parseHexBytes(options.verifierId, 8);
   if (verifierIdBytes === undefined) throw new Error(`verifier id must be 16 hex digits, got "${options.verifierId}"`);
-  if ((await store.getVerifier(options.verifierId)) === undefined) throw new Error(`verifier ${options.verifierId} is not registered`);
   if (!(options.idleTimeoutMs > 0)) throw new Error("idleTimeoutMs must be positive");
-  const now = deps.now ?? Date.now;
   // Read by bleno when it sets the advertising parameters; an explicit environment value wins.
   if (process.env.BLENO_ADVERTISING_INTERVAL === undefined) process.env.BLENO_ADVERTISING_INTERVAL = String(options.advertisingIntervalMs ?? 40);
 
@@ -191,8 +185,7 @@ export async function startBleStation(store: Store, options: BleStationOptions, 
     onReadRequest(offset, callback) {
       const c = activity();
       if (c === undefined) return callback(AttError.UNLIKELY_ERROR);
-      const order = { verifierId: options.verifierId, purpose: options.purpose, quantity: options.quantity };
-      readChallenge(store, c.session, order, now(), { offset: offset, readSize: c.mtu - 1 }).then(
+      readChallenge(service, c.session, { offset: offset, readSize: c.mtu - 1 }).then(
         (answer) => {
           if (!answer.ok) return callback(answer.refusal === "bad-length" ? AttError.INVALID_OFFSET : AttError.CHALLENGE_UNAVAILABLE);
           callback(SUCCESS, Buffer.from(answer.value));
@@ -212,7 +205,7 @@ export async function startBleStation(store: Store, options: BleStationOptions, 
       const c = activity();
       if (c === undefined) return callback(AttError.UNLIKELY_ERROR);
       if (offset !== 0) return callback(AttError.INVALID_OFFSET);
-      writeReplyChunk(store, c.session, options.verifierId, new Uint8Array(data), now()).then(
+      writeReplyChunk(service, c.session, new Uint8Array(data)).then(
         (answer) => {
           if (!answer.ok) return callback(WRITE_REFUSALS[answer.refusal]);
           const verdict = answer.value;

@@ -1,11 +1,8 @@
 import { addChunk, ChunkAssembly, createChunkAssembly, splitIntoChunks } from "../../shared/ble-gatt";
 import { concatBytes } from "../../shared/bytes";
-import { Purpose, TAP_RESPONSE_LENGTH } from "../../shared/protocol-constants";
-import { issueChallenge } from "../core/challenge-service";
-import { MAX_CHALLENGE_TTL_MS } from "../core/challenge-issuer";
-import { judgeStampReply } from "../core/judge-stamp-reply";
+import { TAP_RESPONSE_LENGTH } from "../../shared/protocol-constants";
+import { judgeStampReply, TapService } from "../core/counter-station";
 import { Verdict } from "../core/verdict";
-import { Store } from "../store/store";
 
 /** Why a GATT operation on the verifier service is refused (mapped to ATT errors by the radio). */
 export type SessionRefusal = "not-ready" | "bad-length" | "out-of-order" | "already-answered";
@@ -37,17 +34,15 @@ export const DEFAULT_READ_SIZE = 22;
  * one ATT Read (no Read Blob), so at MTU 23 the 32-byte challenge takes two reads; at 53, one.
  */
 export async function readChallenge(
-  store: Store,
+  service: TapService,
   session: VerifierSession,
-  order: { verifierId: string; purpose: Purpose; quantity: number },
-  now: number,
   read: { offset: number; readSize: number } = { offset: 0, readSize: DEFAULT_READ_SIZE },
 ): Promise<SessionAnswer<Uint8Array>> {
   if (session.challenge === undefined) {
-    const issued = await issueChallenge(store, { ...order, ttlMs: MAX_CHALLENGE_TTL_MS }, now);
-    if (!issued.ok) return { ok: false, refusal: "not-ready", message: issued.error };
-    session.challenge = issued.value.bytes;
-    session.challengeChunks = splitIntoChunks(issued.value.bytes, Math.max(read.readSize, DEFAULT_READ_SIZE));
+    const issued = await service.challenge();
+    if (!issued.ok) return { ok: false, refusal: "not-ready", message: issued.error.message };
+    session.challenge = issued.value;
+    session.challengeChunks = splitIntoChunks(issued.value, Math.max(read.readSize, DEFAULT_READ_SIZE));
   }
   const chunks = session.challengeChunks;
   if (read.offset === 0) session.challengeReads++;
@@ -68,7 +63,7 @@ function refusalFor(assembly: ChunkAssembly, chunk: Uint8Array): SessionRefusal 
 }
 
 /** Write of one reply chunk; the last chunk is judged at once through the host core. */
-export async function writeReplyChunk(store: Store, session: VerifierSession, verifierId: string, chunk: Uint8Array, now: number): Promise<SessionAnswer<Verdict | undefined>> {
+export async function writeReplyChunk(service: TapService, session: VerifierSession, chunk: Uint8Array): Promise<SessionAnswer<Verdict | undefined>> {
   if (session.challenge === undefined) return { ok: false, refusal: "not-ready", message: "read the challenge first" };
   if (session.verdict !== undefined) return { ok: false, refusal: "already-answered", message: "this connection already has its verdict" };
   if (session.assembly.complete) return { ok: false, refusal: "already-answered", message: "the reply is complete and being judged" };
@@ -76,7 +71,7 @@ export async function writeReplyChunk(store: Store, session: VerifierSession, ve
   if (!added.ok) return { ok: false, refusal: refusalFor(session.assembly, chunk), message: added.error.detail };
   session.assembly = added.value;
   if (!added.value.complete) return { ok: true, value: undefined };
-  session.verdict = (await judgeStampReply(store, verifierId, concatBytes(added.value.parts), now)).verdict;
+  session.verdict = (await judgeStampReply(service, concatBytes(added.value.parts))).verdict;
   return { ok: true, value: session.verdict };
 }
 

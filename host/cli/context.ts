@@ -1,22 +1,43 @@
 import { Command } from "commander";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { FieldNames, InProcessApi } from "./api";
-import { CliIo } from "./io";
-import { LazyStore } from "./lazy-store";
+import { loadStationKeyFile, StationKey } from "../auth/station-key";
+import { ApiClient, ApiCredential } from "../client/api-client";
+import { httpTransport, injectTransport } from "../client/transports";
+import { buildServer } from "../http/server";
+import { HostKey, loadHostKey } from "../ledger/host-key";
+import { SqliteStore } from "../store/sqlite-store";
+import { Store } from "../store/store";
+import { CliApi, FieldNames, tokenCredential } from "./api";
+import { CliError, CliIo } from "./io";
 
 /** What every command needs besides its arguments. */
 export interface CliContext {
   io: CliIo;
   /** Stops a running `stamp serve` (tests); SIGINT and SIGTERM always do. */
   stop?: AbortSignal;
+  /** The environment the CLI reads STAMP_TOKEN from (process.env by default). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const DEFAULT_DB = "./stamp.db";
 
+interface GlobalOptions {
+  hostKey?: string;
+  db?: string;
+  url?: string;
+  ca?: string;
+  tokenFile?: string;
+  stationKey?: string;
+}
+
+function globals(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
 /** The database path from the global --db option (or STAMP_DB, or the default). */
 export function dbPath(command: Command): string {
-  const db: unknown = command.optsWithGlobals().db;
-  return typeof db === "string" ? db : DEFAULT_DB;
+  return resolve(globals(command).db ?? DEFAULT_DB);
 }
 
 /** Whether --db was given (on the command line or through STAMP_DB) rather than defaulted. */
@@ -25,15 +46,87 @@ export function dbChosen(command: Command): boolean {
   return source !== undefined && source !== "default";
 }
 
-/** Runs one command's requests against the database, and always closes it. */
-export async function withApi<T>(context: CliContext, command: Command, work: (api: InProcessApi) => Promise<T>, readOnly = false): Promise<T> {
-  const store = new LazyStore(resolve(dbPath(command)));
-  if (readOnly && !store.exists) context.io.err(`note: there is no database at ${store.path} yet\n`);
-  const api = new InProcessApi(store);
+/** Opens the local database, which `stamp init` must have made. */
+export function openLocalStore(command: Command): SqliteStore {
+  const path = dbPath(command);
+  if (!existsSync(path)) throw new CliError(`there is no database at ${path}: run \`stamp init\` first (or give --db, or --url for a remote host)`);
   try {
-    return await work(api);
+    return new SqliteStore(path);
+  } catch (error) {
+    throw new CliError(`cannot open the database ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The host's checkpoint key named by --host-key, if any. */
+export function hostKeyOf(command: Command): HostKey | undefined {
+  const path = globals(command).hostKey;
+  if (path === undefined) return undefined;
+  const loaded = loadHostKey(resolve(path));
+  if (!loaded.ok) throw new CliError(loaded.error);
+  return loaded.value;
+}
+
+/** The station key named by --station-key, enrolled. */
+export async function stationKeyOf(command: Command): Promise<StationKey | undefined> {
+  const path = globals(command).stationKey;
+  if (path === undefined) return undefined;
+  const loaded = await loadStationKeyFile(resolve(path), { requireEnrolled: true });
+  if (!loaded.ok) throw new CliError(loaded.error);
+  return loaded.value;
+}
+
+async function credentialOf(command: Command, context: CliContext): Promise<ApiCredential> {
+  const station = await stationKeyOf(command);
+  if (station !== undefined && station.keyId !== null) return { kind: "station", keyId: station.keyId, privateKey: station.privateKey };
+  return tokenCredential(globals(command).tokenFile, context.env ?? process.env);
+}
+
+function readCa(path: string | undefined): Buffer | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new CliError(`cannot read the CA file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A connection to the API: in process on the local database, or to --url. */
+export interface Connection {
+  api: CliApi;
+  /** The local store, when there is one (`serve`, stations, flashing in process). */
+  store: Store | undefined;
+  close(): Promise<void>;
+}
+
+/** `credential` overrides the one the options name (a station enrolling signs with its new key). */
+export async function connect(context: CliContext, command: Command, explicit?: ApiCredential): Promise<Connection> {
+  const options = globals(command);
+  const credential = explicit ?? (await credentialOf(command, context));
+  if (options.url !== undefined) {
+    const transport = httpTransport(options.url, { ca: readCa(options.ca) });
+    const api = new CliApi(new ApiClient(transport, credential), credential, options.url);
+    return { api: api, store: undefined, close: () => api.close() };
+  }
+  const store = openLocalStore(command);
+  const app = buildServer(store, { hostKey: hostKeyOf(command) });
+  const api = new CliApi(new ApiClient(injectTransport(app), credential), credential, "the database " + dbPath(command));
+  return {
+    api: api,
+    store: store,
+    close: async () => {
+      await api.close();
+      await store.close();
+    },
+  };
+}
+
+/** Runs one command's requests and always closes the connection. */
+export async function withApi<T>(context: CliContext, command: Command, work: (api: CliApi) => Promise<T>, credential?: ApiCredential): Promise<T> {
+  const connection = await connect(context, command, credential);
+  try {
+    return await work(connection.api);
   } finally {
-    await api.close();
+    await connection.close();
   }
 }
 
@@ -42,4 +135,15 @@ export type { FieldNames };
 /** Prints data as JSON (--json) or as the given readable text. */
 export function print(context: CliContext, json: boolean | undefined, data: unknown, text: () => string): void {
   context.io.out(json === true ? JSON.stringify(data, null, 2) + "\n" : text());
+}
+
+/** One page of a list answer. */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+/** The hint under a list that has more pages. */
+export function moreHint(page: Page<unknown>, flag: "--after" | "--before"): string {
+  return page.next === null ? "" : `(more: run again with ${flag} ${page.next})\n`;
 }

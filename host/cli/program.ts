@@ -5,8 +5,10 @@
  * must never import, so bin/stamp-main.ts (the wiring) adds it through `extra`.
  */
 import { Command, Option } from "commander";
+import { addAccessCommands } from "./commands/access";
 import { addFlashCommand } from "./commands/flash";
 import { addHistoryCommands } from "./commands/history";
+import { addLedgerCommands } from "./commands/ledger";
 import { addRegistryCommands } from "./commands/registry";
 import { addServeCommand } from "./commands/serve";
 import { addStampCommands } from "./commands/stamps";
@@ -19,16 +21,23 @@ export function buildProgram(extra?: (program: Command, context: CliContext) => 
   const program = new Command("stamp");
   // Set before any subcommand is made: commander copies these settings into each of them.
   program
-    .description("host of the smart stamp: registry of merchants, shops, verifiers and stamps; challenges, taps, ledger, alerts")
+    .description("host of the smart stamp: access, registry of merchants, shops, verifiers and stamps; challenges, taps, ledger, alerts")
     .version("0.1.0", "-V, --version", "print the version")
-    .addOption(new Option("--db <path>", "SQLite database file").env("STAMP_DB").default(DEFAULT_DB))
+    .addOption(new Option("--db <path>", "the local SQLite database file").env("STAMP_DB").default(DEFAULT_DB))
+    .addOption(new Option("--url <url>", "a remote host's API instead of the local database, e.g. https://stamp.shop.lan:8443").env("STAMP_URL"))
+    .addOption(new Option("--ca <file>", "trust this CA (PEM) for --url's TLS certificate").env("STAMP_CA"))
+    .addOption(new Option("--token-file <file>", "your API token, in a file (or STAMP_TOKEN in the environment)").env("STAMP_TOKEN_FILE"))
+    .addOption(new Option("--station-key <file>", "act as the station whose key this is (`stamp station enrol`)").env("STAMP_STATION_KEY"))
+    .addOption(new Option("--host-key <file>", "the host's ledger checkpoint key (`stamp init` made it), for serve and ledger commands on the local database").env("STAMP_HOST_KEY"))
     .exitOverride()
     .configureOutput({ writeOut: context.io.out, writeErr: context.io.err })
     .showHelpAfterError("(run with --help for usage)");
+  addAccessCommands(program, context);
   addServeCommand(program, context);
   addRegistryCommands(program, context);
   addStampCommands(program, context);
   addHistoryCommands(program, context);
+  addLedgerCommands(program, context);
   addFlashCommand(program, context);
   extra?.(program, context);
   return program;

@@ -9,6 +9,7 @@ export const MAX_CHALLENGE_TTL_MS = 30_000;
 
 export interface ChallengeRequest {
   verifierId: string;
+  /** From the verifier's configuration, never from the client. */
   purpose: Purpose;
   quantity: number;
   ttlMs: number;

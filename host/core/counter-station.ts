@@ -1,26 +1,55 @@
-import { Purpose } from "../../shared/protocol-constants";
 import { Reason } from "../../shared/reason-codes";
+import { err, ok, Result } from "../../shared/result";
 import { Store } from "../store/store";
+import { Principal } from "./access/principal";
 import { issueChallenge } from "./challenge-service";
-import { MAX_CHALLENGE_TTL_MS } from "./challenge-issuer";
-import { judgeStampReply, JudgedReply } from "./judge-stamp-reply";
-import { verdict } from "./verdict";
+import { readStampReply } from "./judge-stamp-reply";
+import { submitTap } from "./tap-verifier";
+import { verdict, Verdict } from "./verdict";
 
 /** Carries a challenge to a stamp and brings back its raw reply (NFC mailbox, BLE, ...). */
 export type StampExchange = (challenge: Uint8Array) => Promise<Uint8Array>;
 
-export interface TapOrder {
-  verifierId: string;
-  purpose: Purpose;
-  quantity: number;
+/**
+ * How a counter station reaches the verifier: in this process, through the core over the store
+ * (a station that holds the database), or over the HTTP API with its own signed requests.
+ */
+export interface TapService {
+  /** The 32 challenge bytes for the stamp, or the verdict saying why none was issued. */
+  challenge(): Promise<Result<Uint8Array, Verdict>>;
+  submit(response: Uint8Array): Promise<Verdict>;
+}
+
+export interface JudgedReply {
+  verdict: Verdict;
+  /** The stamp's tap response, when it gave one (for audits and attack rigs). */
+  response: Uint8Array | undefined;
+}
+
+/** The core in this process, acting as the given counter station. */
+export function localTapService(store: Store, station: Principal, clock: () => number): TapService {
+  return {
+    async challenge() {
+      const issued = await issueChallenge(store, station, clock());
+      return issued.ok ? ok(issued.value.bytes) : err(verdict(Reason.UNKNOWN_VERIFIER, issued.error.message));
+    },
+    submit: (response) => submitTap(store, station, response, clock()),
+  };
+}
+
+/** Judges a stamp's raw reply: a refusal or garbage at once, a tap response through the service. */
+export async function judgeStampReply(service: TapService, replyBytes: Uint8Array): Promise<JudgedReply> {
+  const read = readStampReply(replyBytes);
+  if (read.kind === "verdict") return { verdict: read.verdict, response: undefined };
+  return { verdict: await service.submit(read.response), response: read.response };
 }
 
 /**
- * What a counter station does for one tap, whatever the transport: issue a challenge, let the
- * transport carry it, judge the reply through the same core as the HTTP path.
+ * What a counter station does for one tap, whatever the transport: get a challenge, let the
+ * transport carry it, judge the reply through the same core as every other path.
  */
-export async function runStationTap(store: Store, order: TapOrder, exchange: StampExchange, clock: () => number): Promise<JudgedReply> {
-  const issued = await issueChallenge(store, { ...order, ttlMs: MAX_CHALLENGE_TTL_MS }, clock());
-  if (!issued.ok) return { verdict: verdict(Reason.UNKNOWN_VERIFIER, issued.error), response: undefined };
-  return judgeStampReply(store, order.verifierId, await exchange(issued.value.bytes), clock());
+export async function runStationTap(service: TapService, exchange: StampExchange): Promise<JudgedReply> {
+  const challenge = await service.challenge();
+  if (!challenge.ok) return { verdict: challenge.error, response: undefined };
+  return judgeStampReply(service, await exchange(challenge.value));
 }

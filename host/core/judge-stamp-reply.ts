@@ -1,22 +1,16 @@
 import { Reason } from "../../shared/reason-codes";
 import { decodeStampReply, STAMP_STATUS_NAMES, StampStatus } from "../../shared/stamp-reply";
-import { Store } from "../store/store";
-import { submitTap } from "./tap-verifier";
 import { verdict, Verdict } from "./verdict";
 
-export interface JudgedReply {
-  verdict: Verdict;
-  /** The stamp's tap response, when it gave one (for audits and attack rigs). */
-  response: Uint8Array | undefined;
-}
+/** A stamp's raw reply: a refusal or garbage judged at once, or the tap response to submit. */
+export type ReadReply = { kind: "verdict"; verdict: Verdict } | { kind: "tap"; response: Uint8Array };
 
-/** Judges the raw bytes a stamp put on the air: a refusal, garbage, or a tap to verify. */
-export async function judgeStampReply(store: Store, verifierId: string, replyBytes: Uint8Array, now: number): Promise<JudgedReply> {
+/** Reads the raw bytes a stamp put on the air (NFC mailbox, BLE). */
+export function readStampReply(replyBytes: Uint8Array): ReadReply {
   const reply = decodeStampReply(replyBytes);
-  if (!reply.ok) return { verdict: verdict(Reason.MALFORMED_RESPONSE, `malformed stamp reply: ${reply.error.detail}`), response: undefined };
+  if (!reply.ok) return { kind: "verdict", verdict: verdict(Reason.MALFORMED_RESPONSE, `malformed stamp reply: ${reply.error.detail}`) };
   if (reply.value.status !== StampStatus.OK) {
-    return { verdict: verdict(Reason.STAMP_REFUSED, `the stamp refused: ${STAMP_STATUS_NAMES[reply.value.status]}`), response: undefined };
+    return { kind: "verdict", verdict: verdict(Reason.STAMP_REFUSED, `the stamp refused: ${STAMP_STATUS_NAMES[reply.value.status]}`) };
   }
-  const response = reply.value.response;
-  return { verdict: await submitTap(store, verifierId, response, now), response: response };
+  return { kind: "tap", response: reply.value.response };
 }

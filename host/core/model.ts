@@ -1,3 +1,4 @@
+import { Role, StationRole } from "./access/principal";
 import { Purpose } from "../../shared/protocol-constants";
 import { ReasonName } from "../../shared/reason-codes";
 
@@ -21,6 +22,10 @@ export interface Verifier {
   label: string;
   /** Refuse taps without the stamp's user-presence flag (button pressed). */
   requirePresence: boolean;
+  /** What each tap here is for, set by the merchant: never chosen by the station or the client. */
+  purpose: Purpose;
+  /** How much each tap here is worth (1..MAX_TAP_QUANTITY), set by the merchant. */
+  quantity: number;
 }
 
 export type StampStatus = "active" | "quarantined" | "revoked";
@@ -67,6 +72,8 @@ export interface LedgerEvent {
   purpose: Purpose;
   quantity: number;
   nonce: string;
+  /** The challenge's issue time in Unix seconds, as the stamp signed it: needed to re-verify. */
+  challengeIssuedAt: number;
   acceptedAt: number;
   /** The stamp's signed response, hex, so the event can be re-verified later. */
   response: string;
@@ -75,7 +82,10 @@ export interface LedgerEvent {
 }
 
 export type AlertKind =
-  | "CLONE_SUSPECTED"
+  /** Two valid signatures with one counter over different challenges: a second device holds the key. */
+  | "CLONE_PROVEN"
+  /** A valid signature with a counter below one already seen: a late or relayed reply, or a clone. */
+  | "LATE_COUNTER"
   | "STAMP_OUTSIDE_SHOP"
   | "REVOKED_STAMP_USED"
   | "QUARANTINED_STAMP_USED"
@@ -85,6 +95,7 @@ export interface Alert {
   id: number;
   at: number;
   kind: AlertKind;
+  merchantId: string;
   stampId: string;
   verifierId: string;
   shopId: string;
@@ -93,3 +104,71 @@ export interface Alert {
 }
 
 export type NewAlert = Omit<Alert, "id">;
+
+/** A validly signed stamp response, kept whatever the verdict: the evidence that proves a fork. */
+export interface SignedCounter {
+  stampId: string;
+  counter: number;
+  nonce: string;
+  verifierId: string;
+  challengeIssuedAt: number;
+  purpose: Purpose;
+  quantity: number;
+  response: string;
+  at: number;
+}
+
+/** A credential: a person's API token (stored only as a hash) or a station's enrolled public key. */
+export interface CredentialRecord {
+  /** 16 hex digits: the key id a station signs with, or a token's public handle. */
+  id: string;
+  role: Role;
+  merchantId: string | undefined;
+  /** A counter station's verifier. */
+  verifierId: string | undefined;
+  label: string;
+  /** SHA-256 (hex) of a token; undefined for a station key. */
+  secretHash: string | undefined;
+  /** A station's Ed25519 public key; undefined for a token. */
+  publicKey: Uint8Array | undefined;
+  createdAt: number;
+  expiresAt: number | undefined;
+  revokedAt: number | undefined;
+  /** The credential that made this one ("init" for the first operator token). */
+  createdBy: string;
+}
+
+/** A one-time enrolment code an owner or manager gave to a station's installer (stored as a hash). */
+export interface EnrolmentCode {
+  codeHash: string;
+  role: StationRole;
+  merchantId: string;
+  verifierId: string | undefined;
+  expiresAt: number;
+  createdBy: string;
+}
+
+/** One entry of the audit chain, before the store chains it. */
+export interface NewAuditEntry {
+  at: number;
+  /** The credential id that acted, or "system" for the verifier's own decisions. */
+  actor: string;
+  merchantId: string | null;
+  action: string;
+  subject: string;
+  /** JSON text with the details. */
+  detail: string;
+}
+
+export interface AuditEntry extends NewAuditEntry {
+  sequence: number;
+  previousHash: string;
+  hash: string;
+}
+
+/** A firmware image the operator approved: stamps running anything else are not registered. */
+export interface ApprovedFirmware {
+  hash: string;
+  label: string;
+  approvedAt: number;
+}

@@ -1,24 +1,23 @@
 import { randomBytes } from "node:crypto";
 import { toHex } from "../../shared/hex";
-import { PUBLIC_KEY_LENGTH, STAMP_ID_LENGTH } from "../../shared/protocol-constants";
-import { err, ok, Result } from "../../shared/result";
-import { checkRegistrablePublicKey } from "../crypto/ed25519-strict";
+import { isPurpose, Purpose } from "../../shared/protocol-constants";
+import { ok, Result } from "../../shared/result";
 import { DuplicateError, Store } from "../store/store";
-import { isHexId, isSlug, parseHexBytes } from "./identifiers";
-import { Merchant, Shop, StampRecord, Verifier } from "./model";
+import { can } from "./access/permissions";
+import { canSee, Principal } from "./access/principal";
+import { auditEntry } from "./audit-entry";
+import { CoreError, failure, forbidden } from "./core-error";
+import { isHexId, isSlug } from "./identifiers";
+import { Merchant, Shop, Verifier } from "./model";
+import { checkDisplayText } from "./text/safe-text";
 
-export type RegistryErrorCode = "INVALID_INPUT" | "NOT_FOUND" | "DUPLICATE" | "WEAK_KEY";
+/** The most a single tap may be worth: a merchant sets each verifier's quantity up to this. */
+export const MAX_TAP_QUANTITY = 100;
 
-export interface RegistryError {
-  code: RegistryErrorCode;
-  message: string;
-}
+export const NAME_MAX_LENGTH = 100;
+export const LABEL_MAX_LENGTH = 64;
 
-function failure(code: RegistryErrorCode, message: string): { ok: false; error: RegistryError } {
-  return err({ code: code, message: message });
-}
-
-async function insertOnce<T>(insert: () => Promise<void>, value: T): Promise<Result<T, RegistryError>> {
+export async function insertOnce<T>(insert: () => Promise<void>, value: T): Promise<Result<T, CoreError>> {
   try {
     await insert();
     return ok(value);
@@ -28,20 +27,72 @@ async function insertOnce<T>(insert: () => Promise<void>, value: T): Promise<Res
   }
 }
 
-export async function addMerchant(store: Store, merchant: Merchant): Promise<Result<Merchant, RegistryError>> {
-  if (!isSlug(merchant.id)) return failure("INVALID_INPUT", `merchant id "${merchant.id}" must be 1-40 of a-z, 0-9 and "-"`);
-  if (merchant.name.trim() === "") return failure("INVALID_INPUT", "merchant name is empty");
-  return insertOnce(() => store.addMerchant(merchant), merchant);
+/** A display name or label, refused with the field's name when it is not safe printable text. */
+export function displayText(value: string, what: string, maxLength: number): Result<string, CoreError> {
+  const checked = checkDisplayText(value, what, maxLength);
+  return checked.ok ? ok(checked.value) : failure("INVALID_INPUT", checked.message);
 }
 
-export async function addShop(store: Store, shop: Shop): Promise<Result<Shop, RegistryError>> {
-  if (!isSlug(shop.id)) return failure("INVALID_INPUT", `shop id "${shop.id}" must be 1-40 of a-z, 0-9 and "-"`);
-  if (shop.name.trim() === "") return failure("INVALID_INPUT", "shop name is empty");
-  if ((await store.getMerchant(shop.merchantId)) === undefined) return failure("NOT_FOUND", `merchant ${shop.merchantId} does not exist`);
-  return insertOnce(() => store.addShop(shop), shop);
+export async function addMerchant(store: Store, principal: Principal, input: Merchant, now: number): Promise<Result<Merchant, CoreError>> {
+  if (!can(principal, "merchant.create")) return forbidden("create merchants");
+  if (!isSlug(input.id)) return failure("INVALID_INPUT", `merchant id "${input.id}" must be 1-40 of a-z, 0-9 and "-"`);
+  const name = displayText(input.name, "merchant name", NAME_MAX_LENGTH);
+  if (!name.ok) return name;
+  const merchant = { id: input.id, name: name.value };
+  return insertOnce(() => store.addMerchant(merchant, auditEntry(principal, now, merchant.id, "merchant.create", merchant.id, merchant)), merchant);
 }
 
-export interface NewVerifier {
+/** The merchant, if it exists and the principal may see it: otherwise NOT_FOUND, the same either way. */
+export async function visibleMerchant(store: Store, principal: Principal, merchantId: string): Promise<Result<Merchant, CoreError>> {
+  const merchant = await store.getMerchant(merchantId);
+  if (merchant === undefined || !canSee(principal, merchant.id)) return failure("NOT_FOUND", `merchant ${merchantId} does not exist`);
+  return ok(merchant);
+}
+
+/** The shop, if it exists and the principal may see it. */
+export async function visibleShop(store: Store, principal: Principal, shopId: string): Promise<Result<Shop, CoreError>> {
+  const shop = await store.getShop(shopId);
+  if (shop === undefined || !canSee(principal, shop.merchantId)) return failure("NOT_FOUND", `shop ${shopId} does not exist`);
+  return ok(shop);
+}
+
+/** The verifier and its shop, if the principal may see them (a counter station sees only itself). */
+export async function visibleVerifier(store: Store, principal: Principal, verifierId: string): Promise<Result<{ verifier: Verifier; shop: Shop }, CoreError>> {
+  const verifier = await store.getVerifier(verifierId);
+  const shop = verifier && (await store.getShop(verifier.shopId));
+  const hidden = principal.role === "counter-station" && principal.verifierId !== verifierId;
+  if (verifier === undefined || shop === undefined || !canSee(principal, shop.merchantId) || hidden) {
+    return failure("NOT_FOUND", `verifier ${verifierId} does not exist`);
+  }
+  return ok({ verifier: verifier, shop: shop });
+}
+
+export async function addShop(store: Store, principal: Principal, input: Shop, now: number): Promise<Result<Shop, CoreError>> {
+  if (!can(principal, "shop.create")) return forbidden("create shops");
+  if (!isSlug(input.id)) return failure("INVALID_INPUT", `shop id "${input.id}" must be 1-40 of a-z, 0-9 and "-"`);
+  const name = displayText(input.name, "shop name", NAME_MAX_LENGTH);
+  if (!name.ok) return name;
+  const merchant = await visibleMerchant(store, principal, input.merchantId);
+  if (!merchant.ok) return merchant;
+  const shop = { id: input.id, merchantId: input.merchantId, name: name.value };
+  return insertOnce(() => store.addShop(shop, auditEntry(principal, now, shop.merchantId, "shop.create", shop.id, shop)), shop);
+}
+
+/** What a tap at a verifier is worth: checked the same way when created and when changed. */
+export interface TapValue {
+  purpose: Purpose;
+  quantity: number;
+}
+
+function checkTapValue(value: TapValue): Result<TapValue, CoreError> {
+  if (!isPurpose(value.purpose)) return failure("INVALID_INPUT", `purpose ${value.purpose} is not known`);
+  if (!Number.isInteger(value.quantity) || value.quantity < 1 || value.quantity > MAX_TAP_QUANTITY) {
+    return failure("INVALID_INPUT", `quantity must be a whole number from 1 to ${MAX_TAP_QUANTITY}`);
+  }
+  return ok(value);
+}
+
+export interface NewVerifier extends TapValue {
   shopId: string;
   label: string;
   requirePresence: boolean;
@@ -49,67 +100,43 @@ export interface NewVerifier {
   id?: string;
 }
 
-export async function addVerifier(store: Store, input: NewVerifier): Promise<Result<Verifier, RegistryError>> {
+export async function addVerifier(store: Store, principal: Principal, input: NewVerifier, now: number): Promise<Result<Verifier, CoreError>> {
+  if (!can(principal, "verifier.create")) return forbidden("create verifiers");
   const id = input.id ?? toHex(randomBytes(8));
   if (!isHexId(id)) return failure("INVALID_INPUT", `verifier id "${id}" must be 16 lower-case hex digits`);
-  if ((await store.getShop(input.shopId)) === undefined) return failure("NOT_FOUND", `shop ${input.shopId} does not exist`);
-  const verifier: Verifier = { id: id, shopId: input.shopId, label: input.label, requirePresence: input.requirePresence };
-  return insertOnce(() => store.addVerifier(verifier), verifier);
+  const label = displayText(input.label, "verifier label", LABEL_MAX_LENGTH);
+  if (!label.ok) return label;
+  const value = checkTapValue(input);
+  if (!value.ok) return value;
+  const shop = await visibleShop(store, principal, input.shopId);
+  if (!shop.ok) return shop;
+  const verifier: Verifier = { id: id, shopId: input.shopId, label: label.value, requirePresence: input.requirePresence, purpose: input.purpose, quantity: input.quantity };
+  return insertOnce(() => store.addVerifier(verifier, auditEntry(principal, now, shop.value.merchantId, "verifier.create", id, verifier)), verifier);
 }
 
-export interface NewStamp {
-  publicKeyHex: string;
-  label: string;
-  merchantId: string;
-  shopIds: string[];
-  verifierIds: string[];
-  /** Only from the flashing station, which checked it on the stamp (64 hex digits). */
-  firmwareHash?: string;
+export interface VerifierChanges {
+  label?: string;
+  requirePresence?: boolean;
+  purpose?: Purpose;
+  quantity?: number;
 }
 
-/**
- * Registers a stamp's public key: refuses malformed, non-canonical, small-order and torsion
- * keys (R6), unknown or foreign shops and verifiers, and duplicates. The stamp id is the key's
- * first 8 bytes, as the stamp itself reports it.
- */
-export async function registerStamp(store: Store, input: NewStamp, now: number): Promise<Result<StampRecord, RegistryError>> {
-  const publicKey = parseHexBytes(input.publicKeyHex, PUBLIC_KEY_LENGTH);
-  if (publicKey === undefined) return failure("INVALID_INPUT", "public key must be 64 hex digits (32 bytes)");
-  const keyCheck = checkRegistrablePublicKey(publicKey);
-  if (!keyCheck.ok) return failure("WEAK_KEY", `public key refused: ${keyCheck.reason}`);
-  if (input.label.trim() === "") return failure("INVALID_INPUT", "stamp label is empty");
-  if (input.firmwareHash !== undefined && !/^[0-9a-f]{64}$/.test(input.firmwareHash)) return failure("INVALID_INPUT", "firmware hash must be 64 lower-case hex digits");
-  if ((await store.getMerchant(input.merchantId)) === undefined) return failure("NOT_FOUND", `merchant ${input.merchantId} does not exist`);
-  if (input.shopIds.length === 0) return failure("INVALID_INPUT", "a stamp must be bound to at least one shop");
-  for (const shopId of input.shopIds) {
-    const shop = await store.getShop(shopId);
-    if (shop === undefined) return failure("NOT_FOUND", `shop ${shopId} does not exist`);
-    if (shop.merchantId !== input.merchantId) return failure("INVALID_INPUT", `shop ${shopId} belongs to another merchant`);
+/** The merchant sets what a counter station's taps are worth; the station itself never can. */
+export async function configureVerifier(store: Store, principal: Principal, id: string, changes: VerifierChanges, now: number): Promise<Result<Verifier, CoreError>> {
+  if (!can(principal, "verifier.configure")) return forbidden("configure verifiers");
+  const found = await visibleVerifier(store, principal, id);
+  if (!found.ok) return found;
+  const current = found.value.verifier;
+  let label = current.label;
+  if (changes.label !== undefined) {
+    const checked = displayText(changes.label, "verifier label", LABEL_MAX_LENGTH);
+    if (!checked.ok) return checked;
+    label = checked.value;
   }
-  for (const verifierId of input.verifierIds) {
-    const verifier = await store.getVerifier(verifierId);
-    if (verifier === undefined) return failure("NOT_FOUND", `verifier ${verifierId} does not exist`);
-    if (!input.shopIds.includes(verifier.shopId)) return failure("INVALID_INPUT", `verifier ${verifierId} is not in the stamp's shops`);
-  }
-  const stamp: StampRecord = {
-    id: toHex(publicKey.subarray(0, STAMP_ID_LENGTH)),
-    publicKey: publicKey,
-    label: input.label,
-    merchantId: input.merchantId,
-    shopIds: [...new Set(input.shopIds)],
-    verifierIds: [...new Set(input.verifierIds)],
-    status: "active",
-    lastCounter: 0,
-    registeredAt: now,
-    firmwareHash: input.firmwareHash,
-  };
-  return insertOnce(() => store.addStamp(stamp), stamp);
-}
-
-/** Revocation takes effect at once for every verifier sharing the store (R7). */
-export async function revokeStamp(store: Store, stampId: string): Promise<Result<StampRecord, RegistryError>> {
-  if (!isHexId(stampId)) return failure("INVALID_INPUT", `stamp id "${stampId}" must be 16 lower-case hex digits`);
-  if (!(await store.setStampStatus(stampId, "revoked"))) return failure("NOT_FOUND", `stamp ${stampId} is not registered`);
-  const stamp = await store.getStamp(stampId);
-  return stamp === undefined ? failure("NOT_FOUND", `stamp ${stampId} is not registered`) : ok(stamp);
+  const value = checkTapValue({ purpose: changes.purpose ?? current.purpose, quantity: changes.quantity ?? current.quantity });
+  if (!value.ok) return value;
+  const updated: Verifier = { ...current, label: label, requirePresence: changes.requirePresence ?? current.requirePresence, ...value.value };
+  const audit = auditEntry(principal, now, found.value.shop.merchantId, "verifier.configure", id, { before: current, after: updated });
+  if (!(await store.updateVerifier(updated, audit))) return failure("NOT_FOUND", `verifier ${id} does not exist`);
+  return ok(updated);
 }

@@ -4,8 +4,9 @@ import { Reason } from "../../shared/reason-codes";
 import { tapSignedMessage } from "../../shared/signed-message";
 import { TapResponse } from "../../shared/tap-response";
 import { publicKeyObject, verifyStrict } from "../crypto/ed25519-strict";
+import { auditEntry } from "./audit-entry";
 import { wireChallenge } from "./challenge-issuer";
-import { AlertKind, IssuedChallenge, NewAlert, Shop, StampRecord, Verifier } from "./model";
+import { AlertKind, IssuedChallenge, NewAlert, NewAuditEntry, Shop, SignedCounter, StampRecord, Verifier } from "./model";
 import { LedgerEntry } from "../store/store";
 import { verdict, Verdict } from "./verdict";
 
@@ -13,34 +14,41 @@ import { verdict, Verdict } from "./verdict";
 export interface TapContext {
   verifier: Verifier;
   shop: Shop;
-  challenge: IssuedChallenge;
-  /** False when an earlier tap already referred to this challenge. */
-  firstUse: boolean;
+  challenge: IssuedChallenge | undefined;
   stamp: StampRecord | undefined;
+  /** Validly signed responses already kept for this stamp and counter. */
+  sameCounter: SignedCounter[];
   response: TapResponse;
   responseHex: string;
   now: number;
 }
 
-/** What the decision asks the store to do; each is one atomic store step. */
-export type TapEffect =
-  | { kind: "nothing" }
-  | { kind: "alert"; alert: NewAlert }
-  | { kind: "quarantine"; alert: NewAlert }
-  /** A valid signature that is still refused: its counter is spent all the same. */
-  | { kind: "advance-counter"; stampId: string; counter: number; alert: NewAlert | undefined }
-  | { kind: "record"; entry: LedgerEntry };
+/** What a validly signed tap changes: one transaction (Store.commitTap). */
+export interface TapChanges {
+  signed: SignedCounter;
+  raiseCounterTo: number | undefined;
+  ledger: LedgerEntry | undefined;
+  quarantine: boolean;
+  alert: NewAlert | undefined;
+  audit: NewAuditEntry[];
+}
+
+/** What the decision asks the store to do. */
+export type TapEffect = { kind: "nothing" } | { kind: "alert"; alert: NewAlert } | { kind: "commit"; changes: TapChanges };
 
 export interface TapDecision {
   verdict: Verdict;
   effect: TapEffect;
 }
 
-function alertFor(context: TapContext, kind: AlertKind, v: Verdict, detail: string): NewAlert {
+const NOTHING: TapEffect = { kind: "nothing" };
+
+function alertFor(context: TapContext, stamp: StampRecord, kind: AlertKind, v: Verdict, detail: string): NewAlert {
   return {
     at: context.now,
     kind: kind,
-    stampId: toHex(context.response.stampId),
+    merchantId: stamp.merchantId,
+    stampId: stamp.id,
     verifierId: context.verifier.id,
     shopId: context.shop.id,
     reason: v.reason,
@@ -52,66 +60,118 @@ function isAtPlace(stamp: StampRecord, verifier: Verifier): boolean {
   return stamp.shopIds.includes(verifier.shopId) && (stamp.verifierIds.length === 0 || stamp.verifierIds.includes(verifier.id));
 }
 
+function signedCounter(context: TapContext, challenge: IssuedChallenge, stamp: StampRecord): SignedCounter {
+  return {
+    stampId: stamp.id,
+    counter: context.response.counter,
+    nonce: challenge.nonce,
+    verifierId: challenge.verifierId,
+    challengeIssuedAt: challenge.issuedAt,
+    purpose: challenge.purpose,
+    quantity: challenge.quantity,
+    response: context.responseHex,
+    at: context.now,
+  };
+}
+
+/** A validly signed but refused tap: evidence kept, challenge spent, optionally more. */
+function refusal(context: TapContext, challenge: IssuedChallenge, stamp: StampRecord, v: Verdict, more: Partial<TapChanges>): TapDecision {
+  const changes: TapChanges = { signed: signedCounter(context, challenge, stamp), raiseCounterTo: undefined, ledger: undefined, quarantine: false, alert: undefined, audit: [], ...more };
+  if (changes.alert !== undefined) changes.audit = [...changes.audit, auditEntry("system", context.now, stamp.merchantId, "alert." + changes.alert.kind, stamp.id, { reason: v.reason, detail: changes.alert.detail, verifierId: context.verifier.id })];
+  return { verdict: v, effect: { kind: "commit", changes: changes } };
+}
+
+/** A refused tap under a valid signature still spends its counter: a clone showing that value later is caught. */
+function spendCounter(context: TapContext, stamp: StampRecord, why: string): Partial<TapChanges> {
+  const counter = context.response.counter;
+  return {
+    raiseCounterTo: counter,
+    audit: [auditEntry("system", context.now, stamp.merchantId, "stamp.counter", stamp.id, { from: stamp.lastCounter, to: counter, why: why, verifierId: context.verifier.id })],
+  };
+}
+
 /**
  * The verifier's decision for one tap: pure, given what the store holds. The order matters:
  * cheap checks on the challenge first; then the signature, so that nothing unauthenticated can
- * quarantine a stamp or move its counter; then the stamp's status; then the counter (a
- * regression under a valid signature means a second device holds the key); then place and presence.
+ * spend a challenge, quarantine a stamp or move its counter; then the stamp's status; then the
+ * counter; then place and presence.
+ *
+ * Quarantine needs proof, not an order of arrival: two valid signatures over different
+ * challenges with the same counter can only come from two devices holding the key. A lower
+ * counter arriving after a higher one is what a single genuine stamp produces when its replies
+ * to two challenges are relayed out of order, so it is refused (COUNTER_REGRESSION) and
+ * reported, and never quarantines by itself (docs/security.md, "Quarantine policy").
  */
 export function decideTap(context: TapContext): TapDecision {
   const { challenge, response, stamp, verifier, shop, now } = context;
   const stampId = toHex(response.stampId);
-  const none: TapEffect = { kind: "nothing" };
-  if (!context.firstUse) return { verdict: verdict(Reason.CHALLENGE_REUSED, "this challenge was already used: replay refused"), effect: none };
-  if (challenge.verifierId !== verifier.id) {
-    return { verdict: verdict(Reason.WRONG_VERIFIER, "the challenge was issued by another verifier"), effect: none };
-  }
-  if (now > challenge.expiresAt) return { verdict: verdict(Reason.CHALLENGE_EXPIRED, "the challenge expired"), effect: none };
-  if (stamp === undefined) return { verdict: verdict(Reason.UNKNOWN_STAMP, "stamp " + stampId + " is not registered"), effect: none };
+  if (challenge === undefined) return { verdict: verdict(Reason.UNKNOWN_CHALLENGE, "no such challenge was issued"), effect: NOTHING };
+  if (challenge.verifierId !== verifier.id) return { verdict: verdict(Reason.WRONG_VERIFIER, "the challenge was issued by another verifier"), effect: NOTHING };
+  if (challenge.usedAt !== undefined) return { verdict: verdict(Reason.CHALLENGE_REUSED, "this challenge was already used: replay refused"), effect: NOTHING };
+  if (now > challenge.expiresAt) return { verdict: verdict(Reason.CHALLENGE_EXPIRED, "the challenge expired"), effect: NOTHING };
+  if (stamp === undefined) return { verdict: verdict(Reason.UNKNOWN_STAMP, "stamp " + stampId + " is not registered"), effect: NOTHING };
 
   const details = { stampId: stamp.id, stampLabel: stamp.label, counter: response.counter, shopId: shop.id };
   const message = tapSignedMessage(wireChallenge(challenge), response.stampId, response.counter, response.flags);
   if (!verifyStrict(publicKeyObject(stamp.publicKey), message, response.signature)) {
     const v = verdict(Reason.BAD_SIGNATURE, "the signature does not verify: forged or corrupted", details);
-    return { verdict: v, effect: { kind: "alert", alert: alertFor(context, "FORGED_SIGNATURE", v, "invalid signature for stamp " + stamp.id) } };
+    return { verdict: v, effect: { kind: "alert", alert: alertFor(context, stamp, "FORGED_SIGNATURE", v, "invalid signature for stamp " + stamp.label + " at " + shop.name) } };
   }
   if (stamp.status === "revoked") {
     const v = verdict(Reason.STAMP_REVOKED, "stamp " + stamp.label + " is revoked", details);
-    return { verdict: v, effect: { kind: "alert", alert: alertFor(context, "REVOKED_STAMP_USED", v, "revoked stamp used at " + shop.name) } };
+    return refusal(context, challenge, stamp, v, { alert: alertFor(context, stamp, "REVOKED_STAMP_USED", v, "revoked stamp used at " + shop.name) });
   }
   if (stamp.status === "quarantined") {
     const v = verdict(Reason.STAMP_QUARANTINED, "stamp " + stamp.label + " is quarantined (suspected clone)", details);
-    return { verdict: v, effect: { kind: "alert", alert: alertFor(context, "QUARANTINED_STAMP_USED", v, "quarantined stamp used at " + shop.name) } };
+    return refusal(context, challenge, stamp, v, { alert: alertFor(context, stamp, "QUARANTINED_STAMP_USED", v, "quarantined stamp used at " + shop.name) });
+  }
+  const fork = context.sameCounter.find((kept) => kept.nonce !== challenge.nonce);
+  if (fork !== undefined) {
+    const v = verdict(Reason.COUNTER_FORK, `counter ${response.counter} was already signed for another challenge: a second device holds this key, stamp quarantined`, details);
+    const detail = `two valid signatures with counter ${response.counter} (challenges ${fork.nonce} and ${challenge.nonce}) at ${shop.name}: a clone is proven`;
+    return refusal(context, challenge, stamp, v, {
+      quarantine: true,
+      alert: alertFor(context, stamp, "CLONE_PROVEN", v, detail),
+      audit: [auditEntry("system", now, stamp.merchantId, "stamp.quarantine", stamp.id, { counter: response.counter, nonces: [fork.nonce, challenge.nonce] })],
+    });
   }
   if (response.counter <= stamp.lastCounter) {
-    const v = verdict(Reason.COUNTER_REGRESSION, `counter ${response.counter} is not above ${stamp.lastCounter}: suspected clone, stamp quarantined`, details);
-    const detail = `counter ${response.counter} after ${stamp.lastCounter} at ${shop.name}: a second device holds this key`;
-    return { verdict: v, effect: { kind: "quarantine", alert: alertFor(context, "CLONE_SUSPECTED", v, detail) } };
+    const v = verdict(Reason.COUNTER_REGRESSION, `counter ${response.counter} is not above ${stamp.lastCounter}: a late or relayed reply, refused`, details);
+    const detail = `counter ${response.counter} after ${stamp.lastCounter} at ${shop.name}: a reply held back and relayed, or a clone (not quarantined without proof)`;
+    return refusal(context, challenge, stamp, v, { alert: alertFor(context, stamp, "LATE_COUNTER", v, detail) });
   }
   if (!isAtPlace(stamp, verifier)) {
     const v = verdict(Reason.OUTSIDE_SHOP, `stamp ${stamp.label} belongs elsewhere: used at ${shop.name}`, details);
     const detail = `stolen stamp used at ${shop.name} (${shop.id}); it belongs to ${stamp.shopIds.join(", ")}`;
-    return { verdict: v, effect: { kind: "advance-counter", stampId: stamp.id, counter: response.counter, alert: alertFor(context, "STAMP_OUTSIDE_SHOP", v, detail) } };
+    return refusal(context, challenge, stamp, v, { ...spendCounter(context, stamp, v.reason), alert: alertFor(context, stamp, "STAMP_OUTSIDE_SHOP", v, detail) });
   }
   if (verifier.requirePresence && (response.flags & FLAG_USER_PRESENT) === 0) {
     const v = verdict(Reason.PRESENCE_REQUIRED, "press the stamp: this counter needs the button", details);
-    return { verdict: v, effect: { kind: "advance-counter", stampId: stamp.id, counter: response.counter, alert: undefined } };
+    return refusal(context, challenge, stamp, v, spendCounter(context, stamp, v.reason));
   }
   return {
     verdict: verdict(Reason.ACCEPTED, `accepted: ${stamp.label} at ${shop.name}`, details),
     effect: {
-      kind: "record",
-      entry: {
-        stampId: stamp.id,
-        counter: response.counter,
-        verifierId: verifier.id,
-        shopId: shop.id,
-        merchantId: stamp.merchantId,
-        purpose: challenge.purpose,
-        quantity: challenge.quantity,
-        nonce: challenge.nonce,
-        acceptedAt: now,
-        response: context.responseHex,
+      kind: "commit",
+      changes: {
+        signed: signedCounter(context, challenge, stamp),
+        raiseCounterTo: response.counter,
+        quarantine: false,
+        alert: undefined,
+        audit: [],
+        ledger: {
+          stampId: stamp.id,
+          counter: response.counter,
+          verifierId: verifier.id,
+          shopId: shop.id,
+          merchantId: stamp.merchantId,
+          purpose: challenge.purpose,
+          quantity: challenge.quantity,
+          nonce: challenge.nonce,
+          challengeIssuedAt: challenge.issuedAt,
+          acceptedAt: now,
+          response: context.responseHex,
+        },
       },
     },
   };

@@ -2,61 +2,54 @@ import { toHex } from "../../shared/hex";
 import { Reason } from "../../shared/reason-codes";
 import { decodeTapResponse } from "../../shared/tap-response";
 import { Store } from "../store/store";
-import { decideTap, TapContext, TapEffect } from "./tap-decision";
+import { can } from "./access/permissions";
+import { Principal } from "./access/principal";
+import { auditEntry } from "./audit-entry";
+import { decideTap, TapContext, TapDecision } from "./tap-decision";
+import { visibleVerifier } from "./registry";
 import { verdict, Verdict } from "./verdict";
 
-/** Applies a decision's effect; false when the counter step lost a race to another tap. */
-async function applyEffect(store: Store, effect: TapEffect): Promise<boolean> {
-  switch (effect.kind) {
-    case "nothing":
-      return true;
-    case "alert":
-      await store.addAlert(effect.alert);
-      return true;
-    case "quarantine":
-      await store.quarantine(effect.alert.stampId, effect.alert);
-      return true;
-    case "advance-counter":
-      // A refused tap under a valid signature still spends its counter value: a clone that
-      // later shows a value at or below it is caught.
-      if ((await store.advanceCounter(effect.stampId, effect.counter)) === "not-higher") return false;
-      if (effect.alert !== undefined) await store.addAlert(effect.alert);
-      return true;
-    case "record":
-      return (await store.recordAcceptedTap(effect.entry)) === "advanced";
+/** Reads what a decision needs; called again after a lost race, on fresh data. */
+async function readContext(store: Store, base: Omit<TapContext, "challenge" | "stamp" | "sameCounter">): Promise<TapContext> {
+  const stampId = toHex(base.response.stampId);
+  return {
+    ...base,
+    challenge: await store.getChallenge(toHex(base.response.nonce)),
+    stamp: await store.getStamp(stampId),
+    sameCounter: await store.findSignedCounters(stampId, base.response.counter),
+  };
+}
+
+/** Applies the decision; "retry" when another tap changed the challenge or the counter meanwhile. */
+async function apply(store: Store, context: TapContext, decision: TapDecision): Promise<"done" | "retry"> {
+  const effect = decision.effect;
+  if (effect.kind === "nothing") return "done";
+  if (effect.kind === "alert") {
+    await store.addAlert(effect.alert, auditEntry("system", context.now, effect.alert.merchantId, "alert." + effect.alert.kind, effect.alert.stampId, { detail: effect.alert.detail }));
+    return "done";
   }
+  const outcome = await store.commitTap({ nonce: effect.changes.signed.nonce, verifierId: context.verifier.id, now: context.now, ...effect.changes });
+  return outcome === "committed" ? "done" : "retry";
 }
 
 /**
- * The thin I/O shell around decideTap: decode, read the store, decide, apply the effect as one
- * atomic store step. Malformed bytes and unknown verifiers write nothing at all. If another tap
- * raised the stamp's counter between reading and writing, the decision is taken again on the
- * fresh record, where it becomes a counter regression: exactly one of two equal counters wins.
+ * The thin I/O shell around decideTap, for the counter station asking: decode, read the store,
+ * decide, apply the effect as one atomic store step. Malformed bytes write nothing at all. If
+ * another tap used the challenge or raised the stamp's counter between reading and writing,
+ * the decision is taken again on fresh data: the challenge is then a replay, or the counter a
+ * fork or a regression, so exactly one of two racing taps wins.
  */
-export async function submitTap(store: Store, verifierId: string, responseBytes: Uint8Array, now: number): Promise<Verdict> {
+export async function submitTap(store: Store, principal: Principal, responseBytes: Uint8Array, now: number): Promise<Verdict> {
+  if (!can(principal, "tap.submit") || principal.role !== "counter-station") return verdict(Reason.UNKNOWN_VERIFIER, "this credential is not a counter station");
   const decoded = decodeTapResponse(responseBytes);
   if (!decoded.ok) return verdict(Reason.MALFORMED_RESPONSE, `malformed response: ${decoded.error.detail}`);
-  const verifier = await store.getVerifier(verifierId);
-  const shop = verifier && (await store.getShop(verifier.shopId));
-  if (verifier === undefined || shop === undefined) return verdict(Reason.UNKNOWN_VERIFIER, `verifier ${verifierId} is not registered`);
-  const response = decoded.value;
-  const consumed = await store.consumeChallenge(toHex(response.nonce), verifier.id, now);
-  if (!consumed.found) return verdict(Reason.UNKNOWN_CHALLENGE, "no such challenge was issued");
-  const stampId = toHex(response.stampId);
-  const context: TapContext = {
-    verifier: verifier,
-    shop: shop,
-    challenge: consumed.challenge,
-    firstUse: consumed.firstUse,
-    stamp: await store.getStamp(stampId),
-    response: response,
-    responseHex: toHex(responseBytes),
-    now: now,
-  };
-  let decision = decideTap(context);
-  if (!(await applyEffect(store, decision.effect))) {
-    decision = decideTap({ ...context, stamp: await store.getStamp(stampId) });
-    await applyEffect(store, decision.effect);
+  const found = await visibleVerifier(store, principal, principal.verifierId);
+  if (!found.ok) return verdict(Reason.UNKNOWN_VERIFIER, `verifier ${principal.verifierId} is not registered`);
+  const base = { verifier: found.value.verifier, shop: found.value.shop, response: decoded.value, responseHex: toHex(responseBytes), now: now };
+  for (let attempt = 0; ; attempt++) {
+    const context = await readContext(store, base);
+    const decision = decideTap(context);
+    // Two rounds settle any race: after a lost one the fresh data decides without writing a counter again.
+    if ((await apply(store, context, decision)) === "done" || attempt === 2) return decision.verdict;
   }
-  return decision.verdict;
 }

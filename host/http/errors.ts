@@ -4,11 +4,14 @@
  * failures keep their code, and anything unexpected is logged and answered with a bare 500.
  */
 import { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { RegistryError, RegistryErrorCode } from "../core/registry";
+import { CoreError, CoreErrorCode } from "../core/core-error";
+import { StoreBusyError } from "../store/store";
 import { BODY_LIMIT, PATTERN_HINTS } from "./schemas";
 
 export type ApiErrorCode =
-  | RegistryErrorCode
+  | CoreErrorCode
+  | "UNAUTHENTICATED"
+  | "SERVICE_BUSY"
   | "MALFORMED_JSON"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
@@ -28,19 +31,24 @@ export function errorBody(code: ApiErrorCode, message: string, field?: string): 
   return { error: field === undefined ? { code: code, message: message } : { code: code, message: message, field: field } };
 }
 
-const REGISTRY_STATUS: Record<RegistryErrorCode, number> = {
+const CORE_STATUS: Record<CoreErrorCode, number> = {
   INVALID_INPUT: 400,
   NOT_FOUND: 404,
+  FORBIDDEN: 403,
   DUPLICATE: 409,
+  CONFLICT: 409,
   WEAK_KEY: 422,
+  PROOF_INVALID: 422,
+  FIRMWARE_NOT_APPROVED: 422,
+  TOO_MANY_OPEN_CHALLENGES: 429,
 };
 
 export function sendError(reply: FastifyReply, status: number, code: ApiErrorCode, message: string): FastifyReply {
   return reply.code(status).send(errorBody(code, message));
 }
 
-export function sendRegistryError(reply: FastifyReply, error: RegistryError): FastifyReply {
-  return sendError(reply, REGISTRY_STATUS[error.code], error.code, error.message);
+export function sendCoreError(reply: FastifyReply, error: CoreError): FastifyReply {
+  return sendError(reply, CORE_STATUS[error.code], error.code, error.message);
 }
 
 /** One Ajv error, as fastify hands it over. */
@@ -115,7 +123,14 @@ const PARSE_ERRORS: Record<string, { status: number; code: ApiErrorCode; message
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: "BAD_REQUEST", message: "the content-length does not match the body" },
 };
 
+/** Seconds a client should wait before retrying when the database stayed locked. */
+const BUSY_RETRY_AFTER_S = 1;
+
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof StoreBusyError) {
+    reply.header("retry-after", String(BUSY_RETRY_AFTER_S));
+    return reply.code(503).send(errorBody("SERVICE_BUSY", "the database is busy: try again in a second"));
+  }
   if (error.validation !== undefined && error.validation.length > 0) {
     const { message, field } = describeSchemaIssue(error.validation[0], error.validationContext ?? "body");
     return reply.code(400).send(errorBody("INVALID_INPUT", message, field));

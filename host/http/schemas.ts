@@ -4,6 +4,9 @@
  * reaches a handler has the exact shape its TypeScript type claims. The patterns carry a human
  * hint (PATTERN_HINTS) that the error handler uses for its message.
  */
+import { PERSON_ROLES, PersonRole, STATION_ROLES, StationRole } from "../core/access/principal";
+import { MAX_TAP_QUANTITY } from "../core/registry";
+import { Checkpoint } from "../ledger/checkpoint";
 import { PURPOSE_NAMES, PurposeName } from "./purpose-names";
 
 /** Merchant and shop ids: the slugs of host/core/identifiers.ts. */
@@ -14,8 +17,14 @@ export const HEX_ID_PATTERN = "^[0-9a-f]{16}$";
 export const PUBLIC_KEY_PATTERN = "^[0-9a-fA-F]{64}$";
 /** A tap response: the 94 bytes of shared/tap-response.ts. */
 export const TAP_RESPONSE_PATTERN = "^[0-9a-fA-F]{188}$";
-/** Names and labels: printable text, not blank (control characters would garble terminals and logs). */
-export const TEXT_PATTERN = "^(?=.*\\S)[^\\u0000-\\u001f\\u007f]+$";
+/** 32 bytes as 64 lower-case hex digits: a firmware hash, a provisioning challenge. */
+export const HASH_PATTERN = "^[0-9a-f]{64}$";
+/** An Ed25519 signature: 64 bytes. */
+export const SIGNATURE_PATTERN = "^[0-9a-f]{128}$";
+/** A page cursor: the last id of the previous page (slugs and hex ids alike). */
+export const CURSOR_PATTERN = "^[0-9a-z][0-9a-z-]{0,39}$";
+/** A history cursor: a sequence number. */
+export const SEQUENCE_PATTERN = "^[1-9][0-9]{0,14}$";
 /** A query-string limit: a whole number from 1 to 1000. */
 export const LIMIT_PATTERN = "^(?:[1-9][0-9]{0,2}|1000)$";
 
@@ -24,7 +33,10 @@ export const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [HEX_ID_PATTERN]: "must be 16 lower-case hex digits (8 bytes)",
   [PUBLIC_KEY_PATTERN]: "must be 64 hex digits (a 32-byte Ed25519 public key)",
   [TAP_RESPONSE_PATTERN]: "must be 188 hex digits (the 94-byte tap response)",
-  [TEXT_PATTERN]: "must be printable text, not blank and without control characters",
+  [HASH_PATTERN]: "must be 64 lower-case hex digits (32 bytes)",
+  [SIGNATURE_PATTERN]: "must be 128 lower-case hex digits (a 64-byte Ed25519 signature)",
+  [CURSOR_PATTERN]: "must be the last id of the previous page",
+  [SEQUENCE_PATTERN]: "must be a sequence number from the previous page",
   [LIMIT_PATTERN]: "must be a whole number from 1 to 1000",
 };
 
@@ -35,8 +47,9 @@ export const BODY_LIMIT = 16 * 1024;
 
 const slug = { type: "string", pattern: SLUG_PATTERN } as const;
 const hexId = { type: "string", pattern: HEX_ID_PATTERN } as const;
-const name = { type: "string", minLength: 1, maxLength: 100, pattern: TEXT_PATTERN } as const;
-const label = { type: "string", minLength: 1, maxLength: 64, pattern: TEXT_PATTERN } as const;
+/** Names and labels are bounded here and judged as display text by the core (host/core/text). */
+const name = { type: "string", minLength: 1, maxLength: 400 } as const;
+const label = { type: "string", minLength: 1, maxLength: 256 } as const;
 const limit = { type: "string", pattern: LIMIT_PATTERN } as const;
 
 function closedObject(properties: Record<string, object>, required: string[]): object {
@@ -60,31 +73,32 @@ export interface VerifierBody {
   shopId: string;
   label: string;
   requirePresence?: boolean;
+  purpose?: PurposeName;
+  quantity?: number;
   id?: string;
 }
-export const verifierBody = closedObject({ shopId: slug, label: label, requirePresence: { type: "boolean" }, id: hexId }, ["shopId", "label"]);
-
-export interface ChallengeBody {
-  verifierId: string;
-  purpose: PurposeName;
-  quantity?: number;
-  ttlSeconds?: number;
-}
-export const challengeBody = closedObject(
-  {
-    verifierId: hexId,
-    purpose: { type: "string", enum: [...PURPOSE_NAMES] },
-    quantity: { type: "integer", minimum: 1, maximum: 65535 },
-    ttlSeconds: { type: "integer", minimum: 1, maximum: 30 },
-  },
-  ["verifierId", "purpose"],
+const purpose = { type: "string", enum: [...PURPOSE_NAMES] } as const;
+const quantity = { type: "integer", minimum: 1, maximum: MAX_TAP_QUANTITY } as const;
+export const verifierBody = closedObject(
+  { shopId: slug, label: label, requirePresence: { type: "boolean" }, purpose: purpose, quantity: quantity, id: hexId },
+  ["shopId", "label"],
 );
 
+export interface VerifierPatchBody {
+  label?: string;
+  requirePresence?: boolean;
+  purpose?: PurposeName;
+  quantity?: number;
+}
+export const verifierPatchBody = { ...closedObject({ label: label, requirePresence: { type: "boolean" }, purpose: purpose, quantity: quantity }, []), minProperties: 1 };
+
+/** A counter station asks for a challenge with an empty body: what it is for is its verifier's configuration. */
+export const emptyBody = closedObject({}, []);
+
 export interface TapBody {
-  verifierId: string;
   response: string;
 }
-export const tapBody = closedObject({ verifierId: hexId, response: { type: "string", pattern: TAP_RESPONSE_PATTERN } }, ["verifierId", "response"]);
+export const tapBody = closedObject({ response: { type: "string", pattern: TAP_RESPONSE_PATTERN } }, ["response"]);
 
 export interface StampBody {
   publicKey: string;
@@ -92,6 +106,7 @@ export interface StampBody {
   merchantId: string;
   shopIds: string[];
   verifierIds?: string[];
+  proof: { challenge: string; firmwareHash: string; signature: string };
 }
 export const stampBody = closedObject(
   {
@@ -100,31 +115,116 @@ export const stampBody = closedObject(
     merchantId: slug,
     shopIds: { type: "array", items: slug, minItems: 1, maxItems: 32 },
     verifierIds: { type: "array", items: hexId, maxItems: 64 },
+    proof: closedObject(
+      {
+        challenge: { type: "string", pattern: HASH_PATTERN },
+        firmwareHash: { type: "string", pattern: HASH_PATTERN },
+        signature: { type: "string", pattern: SIGNATURE_PATTERN },
+      },
+      ["challenge", "firmwareHash", "signature"],
+    ),
   },
-  ["publicKey", "label", "merchantId", "shopIds"],
+  ["publicKey", "label", "merchantId", "shopIds", "proof"],
 );
 
-export interface StampParams {
+export interface IdParams {
   id: string;
 }
-export const stampParams = closedObject({ id: hexId }, ["id"]);
+export const hexIdParams = closedObject({ id: hexId }, ["id"]);
+
+export interface ReinstateBody {
+  reason: string;
+}
+export const reinstateBody = closedObject({ reason: { type: "string", minLength: 1, maxLength: 500 } }, ["reason"]);
+
+export interface TokenBody {
+  role: PersonRole;
+  merchantId?: string;
+  label: string;
+  ttlDays?: number;
+}
+export const tokenBody = closedObject(
+  { role: { type: "string", enum: [...PERSON_ROLES] }, merchantId: slug, label: label, ttlDays: { type: "integer", minimum: 1, maximum: 366 } },
+  ["role", "label"],
+);
+
+export interface EnrolmentCodeBody {
+  role: StationRole;
+  verifierId?: string;
+  merchantId?: string;
+}
+export const enrolmentCodeBody = closedObject({ role: { type: "string", enum: [...STATION_ROLES] }, verifierId: hexId, merchantId: slug }, ["role"]);
+
+export interface EnrolmentBody {
+  code: string;
+  publicKey: string;
+  label: string;
+}
+export const enrolmentBody = closedObject(
+  { code: { type: "string", minLength: 1, maxLength: 40 }, publicKey: { type: "string", pattern: PUBLIC_KEY_PATTERN }, label: label },
+  ["code", "publicKey", "label"],
+);
+
+export interface FirmwareBody {
+  hash: string;
+  label: string;
+}
+export const firmwareBody = closedObject({ hash: { type: "string", pattern: HASH_PATTERN }, label: label }, ["hash", "label"]);
+
+export interface IdPageQuery {
+  limit?: string;
+  after?: string;
+}
+export const idPageQuery = closedObject({ limit: limit, after: { type: "string", pattern: CURSOR_PATTERN } }, []);
 
 export interface EventsQuery {
   stampId?: string;
   shopId?: string;
   limit?: string;
+  before?: string;
 }
-export const eventsQuery = closedObject({ stampId: hexId, shopId: slug, limit: limit }, []);
+export const eventsQuery = closedObject({ stampId: hexId, shopId: slug, limit: limit, before: { type: "string", pattern: SEQUENCE_PATTERN } }, []);
 
-export interface LimitQuery {
+export interface HistoryQuery {
   limit?: string;
+  before?: string;
 }
-export const limitQuery = closedObject({ limit: limit }, []);
+export const historyQuery = closedObject({ limit: limit, before: { type: "string", pattern: SEQUENCE_PATTERN } }, []);
 
-/** A query string with nothing in it: list routes without filters refuse unknown parameters. */
+export interface LedgerCheckBody {
+  checkpoints?: Checkpoint[];
+}
+/** Checkpoints the operator kept: at most 40 per check (the body limit), the newest matter most. */
+export const ledgerCheckBody = closedObject(
+  {
+    checkpoints: {
+      type: "array",
+      maxItems: 40,
+      items: closedObject(
+        {
+          chain: { type: "string", enum: ["ledger", "audit"] },
+          count: { type: "integer", minimum: 0 },
+          headHash: { type: "string", pattern: HASH_PATTERN },
+          at: { type: "integer", minimum: 0 },
+          hostKeyId: { type: "string", pattern: HEX_ID_PATTERN },
+          signature: { type: "string", pattern: SIGNATURE_PATTERN },
+        },
+        ["chain", "count", "headHash", "at", "hostKeyId", "signature"],
+      ),
+    },
+  },
+  [],
+);
+
+/** A query string with nothing in it: routes without filters refuse unknown parameters. */
 export const emptyQuery = closedObject({}, []);
 
 /** The limit of a list query, or the default. The pattern has already bounded it. */
 export function listLimit(value: string | undefined): number {
   return value === undefined ? DEFAULT_LIST_LIMIT : Number(value);
+}
+
+/** A history cursor, or none. The pattern has already bounded it. */
+export function listBefore(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
 }

@@ -1,7 +1,7 @@
 /** The JSON shapes the API returns: bytes as hex, times as ISO 8601, purposes by name. */
 import { toHex } from "../../shared/hex";
 import { IssuedForWire } from "../core/challenge-service";
-import { Alert, LedgerEvent, StampRecord, StampStatus } from "../core/model";
+import { Alert, AuditEntry, CredentialRecord, LedgerEvent, StampRecord, StampStatus, Verifier } from "../core/model";
 import { purposeName } from "./purpose-names";
 
 export interface StampView {
@@ -71,4 +71,65 @@ export interface AlertView extends Omit<Alert, "at"> {
 
 export function alertView(alert: Alert): AlertView {
   return { ...alert, at: new Date(alert.at).toISOString() };
+}
+
+export interface VerifierView extends Omit<Verifier, "purpose"> {
+  purpose: string;
+}
+
+export function verifierView(verifier: Verifier): VerifierView {
+  return { ...verifier, purpose: purposeName(verifier.purpose) };
+}
+
+/** A credential as people see it: never the token's hash. */
+export interface CredentialView {
+  id: string;
+  role: string;
+  merchantId: string | null;
+  verifierId: string | null;
+  label: string;
+  kind: "token" | "station-key";
+  publicKey: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+function isoOrNull(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
+
+export function credentialView(credential: CredentialRecord): CredentialView {
+  return {
+    id: credential.id,
+    role: credential.role,
+    merchantId: credential.merchantId ?? null,
+    verifierId: credential.verifierId ?? null,
+    label: credential.label,
+    kind: credential.publicKey === undefined ? "token" : "station-key",
+    publicKey: credential.publicKey === undefined ? null : toHex(credential.publicKey),
+    createdAt: new Date(credential.createdAt).toISOString(),
+    expiresAt: isoOrNull(credential.expiresAt),
+    revokedAt: isoOrNull(credential.revokedAt),
+  };
+}
+
+export interface AuditView extends Omit<AuditEntry, "at" | "detail"> {
+  at: string;
+  detail: unknown;
+}
+
+export function auditView(entry: AuditEntry): AuditView {
+  return { ...entry, at: new Date(entry.at).toISOString(), detail: JSON.parse(entry.detail) as unknown };
+}
+
+/** One page of a list: `next` is the cursor for the following page, null on the last one. */
+export interface PageView<T> {
+  items: T[];
+  next: string | null;
+}
+
+export function pageView<T, V>(items: T[], limit: number, view: (item: T) => V, cursor: (item: T) => string | number): PageView<V> {
+  const last = items[items.length - 1];
+  return { items: items.map(view), next: items.length === limit && last !== undefined ? String(cursor(last)) : null };
 }

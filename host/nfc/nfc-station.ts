@@ -1,8 +1,6 @@
 import { toHex } from "../../shared/hex";
-import { Purpose } from "../../shared/protocol-constants";
-import { runStationTap } from "../core/counter-station";
+import { runStationTap, TapService } from "../core/counter-station";
 import { Verdict } from "../core/verdict";
-import { Store } from "../store/store";
 import { DEFAULT_FAST_POLL, DEFAULT_POLL, exchangeOverNfc, exchangeOverNfcFast, FastPollPolicy, PollPolicy, sendVerdictOverNfc } from "./mailbox-reader";
 import { openPcscContext, pcscFailure, PcscContext, PcscReader, readerTransport } from "./nfc-pcsc-reader";
 import { PcscTagLink } from "./pcsc-tag-link";
@@ -40,9 +38,6 @@ export interface NfcErrorEvent {
 }
 
 export interface NfcStationOptions {
-  verifierId: string;
-  purpose: Purpose;
-  quantity: number;
   mode: NfcMode;
   onVerdict(event: NfcVerdictEvent): void;
   onError(event: NfcErrorEvent): void;
@@ -52,7 +47,6 @@ export interface NfcStationOptions {
   onCard?(event: { reader: string; present: boolean }): void;
   /** Serve only readers whose PC/SC name contains this. */
   readerName?: string;
-  clock?: () => number;
   pagesPoll?: PollPolicy;
   directPoll?: FastPollPolicy;
 }
@@ -71,8 +65,7 @@ export interface NfcStation {
  * for the stamp's LEDs. A removed card, a vanished reader or garbage answers are reported
  * through onError with a typed TagError; they record nothing and the station keeps serving.
  */
-export function startNfcStation(store: Store, options: NfcStationOptions): NfcStation {
-  const clock = options.clock ?? Date.now;
+export function startNfcStation(service: TapService, options: NfcStationOptions): NfcStation {
   const context: PcscContext = openPcscContext();
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
@@ -94,13 +87,8 @@ export function startNfcStation(store: Store, options: NfcStationOptions): NfcSt
     try {
       uid = toHex(await link.readUid());
       phase = "exchange";
-      const order = { verifierId: options.verifierId, purpose: options.purpose, quantity: options.quantity };
-      const judged = await runStationTap(
-        store,
-        order,
-        (challenge) =>
-          options.mode === "direct" ? exchangeOverNfcFast(link, challenge, options.directPoll ?? DEFAULT_FAST_POLL) : exchangeOverNfc(link, challenge, options.pagesPoll ?? DEFAULT_POLL),
-        clock,
+      const judged = await runStationTap(service, (challenge) =>
+        options.mode === "direct" ? exchangeOverNfcFast(link, challenge, options.directPoll ?? DEFAULT_FAST_POLL) : exchangeOverNfc(link, challenge, options.pagesPoll ?? DEFAULT_POLL),
       );
       const apdus = link.traffic.apdus;
       if (!stopped) {

@@ -1,46 +1,41 @@
 import Database from "better-sqlite3";
 import { Purpose } from "../../shared/protocol-constants";
 import { ReasonName } from "../../shared/reason-codes";
-import { GENESIS_HASH, ledgerEventHash } from "../core/ledger-hash";
-import { Alert, AlertKind, IssuedChallenge, LedgerEvent, Merchant, NewAlert, Shop, StampRecord, StampStatus, Verifier } from "../core/model";
-import { ConsumeResult, CounterOutcome, DuplicateError, EventFilter, LedgerCheck, LedgerEntry, Store } from "./store";
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS merchants (id TEXT PRIMARY KEY, name TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS shops (
-  id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants(id), name TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS verifiers (
-  id TEXT PRIMARY KEY, shop_id TEXT NOT NULL REFERENCES shops(id), label TEXT NOT NULL,
-  require_presence INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS stamps (
-  id TEXT PRIMARY KEY, public_key BLOB NOT NULL UNIQUE, label TEXT NOT NULL,
-  merchant_id TEXT NOT NULL REFERENCES merchants(id),
-  status TEXT NOT NULL CHECK (status IN ('active', 'quarantined', 'revoked')),
-  last_counter INTEGER NOT NULL, registered_at INTEGER NOT NULL, firmware_hash TEXT);
-CREATE TABLE IF NOT EXISTS stamp_shops (
-  stamp_id TEXT NOT NULL REFERENCES stamps(id), shop_id TEXT NOT NULL REFERENCES shops(id),
-  PRIMARY KEY (stamp_id, shop_id));
-CREATE TABLE IF NOT EXISTS stamp_verifiers (
-  stamp_id TEXT NOT NULL REFERENCES stamps(id), verifier_id TEXT NOT NULL REFERENCES verifiers(id),
-  PRIMARY KEY (stamp_id, verifier_id));
-CREATE TABLE IF NOT EXISTS challenges (
-  nonce TEXT PRIMARY KEY, verifier_id TEXT NOT NULL, issued_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL, purpose INTEGER NOT NULL, quantity INTEGER NOT NULL, used_at INTEGER);
-CREATE TABLE IF NOT EXISTS ledger (
-  sequence INTEGER PRIMARY KEY, stamp_id TEXT NOT NULL, counter INTEGER NOT NULL,
-  verifier_id TEXT NOT NULL, shop_id TEXT NOT NULL, merchant_id TEXT NOT NULL,
-  purpose INTEGER NOT NULL, quantity INTEGER NOT NULL, nonce TEXT NOT NULL UNIQUE,
-  accepted_at INTEGER NOT NULL, response TEXT NOT NULL, previous_hash TEXT NOT NULL,
-  hash TEXT NOT NULL, UNIQUE (stamp_id, counter));
-CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
-  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
-  BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-CREATE TABLE IF NOT EXISTS alerts (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
-  stamp_id TEXT NOT NULL, verifier_id TEXT NOT NULL, shop_id TEXT NOT NULL,
-  reason TEXT NOT NULL, detail TEXT NOT NULL);
-`;
+import { auditEntryHash } from "../ledger/audit-chain";
+import { Checkpoint } from "../ledger/checkpoint";
+import { GENESIS } from "../ledger/chain-hash";
+import { ledgerEventHashV2 } from "../ledger/ledger-event-hash";
+import {
+  Alert,
+  AlertKind,
+  ApprovedFirmware,
+  AuditEntry,
+  CredentialRecord,
+  EnrolmentCode,
+  IssuedChallenge,
+  LedgerEvent,
+  Merchant,
+  NewAlert,
+  NewAuditEntry,
+  Shop,
+  SignedCounter,
+  StampRecord,
+  StampStatus,
+  Verifier,
+} from "../core/model";
+import { Role, StationRole } from "../core/access/principal";
+import { ADDED_COLUMNS, SQLITE_INDEXES, SQLITE_SCHEMA } from "./sqlite-schema";
+import {
+  DuplicateError,
+  EnrolmentOutcome,
+  EventFilter,
+  HistoryPage,
+  IdPage,
+  StoreBusyError,
+  Store,
+  TapCommit,
+  TapCommitOutcome,
+} from "./store";
 
 interface StampRow {
   id: string;
@@ -53,6 +48,15 @@ interface StampRow {
   firmware_hash: string | null;
 }
 
+interface VerifierRow {
+  id: string;
+  shop_id: string;
+  label: string;
+  require_presence: number;
+  purpose: Purpose;
+  quantity: number;
+}
+
 interface LedgerRow {
   sequence: number;
   stamp_id: string;
@@ -63,6 +67,7 @@ interface LedgerRow {
   purpose: Purpose;
   quantity: number;
   nonce: string;
+  challenge_issued_at: number;
   accepted_at: number;
   response: string;
   previous_hash: string;
@@ -73,11 +78,48 @@ interface AlertRow {
   id: number;
   at: number;
   kind: AlertKind;
+  merchant_id: string;
   stamp_id: string;
   verifier_id: string;
   shop_id: string;
   reason: ReasonName;
   detail: string;
+}
+
+interface AuditRow {
+  sequence: number;
+  at: number;
+  actor: string;
+  merchant_id: string | null;
+  action: string;
+  subject: string;
+  detail: string;
+  previous_hash: string;
+  hash: string;
+}
+
+interface CredentialRow {
+  id: string;
+  role: Role;
+  merchant_id: string | null;
+  verifier_id: string | null;
+  label: string;
+  secret_hash: string | null;
+  public_key: Buffer | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  created_by: string;
+}
+
+interface ChallengeRow {
+  nonce: string;
+  verifier_id: string;
+  issued_at: number;
+  expires_at: number;
+  purpose: Purpose;
+  quantity: number;
+  used_at: number | null;
 }
 
 function eventFromRow(row: LedgerRow): LedgerEvent {
@@ -91,6 +133,7 @@ function eventFromRow(row: LedgerRow): LedgerEvent {
     purpose: row.purpose,
     quantity: row.quantity,
     nonce: row.nonce,
+    challengeIssuedAt: row.challenge_issued_at,
     acceptedAt: row.accepted_at,
     response: row.response,
     previousHash: row.previous_hash,
@@ -103,6 +146,7 @@ function alertFromRow(row: AlertRow): Alert {
     id: row.id,
     at: row.at,
     kind: row.kind,
+    merchantId: row.merchant_id,
     stampId: row.stamp_id,
     verifierId: row.verifier_id,
     shopId: row.shop_id,
@@ -111,8 +155,81 @@ function alertFromRow(row: AlertRow): Alert {
   };
 }
 
+function auditFromRow(row: AuditRow): AuditEntry {
+  return {
+    sequence: row.sequence,
+    at: row.at,
+    actor: row.actor,
+    merchantId: row.merchant_id,
+    action: row.action,
+    subject: row.subject,
+    detail: row.detail,
+    previousHash: row.previous_hash,
+    hash: row.hash,
+  };
+}
+
+function verifierFromRow(row: VerifierRow): Verifier {
+  return { id: row.id, shopId: row.shop_id, label: row.label, requirePresence: row.require_presence === 1, purpose: row.purpose, quantity: row.quantity };
+}
+
+function credentialFromRow(row: CredentialRow): CredentialRecord {
+  return {
+    id: row.id,
+    role: row.role,
+    merchantId: row.merchant_id ?? undefined,
+    verifierId: row.verifier_id ?? undefined,
+    label: row.label,
+    secretHash: row.secret_hash ?? undefined,
+    publicKey: row.public_key === null ? undefined : new Uint8Array(row.public_key),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at ?? undefined,
+    revokedAt: row.revoked_at ?? undefined,
+    createdBy: row.created_by,
+  };
+}
+
+function challengeFromRow(row: ChallengeRow): IssuedChallenge {
+  return {
+    nonce: row.nonce,
+    verifierId: row.verifier_id,
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+    purpose: row.purpose,
+    quantity: row.quantity,
+    usedAt: row.used_at ?? undefined,
+  };
+}
+
+function errorCode(error: unknown): string {
+  return error instanceof Error && "code" in error ? String(error.code) : "";
+}
+
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && "code" in error && String(error.code).startsWith("SQLITE_CONSTRAINT");
+  return errorCode(error).startsWith("SQLITE_CONSTRAINT") && String((error as Error).message).includes("UNIQUE");
+}
+
+function isBusy(error: unknown): boolean {
+  return errorCode(error).startsWith("SQLITE_BUSY") || errorCode(error).startsWith("SQLITE_LOCKED");
+}
+
+/** Thrown inside a transaction to roll it back and report why. */
+class Abort {
+  constructor(readonly outcome: TapCommitOutcome) {}
+}
+
+
+/**
+ * How long SQLite itself may block the event loop waiting for another process's write lock.
+ * better-sqlite3 is synchronous: a long busy timeout freezes every request of this process, so
+ * the wait is short and the store retries asynchronously, yielding to other requests between
+ * tries, until BUSY_DEADLINE_MS; then StoreBusyError (HTTP 503 with Retry-After).
+ */
+const BUSY_TIMEOUT_MS = 10;
+const BUSY_DEADLINE_MS = 2_000;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**
@@ -122,106 +239,183 @@ function isUniqueViolation(error: unknown): boolean {
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
     this.db = new Database(path);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.pragma("synchronous = FULL");
-    this.db.exec(SCHEMA);
-    this.addMissingColumns();
+    this.runWhenFree(() => {
+      this.db.exec(SQLITE_SCHEMA);
+      this.addMissingColumns();
+      this.db.exec(SQLITE_INDEXES);
+    });
   }
 
-  /** Databases made before a column existed get it (nullable, so old rows stay valid). */
+  /** Opening waits for a lock held by another process (schema statements need it), blocking once at start-up only. */
+  private runWhenFree(work: () => void): void {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        return work();
+      } catch (error) {
+        if (!isBusy(error) || Date.now() > deadline) throw error;
+      }
+    }
+  }
+
+  /** Databases made before a column existed get it (with a default, so old rows stay valid). */
   private addMissingColumns(): void {
-    const columns = this.db.prepare("SELECT name FROM pragma_table_info('stamps')").pluck().all() as string[];
-    if (!columns.includes("firmware_hash")) this.db.exec("ALTER TABLE stamps ADD COLUMN firmware_hash TEXT");
+    for (const [table, column, definition] of ADDED_COLUMNS) {
+      const columns = this.db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[];
+      if (!columns.includes(column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    }
   }
 
-  private write<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+  /** Prepared once per SQL text: preparing is a large share of a tap's cost otherwise. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
-  async addMerchant(merchant: Merchant): Promise<void> {
-    this.insertUnique("merchant " + merchant.id, () => {
-      this.db.prepare("INSERT INTO merchants (id, name) VALUES (?, ?)").run(merchant.id, merchant.name);
-    });
+  private async write<T>(work: () => T): Promise<T> {
+    const deadline = Date.now() + BUSY_DEADLINE_MS;
+    for (;;) {
+      try {
+        return this.db.transaction(work).immediate();
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        if (Date.now() >= deadline) throw new StoreBusyError("the database is busy (locked by another writer)");
+        await pause(5 + Math.random() * 20);
+      }
+    }
   }
 
-  async addShop(shop: Shop): Promise<void> {
-    this.insertUnique("shop " + shop.id, () => {
-      this.db.prepare("INSERT INTO shops (id, merchant_id, name) VALUES (?, ?, ?)").run(shop.id, shop.merchantId, shop.name);
-    });
-  }
-
-  async addVerifier(verifier: Verifier): Promise<void> {
-    this.insertUnique("verifier " + verifier.id, () => {
-      this.db
-        .prepare("INSERT INTO verifiers (id, shop_id, label, require_presence) VALUES (?, ?, ?, ?)")
-        .run(verifier.id, verifier.shopId, verifier.label, verifier.requirePresence ? 1 : 0);
-    });
-  }
-
-  async addStamp(stamp: StampRecord): Promise<void> {
-    this.insertUnique("stamp " + stamp.id + " (or its public key)", () => {
-      this.db
-        .prepare(
-          "INSERT INTO stamps (id, public_key, label, merchant_id, status, last_counter, registered_at, firmware_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .run(stamp.id, Buffer.from(stamp.publicKey), stamp.label, stamp.merchantId, stamp.status, stamp.lastCounter, stamp.registeredAt, stamp.firmwareHash ?? null);
-      const bindShop = this.db.prepare("INSERT INTO stamp_shops (stamp_id, shop_id) VALUES (?, ?)");
-      for (const shopId of stamp.shopIds) bindShop.run(stamp.id, shopId);
-      const bindVerifier = this.db.prepare("INSERT INTO stamp_verifiers (stamp_id, verifier_id) VALUES (?, ?)");
-      for (const verifierId of stamp.verifierIds) bindVerifier.run(stamp.id, verifierId);
-    });
-  }
-
-  private insertUnique(what: string, insert: () => void): void {
-    const row = () => {
+  private async insertUnique(what: string, insert: () => void): Promise<void> {
+    await this.write(() => {
       try {
         insert();
       } catch (error) {
-        if (isUniqueViolation(error) && String((error as Error).message).includes("UNIQUE")) {
-          throw new DuplicateError(what + " is already registered");
-        }
+        if (isUniqueViolation(error)) throw new DuplicateError(what + " is already registered");
         throw error;
       }
-    };
-    this.write(row);
+    });
+  }
+
+  /** Appends to the audit chain; must run inside a write transaction. */
+  private appendAudit(entry: NewAuditEntry): void {
+    const last = this.sql("SELECT sequence, hash FROM audit ORDER BY sequence DESC LIMIT 1").get() as { sequence: number; hash: string } | undefined;
+    const unhashed = { ...entry, sequence: last ? last.sequence + 1 : 1, previousHash: last ? last.hash : GENESIS };
+    const hashed: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
+    this.sql(
+      `INSERT INTO audit (sequence, at, actor, merchant_id, action, subject, detail, previous_hash, hash)
+       VALUES (@sequence, @at, @actor, @merchantId, @action, @subject, @detail, @previousHash, @hash)`,
+    ).run(hashed);
+  }
+
+  async addMerchant(merchant: Merchant, audit: NewAuditEntry): Promise<void> {
+    await this.insertUnique("merchant " + merchant.id, () => {
+      this.sql("INSERT INTO merchants (id, name) VALUES (?, ?)").run(merchant.id, merchant.name);
+      this.appendAudit(audit);
+    });
+  }
+
+  async addShop(shop: Shop, audit: NewAuditEntry): Promise<void> {
+    await this.insertUnique("shop " + shop.id, () => {
+      this.sql("INSERT INTO shops (id, merchant_id, name) VALUES (?, ?, ?)").run(shop.id, shop.merchantId, shop.name);
+      this.appendAudit(audit);
+    });
+  }
+
+  async addVerifier(verifier: Verifier, audit: NewAuditEntry): Promise<void> {
+    await this.insertUnique("verifier " + verifier.id, () => {
+      this.sql("INSERT INTO verifiers (id, shop_id, label, require_presence, purpose, quantity) VALUES (?, ?, ?, ?, ?, ?)").run(
+        verifier.id,
+        verifier.shopId,
+        verifier.label,
+        verifier.requirePresence ? 1 : 0,
+        verifier.purpose,
+        verifier.quantity,
+      );
+      this.appendAudit(audit);
+    });
+  }
+
+  async updateVerifier(verifier: Verifier, audit: NewAuditEntry): Promise<boolean> {
+    return this.write(() => {
+      const changes = this.sql("UPDATE verifiers SET label = ?, require_presence = ?, purpose = ?, quantity = ? WHERE id = ?").run(
+        verifier.label,
+        verifier.requirePresence ? 1 : 0,
+        verifier.purpose,
+        verifier.quantity,
+        verifier.id,
+      ).changes;
+      if (changes === 1) this.appendAudit(audit);
+      return changes === 1;
+    });
+  }
+
+  async addStamp(stamp: StampRecord, provisioningChallenge: string, audit: NewAuditEntry): Promise<"added" | "challenge-used"> {
+    let outcome: "added" | "challenge-used" = "added";
+    await this.insertUnique("stamp " + stamp.id + " (or its public key)", () => {
+      // The proof's challenge is spent in the same transaction: one proof, one registration.
+      const used = this.sql("UPDATE provisioning_challenges SET used_at = ? WHERE challenge = ? AND used_at IS NULL").run(stamp.registeredAt, provisioningChallenge);
+      if (used.changes !== 1) {
+        outcome = "challenge-used";
+        return;
+      }
+      this.sql(
+        "INSERT INTO stamps (id, public_key, label, merchant_id, status, last_counter, registered_at, firmware_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      ).run(stamp.id, Buffer.from(stamp.publicKey), stamp.label, stamp.merchantId, stamp.status, stamp.lastCounter, stamp.registeredAt, stamp.firmwareHash ?? null);
+      const bindShop = this.sql("INSERT INTO stamp_shops (stamp_id, shop_id) VALUES (?, ?)");
+      for (const shopId of stamp.shopIds) bindShop.run(stamp.id, shopId);
+      const bindVerifier = this.sql("INSERT INTO stamp_verifiers (stamp_id, verifier_id) VALUES (?, ?)");
+      for (const verifierId of stamp.verifierIds) bindVerifier.run(stamp.id, verifierId);
+      this.appendAudit(audit);
+    });
+    return outcome;
   }
 
   async getMerchant(id: string): Promise<Merchant | undefined> {
-    return this.db.prepare("SELECT id, name FROM merchants WHERE id = ?").get(id) as Merchant | undefined;
+    return this.sql("SELECT id, name FROM merchants WHERE id = ?").get(id) as Merchant | undefined;
   }
 
   async getShop(id: string): Promise<Shop | undefined> {
-    return this.db.prepare("SELECT id, merchant_id AS merchantId, name FROM shops WHERE id = ?").get(id) as Shop | undefined;
+    return this.sql("SELECT id, merchant_id AS merchantId, name FROM shops WHERE id = ?").get(id) as Shop | undefined;
   }
 
   async getVerifier(id: string): Promise<Verifier | undefined> {
-    const row = this.db.prepare("SELECT id, shop_id, label, require_presence FROM verifiers WHERE id = ?").get(id) as
-      | { id: string; shop_id: string; label: string; require_presence: number }
-      | undefined;
-    return row && { id: row.id, shopId: row.shop_id, label: row.label, requirePresence: row.require_presence === 1 };
+    const row = this.sql("SELECT * FROM verifiers WHERE id = ?").get(id) as VerifierRow | undefined;
+    return row && verifierFromRow(row);
   }
 
-  async listMerchants(): Promise<Merchant[]> {
-    return this.db.prepare("SELECT id, name FROM merchants ORDER BY id").all() as Merchant[];
+  async listMerchants(only: string | undefined, page: IdPage): Promise<Merchant[]> {
+    return this.sql("SELECT id, name FROM merchants WHERE (@only IS NULL OR id = @only) AND id > @after ORDER BY id LIMIT @limit").all({
+      only: only ?? null,
+      after: page.after ?? "",
+      limit: page.limit,
+    }) as Merchant[];
   }
 
-  async listShops(): Promise<Shop[]> {
-    return this.db.prepare("SELECT id, merchant_id AS merchantId, name FROM shops ORDER BY id").all() as Shop[];
+  async listShops(merchantId: string, page: IdPage): Promise<Shop[]> {
+    return this.sql("SELECT id, merchant_id AS merchantId, name FROM shops WHERE merchant_id = ? AND id > ? ORDER BY id LIMIT ?").all(
+      merchantId,
+      page.after ?? "",
+      page.limit,
+    ) as Shop[];
   }
 
-  async listVerifiers(): Promise<Verifier[]> {
-    const ids = this.db.prepare("SELECT id FROM verifiers ORDER BY shop_id, id").pluck().all() as string[];
-    const verifiers: Verifier[] = [];
-    for (const id of ids) {
-      const verifier = await this.getVerifier(id);
-      if (verifier) verifiers.push(verifier);
-    }
-    return verifiers;
+  async listVerifiers(merchantId: string, page: IdPage): Promise<Verifier[]> {
+    const rows = this.sql(
+      "SELECT v.* FROM verifiers v JOIN shops s ON s.id = v.shop_id WHERE s.merchant_id = ? AND v.id > ? ORDER BY v.id LIMIT ?",
+    ).all(merchantId, page.after ?? "", page.limit) as VerifierRow[];
+    return rows.map(verifierFromRow);
   }
 
   private stampFromRow(row: StampRow): StampRecord {
@@ -230,11 +424,8 @@ export class SqliteStore implements Store {
       publicKey: new Uint8Array(row.public_key),
       label: row.label,
       merchantId: row.merchant_id,
-      shopIds: this.db.prepare("SELECT shop_id FROM stamp_shops WHERE stamp_id = ? ORDER BY shop_id").pluck().all(row.id) as string[],
-      verifierIds: this.db
-        .prepare("SELECT verifier_id FROM stamp_verifiers WHERE stamp_id = ? ORDER BY verifier_id")
-        .pluck()
-        .all(row.id) as string[],
+      shopIds: this.sql("SELECT shop_id FROM stamp_shops WHERE stamp_id = ? ORDER BY shop_id").pluck().all(row.id) as string[],
+      verifierIds: this.sql("SELECT verifier_id FROM stamp_verifiers WHERE stamp_id = ? ORDER BY verifier_id").pluck().all(row.id) as string[],
       status: row.status,
       lastCounter: row.last_counter,
       registeredAt: row.registered_at,
@@ -243,123 +434,317 @@ export class SqliteStore implements Store {
   }
 
   async getStamp(id: string): Promise<StampRecord | undefined> {
-    const row = this.db.prepare("SELECT * FROM stamps WHERE id = ?").get(id) as StampRow | undefined;
+    const row = this.sql("SELECT * FROM stamps WHERE id = ?").get(id) as StampRow | undefined;
     return row && this.stampFromRow(row);
   }
 
-  async listStamps(): Promise<StampRecord[]> {
-    const rows = this.db.prepare("SELECT * FROM stamps ORDER BY registered_at, id").all() as StampRow[];
+  async listStamps(merchantId: string, page: IdPage): Promise<StampRecord[]> {
+    const rows = this.sql("SELECT * FROM stamps WHERE merchant_id = ? AND id > ? ORDER BY id LIMIT ?").all(merchantId, page.after ?? "", page.limit) as StampRow[];
     return rows.map((row) => this.stampFromRow(row));
   }
 
-  async setStampStatus(id: string, status: StampStatus): Promise<boolean> {
-    return this.write(() => this.db.prepare("UPDATE stamps SET status = ? WHERE id = ?").run(status, id).changes === 1);
-  }
-
-  async saveChallenge(challenge: IssuedChallenge): Promise<void> {
-    this.write(() => {
-      this.db
-        .prepare("INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, used_at) VALUES (?, ?, ?, ?, ?, ?, NULL)")
-        .run(challenge.nonce, challenge.verifierId, challenge.issuedAt, challenge.expiresAt, challenge.purpose, challenge.quantity);
+  async setStampStatus(id: string, from: StampStatus[], to: StampStatus, audit: NewAuditEntry): Promise<boolean> {
+    return this.write(() => {
+      const row = this.sql("SELECT status FROM stamps WHERE id = ?").get(id) as { status: StampStatus } | undefined;
+      if (row === undefined || !from.includes(row.status)) return false;
+      this.sql("UPDATE stamps SET status = ? WHERE id = ?").run(to, id);
+      this.appendAudit(audit);
+      return true;
     });
   }
 
-  async consumeChallenge(nonce: string, verifierId: string, now: number): Promise<ConsumeResult> {
-    return this.write((): ConsumeResult => {
-      const row = this.db.prepare("SELECT * FROM challenges WHERE nonce = ?").get(nonce) as
-        | { nonce: string; verifier_id: string; issued_at: number; expires_at: number; purpose: Purpose; quantity: number; used_at: number | null }
+  async addCredential(credential: CredentialRecord, audit: NewAuditEntry, onlyIfNoOperator = false): Promise<boolean> {
+    let added = false;
+    await this.insertUnique("credential " + credential.id, () => {
+      if (onlyIfNoOperator && this.sql("SELECT 1 FROM credentials WHERE role = 'operator' LIMIT 1").get() !== undefined) return;
+      this.insertCredential(credential);
+      this.appendAudit(audit);
+      added = true;
+    });
+    return added;
+  }
+
+  private insertCredential(c: CredentialRecord): void {
+    this.sql(
+      `INSERT INTO credentials (id, role, merchant_id, verifier_id, label, secret_hash, public_key, created_at, expires_at, revoked_at, created_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      c.id,
+      c.role,
+      c.merchantId ?? null,
+      c.verifierId ?? null,
+      c.label,
+      c.secretHash ?? null,
+      c.publicKey === undefined ? null : Buffer.from(c.publicKey),
+      c.createdAt,
+      c.expiresAt ?? null,
+      c.revokedAt ?? null,
+      c.createdBy,
+    );
+  }
+
+  async getCredential(id: string): Promise<CredentialRecord | undefined> {
+    const row = this.sql("SELECT * FROM credentials WHERE id = ?").get(id) as CredentialRow | undefined;
+    return row && credentialFromRow(row);
+  }
+
+  async findTokenCredential(secretHash: string): Promise<CredentialRecord | undefined> {
+    const row = this.sql("SELECT * FROM credentials WHERE secret_hash = ?").get(secretHash) as CredentialRow | undefined;
+    return row && credentialFromRow(row);
+  }
+
+  async listCredentials(merchantId: string | undefined, page: IdPage): Promise<CredentialRecord[]> {
+    const rows = this.sql("SELECT * FROM credentials WHERE (@merchant IS NULL OR merchant_id = @merchant) AND id > @after ORDER BY id LIMIT @limit").all({
+      merchant: merchantId ?? null,
+      after: page.after ?? "",
+      limit: page.limit,
+    }) as CredentialRow[];
+    return rows.map(credentialFromRow);
+  }
+
+  async revokeCredential(id: string, at: number, audit: NewAuditEntry): Promise<boolean> {
+    return this.write(() => {
+      const changes = this.sql("UPDATE credentials SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(at, id).changes;
+      if (changes === 1) this.appendAudit(audit);
+      return changes === 1;
+    });
+  }
+
+  async addEnrolmentCode(code: EnrolmentCode, audit: NewAuditEntry): Promise<void> {
+    await this.write(() => {
+      this.sql("INSERT INTO enrolment_codes (code_hash, role, merchant_id, verifier_id, expires_at, used_at, created_by) VALUES (?, ?, ?, ?, ?, NULL, ?)").run(
+        code.codeHash,
+        code.role,
+        code.merchantId,
+        code.verifierId ?? null,
+        code.expiresAt,
+        code.createdBy,
+      );
+      this.appendAudit(audit);
+    });
+  }
+
+  async redeemEnrolmentCode(
+    codeHash: string,
+    now: number,
+    credentialFor: (code: EnrolmentCode) => CredentialRecord,
+    auditFor: (credential: CredentialRecord) => NewAuditEntry,
+  ): Promise<EnrolmentOutcome> {
+    let outcome: EnrolmentOutcome = { ok: false, why: "unknown" };
+    await this.insertUnique("station key", () => {
+      const row = this.sql("SELECT * FROM enrolment_codes WHERE code_hash = ?").get(codeHash) as
+        | { role: StationRole; merchant_id: string; verifier_id: string | null; expires_at: number; used_at: number | null; created_by: string }
         | undefined;
-      if (row === undefined) return { found: false };
-      const firstUse = row.used_at === null;
-      if (firstUse && row.verifier_id === verifierId) this.db.prepare("UPDATE challenges SET used_at = ? WHERE nonce = ?").run(now, nonce);
-      return {
-        found: true,
-        firstUse: firstUse,
-        challenge: {
-          nonce: row.nonce,
-          verifierId: row.verifier_id,
-          issuedAt: row.issued_at,
-          expiresAt: row.expires_at,
-          purpose: row.purpose,
-          quantity: row.quantity,
-          usedAt: firstUse ? now : (row.used_at ?? undefined),
-        },
-      };
+      if (row === undefined) return;
+      if (row.used_at !== null) {
+        outcome = { ok: false, why: "used" };
+        return;
+      }
+      if (now > row.expires_at) {
+        outcome = { ok: false, why: "expired" };
+        return;
+      }
+      this.sql("UPDATE enrolment_codes SET used_at = ? WHERE code_hash = ?").run(now, codeHash);
+      const credential = credentialFor({
+        codeHash: codeHash,
+        role: row.role,
+        merchantId: row.merchant_id,
+        verifierId: row.verifier_id ?? undefined,
+        expiresAt: row.expires_at,
+        createdBy: row.created_by,
+      });
+      this.insertCredential(credential);
+      this.appendAudit(auditFor(credential));
+      outcome = { ok: true, credential: credential };
+    });
+    return outcome;
+  }
+
+  async useRequestNonce(credentialId: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.write(() => {
+      this.sql("DELETE FROM request_nonces WHERE expires_at < ?").run(now);
+      return this.sql("INSERT OR IGNORE INTO request_nonces (credential_id, nonce, expires_at) VALUES (?, ?, ?)").run(credentialId, nonce, expiresAt).changes === 1;
     });
   }
 
-  private raiseCounter(stampId: string, counter: number): CounterOutcome {
-    const changes = this.db.prepare("UPDATE stamps SET last_counter = ? WHERE id = ? AND last_counter < ?").run(counter, stampId, counter).changes;
-    return changes === 1 ? "advanced" : "not-higher";
-  }
-
-  async advanceCounter(stampId: string, counter: number): Promise<CounterOutcome> {
-    return this.write(() => this.raiseCounter(stampId, counter));
-  }
-
-  async recordAcceptedTap(entry: LedgerEntry): Promise<CounterOutcome> {
-    return this.write((): CounterOutcome => {
-      if (this.raiseCounter(entry.stampId, entry.counter) === "not-higher") return "not-higher";
-      const last = this.db.prepare("SELECT sequence, hash FROM ledger ORDER BY sequence DESC LIMIT 1").get() as
-        | { sequence: number; hash: string }
-        | undefined;
-      const unhashed = { ...entry, sequence: last ? last.sequence + 1 : 1, previousHash: last ? last.hash : GENESIS_HASH };
-      const event: LedgerEvent = { ...unhashed, hash: ledgerEventHash(unhashed) };
-      this.db
-        .prepare(
-          `INSERT INTO ledger (sequence, stamp_id, counter, verifier_id, shop_id, merchant_id, purpose, quantity, nonce,
-             accepted_at, response, previous_hash, hash) VALUES (@sequence, @stampId, @counter, @verifierId, @shopId,
-             @merchantId, @purpose, @quantity, @nonce, @acceptedAt, @response, @previousHash, @hash)`,
-        )
-        .run(event);
-      return "advanced";
+  async approveFirmware(firmware: ApprovedFirmware, audit: NewAuditEntry): Promise<void> {
+    await this.insertUnique("firmware " + firmware.hash, () => {
+      this.sql("INSERT INTO firmware (hash, label, approved_at) VALUES (?, ?, ?)").run(firmware.hash, firmware.label, firmware.approvedAt);
+      this.appendAudit(audit);
     });
+  }
+
+  async isFirmwareApproved(hash: string): Promise<boolean> {
+    return this.sql("SELECT 1 FROM firmware WHERE hash = ?").get(hash) !== undefined;
+  }
+
+  async listFirmware(): Promise<ApprovedFirmware[]> {
+    return this.sql("SELECT hash, label, approved_at AS approvedAt FROM firmware ORDER BY approved_at, hash").all() as ApprovedFirmware[];
+  }
+
+  async saveProvisioningChallenge(challenge: string, credentialId: string, expiresAt: number): Promise<void> {
+    await this.write(() => {
+      this.sql("DELETE FROM provisioning_challenges WHERE expires_at < ?").run(expiresAt - 24 * 3600_000);
+      this.sql("INSERT INTO provisioning_challenges (challenge, credential_id, expires_at, used_at) VALUES (?, ?, ?, NULL)").run(challenge, credentialId, expiresAt);
+    });
+  }
+
+  async getProvisioningChallenge(challenge: string): Promise<{ credentialId: string; expiresAt: number; used: boolean } | undefined> {
+    const row = this.sql("SELECT credential_id, expires_at, used_at FROM provisioning_challenges WHERE challenge = ?").get(challenge) as
+      | { credential_id: string; expires_at: number; used_at: number | null }
+      | undefined;
+    return row && { credentialId: row.credential_id, expiresAt: row.expires_at, used: row.used_at !== null };
+  }
+
+  async saveChallenge(challenge: IssuedChallenge, maxOpen: number, now: number): Promise<"saved" | "too-many"> {
+    return this.write(() => {
+      // Expired challenges can never be accepted again: deleting them keeps the table bounded by
+      // the open-challenge cap. (A replay of a purged one is refused as UNKNOWN_CHALLENGE.)
+      this.sql("DELETE FROM challenges WHERE verifier_id = ? AND expires_at < ?").run(challenge.verifierId, now);
+      const open = this.sql("SELECT COUNT(*) FROM challenges WHERE verifier_id = ? AND used_at IS NULL").pluck().get(challenge.verifierId) as number;
+      if (open >= maxOpen) return "too-many";
+      this.sql("INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, used_at) VALUES (?, ?, ?, ?, ?, ?, NULL)").run(
+        challenge.nonce,
+        challenge.verifierId,
+        challenge.issuedAt,
+        challenge.expiresAt,
+        challenge.purpose,
+        challenge.quantity,
+      );
+      return "saved";
+    });
+  }
+
+  async getChallenge(nonce: string): Promise<IssuedChallenge | undefined> {
+    const row = this.sql("SELECT * FROM challenges WHERE nonce = ?").get(nonce) as ChallengeRow | undefined;
+    return row && challengeFromRow(row);
+  }
+
+  async findSignedCounters(stampId: string, counter: number): Promise<SignedCounter[]> {
+    return this.sql(
+      `SELECT stamp_id AS stampId, counter, nonce, verifier_id AS verifierId, challenge_issued_at AS challengeIssuedAt,
+         purpose, quantity, response, at FROM signed_counters WHERE stamp_id = ? AND counter = ? ORDER BY at, nonce`,
+    ).all(stampId, counter) as SignedCounter[];
+  }
+
+  async commitTap(commit: TapCommit): Promise<TapCommitOutcome> {
+    try {
+      return await this.write((): TapCommitOutcome => {
+        // The challenge is spent only here, by a validly signed response: junk that merely names
+        // a nonce someone overheard cannot burn it.
+        const used = this.sql("UPDATE challenges SET used_at = ? WHERE nonce = ? AND verifier_id = ? AND used_at IS NULL").run(commit.now, commit.nonce, commit.verifierId);
+        if (used.changes !== 1) throw new Abort("challenge-used");
+        const s = commit.signed;
+        this.sql(
+          `INSERT OR IGNORE INTO signed_counters (stamp_id, counter, nonce, verifier_id, challenge_issued_at, purpose, quantity, response, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(s.stampId, s.counter, s.nonce, s.verifierId, s.challengeIssuedAt, s.purpose, s.quantity, s.response, s.at);
+        if (commit.raiseCounterTo !== undefined) {
+          const raised = this.sql("UPDATE stamps SET last_counter = ? WHERE id = ? AND last_counter < ?").run(commit.raiseCounterTo, s.stampId, commit.raiseCounterTo);
+          if (raised.changes !== 1) throw new Abort("counter-moved");
+        }
+        if (commit.quarantine) this.sql("UPDATE stamps SET status = 'quarantined' WHERE id = ? AND status = 'active'").run(s.stampId);
+        if (commit.ledger !== undefined) this.appendLedger(commit.ledger);
+        if (commit.alert !== undefined) this.insertAlert(commit.alert);
+        for (const entry of commit.audit) this.appendAudit(entry);
+        return "committed";
+      });
+    } catch (error) {
+      if (error instanceof Abort) return error.outcome;
+      throw error;
+    }
+  }
+
+  private appendLedger(entry: Omit<LedgerEvent, "sequence" | "previousHash" | "hash">): void {
+    const last = this.sql("SELECT sequence, hash FROM ledger ORDER BY sequence DESC LIMIT 1").get() as { sequence: number; hash: string } | undefined;
+    const unhashed = { ...entry, sequence: last ? last.sequence + 1 : 1, previousHash: last ? last.hash : GENESIS };
+    const event: LedgerEvent = { ...unhashed, hash: ledgerEventHashV2(unhashed) };
+    this.sql(
+      `INSERT INTO ledger (sequence, stamp_id, counter, verifier_id, shop_id, merchant_id, purpose, quantity, nonce, challenge_issued_at,
+         accepted_at, response, previous_hash, hash) VALUES (@sequence, @stampId, @counter, @verifierId, @shopId,
+         @merchantId, @purpose, @quantity, @nonce, @challengeIssuedAt, @acceptedAt, @response, @previousHash, @hash)`,
+    ).run(event);
   }
 
   private insertAlert(alert: NewAlert): void {
-    this.db
-      .prepare("INSERT INTO alerts (at, kind, stamp_id, verifier_id, shop_id, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(alert.at, alert.kind, alert.stampId, alert.verifierId, alert.shopId, alert.reason, alert.detail);
+    this.sql("INSERT INTO alerts (at, kind, merchant_id, stamp_id, verifier_id, shop_id, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
+      alert.at,
+      alert.kind,
+      alert.merchantId,
+      alert.stampId,
+      alert.verifierId,
+      alert.shopId,
+      alert.reason,
+      alert.detail,
+    );
   }
 
-  async quarantine(stampId: string, alert: NewAlert): Promise<void> {
-    this.write(() => {
-      this.db.prepare("UPDATE stamps SET status = 'quarantined' WHERE id = ? AND status = 'active'").run(stampId);
+  async addAlert(alert: NewAlert, audit: NewAuditEntry): Promise<void> {
+    await this.write(() => {
       this.insertAlert(alert);
+      this.appendAudit(audit);
     });
   }
 
-  async addAlert(alert: NewAlert): Promise<void> {
-    this.write(() => this.insertAlert(alert));
-  }
-
   async listEvents(filter: EventFilter): Promise<LedgerEvent[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM ledger WHERE (@stampId IS NULL OR stamp_id = @stampId) AND (@shopId IS NULL OR shop_id = @shopId)
-         ORDER BY sequence LIMIT @limit`,
-      )
-      .all({ stampId: filter.stampId ?? null, shopId: filter.shopId ?? null, limit: filter.limit ?? -1 }) as LedgerRow[];
+    const rows = this.sql(
+      `SELECT * FROM ledger WHERE merchant_id = @merchantId AND (@stampId IS NULL OR stamp_id = @stampId)
+         AND (@shopId IS NULL OR shop_id = @shopId) AND (@before IS NULL OR sequence < @before)
+       ORDER BY sequence DESC LIMIT @limit`,
+    ).all({ merchantId: filter.merchantId, stampId: filter.stampId ?? null, shopId: filter.shopId ?? null, before: filter.before ?? null, limit: filter.limit }) as LedgerRow[];
     return rows.map(eventFromRow);
   }
 
-  async listAlerts(limit: number): Promise<Alert[]> {
-    const rows = this.db.prepare("SELECT * FROM alerts ORDER BY id LIMIT ?").all(limit) as AlertRow[];
+  async listAlerts(merchantId: string, page: HistoryPage): Promise<Alert[]> {
+    const rows = this.sql("SELECT * FROM alerts WHERE merchant_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?").all(
+      merchantId,
+      page.before ?? null,
+      page.before ?? null,
+      page.limit,
+    ) as AlertRow[];
     return rows.map(alertFromRow);
   }
 
-  async checkLedger(): Promise<LedgerCheck> {
-    let previousHash = GENESIS_HASH;
-    let count = 0;
-    for (const row of this.db.prepare("SELECT * FROM ledger ORDER BY sequence").iterate() as IterableIterator<LedgerRow>) {
-      const event = eventFromRow(row);
-      count++;
-      if (event.sequence !== count) return { intact: false, sequence: event.sequence, problem: "a sequence number is missing" };
-      if (event.previousHash !== previousHash) return { intact: false, sequence: event.sequence, problem: "the chain is broken" };
-      if (ledgerEventHash(event) !== event.hash) return { intact: false, sequence: event.sequence, problem: "the event was altered" };
-      previousHash = event.hash;
-    }
-    return { intact: true, events: count };
+  async listAudit(merchantId: string | undefined, page: HistoryPage): Promise<AuditEntry[]> {
+    const rows = this.sql(
+      "SELECT * FROM audit WHERE (@merchant IS NULL OR merchant_id = @merchant) AND (@before IS NULL OR sequence < @before) ORDER BY sequence DESC LIMIT @limit",
+    ).all({ merchant: merchantId ?? null, before: page.before ?? null, limit: page.limit }) as AuditRow[];
+    return rows.map(auditFromRow);
+  }
+
+  async readLedger(fromSequence: number, limit: number): Promise<LedgerEvent[]> {
+    const rows = this.sql("SELECT * FROM ledger WHERE sequence >= ? ORDER BY sequence LIMIT ?").all(fromSequence, limit) as LedgerRow[];
+    return rows.map(eventFromRow);
+  }
+
+  async readAudit(fromSequence: number, limit: number): Promise<AuditEntry[]> {
+    const rows = this.sql("SELECT * FROM audit WHERE sequence >= ? ORDER BY sequence LIMIT ?").all(fromSequence, limit) as AuditRow[];
+    return rows.map(auditFromRow);
+  }
+
+  async chainHeads(): Promise<{ ledger: { count: number; headHash: string }; audit: { count: number; headHash: string } }> {
+    const head = (table: string) => {
+      const row = this.sql(`SELECT sequence, hash FROM ${table} ORDER BY sequence DESC LIMIT 1`).get() as { sequence: number; hash: string } | undefined;
+      return row === undefined ? { count: 0, headHash: GENESIS } : { count: row.sequence, headHash: row.hash };
+    };
+    return { ledger: head("ledger"), audit: head("audit") };
+  }
+
+  async saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    await this.write(() => {
+      this.sql("INSERT OR IGNORE INTO checkpoints (chain, count, head_hash, at, host_key_id, signature) VALUES (?, ?, ?, ?, ?, ?)").run(
+        checkpoint.chain,
+        checkpoint.count,
+        checkpoint.headHash,
+        checkpoint.at,
+        checkpoint.hostKeyId,
+        checkpoint.signature,
+      );
+    });
+  }
+
+  async listCheckpoints(): Promise<Checkpoint[]> {
+    return this.sql("SELECT chain, count, head_hash AS headHash, at, host_key_id AS hostKeyId, signature FROM checkpoints ORDER BY at, chain").all() as Checkpoint[];
   }
 
   async close(): Promise<void> {

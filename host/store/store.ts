@@ -1,66 +1,152 @@
-import { Alert, IssuedChallenge, LedgerEvent, Merchant, NewAlert, Shop, StampRecord, StampStatus, Verifier } from "../core/model";
+import {
+  Alert,
+  ApprovedFirmware,
+  AuditEntry,
+  CredentialRecord,
+  EnrolmentCode,
+  IssuedChallenge,
+  LedgerEvent,
+  Merchant,
+  NewAlert,
+  NewAuditEntry,
+  Shop,
+  SignedCounter,
+  StampRecord,
+  StampStatus,
+  Verifier,
+} from "../core/model";
+import { Checkpoint } from "../ledger/checkpoint";
 
 /** A new ledger event before the store chains it. */
 export type LedgerEntry = Omit<LedgerEvent, "sequence" | "previousHash" | "hash">;
 
-export type ConsumeResult =
-  | { found: false }
-  /** firstUse is false when an earlier tap already referred to this challenge (a replay). */
-  | { found: true; challenge: IssuedChallenge; firstUse: boolean };
-
-export type CounterOutcome = "advanced" | "not-higher";
-
-export interface EventFilter {
-  stampId?: string;
-  shopId?: string;
-  limit?: number;
+/** Everything one validly signed tap changes, written as one transaction (see commitTap). */
+export interface TapCommit {
+  nonce: string;
+  verifierId: string;
+  now: number;
+  /** The signed response, kept as evidence whatever the verdict. */
+  signed: SignedCounter;
+  /** Raise the stamp's counter to this value, only if it is higher than the stored one. */
+  raiseCounterTo: number | undefined;
+  /** The accepted tap's ledger event (its counter is raiseCounterTo). */
+  ledger: LedgerEntry | undefined;
+  quarantine: boolean;
+  alert: NewAlert | undefined;
+  audit: NewAuditEntry[];
 }
 
-export type LedgerCheck = { intact: true; events: number } | { intact: false; sequence: number; problem: string };
+/**
+ * "committed"; or nothing was written because the challenge was used meanwhile by another tap,
+ * or another tap raised the counter meanwhile (the caller decides again on fresh data).
+ */
+export type TapCommitOutcome = "committed" | "challenge-used" | "counter-moved";
+
+/** Keyset pagination over ids (ascending): items after `after`. */
+export interface IdPage {
+  limit: number;
+  after?: string;
+}
+
+/** Newest first: items with a sequence (or id) below `before`. */
+export interface HistoryPage {
+  limit: number;
+  before?: number;
+}
+
+export interface EventFilter extends HistoryPage {
+  merchantId: string;
+  stampId?: string;
+  shopId?: string;
+}
+
+export type EnrolmentOutcome = { ok: true; credential: CredentialRecord } | { ok: false; why: "unknown" | "used" | "expired" };
+
 
 /**
  * Everything the verifier keeps. Each method is one atomic step, also across processes sharing
- * the database: that is what makes "single use" and "strictly increasing" hold under concurrency.
+ * the database: that is what makes "single use" and "strictly increasing" hold under
+ * concurrency. Every method that changes the registry or a stamp appends its audit entries in
+ * the same step, so the audit chain never misses a change that happened.
  */
 export interface Store {
-  addMerchant(merchant: Merchant): Promise<void>;
-  addShop(shop: Shop): Promise<void>;
-  addVerifier(verifier: Verifier): Promise<void>;
-  /** Refuses a stamp id or public key that is already registered (DuplicateError). */
-  addStamp(stamp: StampRecord): Promise<void>;
+  addMerchant(merchant: Merchant, audit: NewAuditEntry): Promise<void>;
+  addShop(shop: Shop, audit: NewAuditEntry): Promise<void>;
+  addVerifier(verifier: Verifier, audit: NewAuditEntry): Promise<void>;
+  updateVerifier(verifier: Verifier, audit: NewAuditEntry): Promise<boolean>;
+  /**
+   * Registers a proved stamp and consumes the provisioning challenge it signed, atomically:
+   * "challenge-used" (nothing written) when that challenge was used meanwhile. Refuses a stamp
+   * id or public key that is already registered (DuplicateError).
+   */
+  addStamp(stamp: StampRecord, provisioningChallenge: string, audit: NewAuditEntry): Promise<"added" | "challenge-used">;
 
   getMerchant(id: string): Promise<Merchant | undefined>;
   getShop(id: string): Promise<Shop | undefined>;
   getVerifier(id: string): Promise<Verifier | undefined>;
   getStamp(id: string): Promise<StampRecord | undefined>;
-  listMerchants(): Promise<Merchant[]>;
-  listShops(): Promise<Shop[]>;
-  listVerifiers(): Promise<Verifier[]>;
-  listStamps(): Promise<StampRecord[]>;
+  /** All merchants, or only `only` when given. */
+  listMerchants(only: string | undefined, page: IdPage): Promise<Merchant[]>;
+  listShops(merchantId: string, page: IdPage): Promise<Shop[]>;
+  listVerifiers(merchantId: string, page: IdPage): Promise<Verifier[]>;
+  listStamps(merchantId: string, page: IdPage): Promise<StampRecord[]>;
 
-  setStampStatus(id: string, status: StampStatus): Promise<boolean>;
+  /** Changes the status only from one of `from`; false (nothing written) otherwise. */
+  setStampStatus(id: string, from: StampStatus[], to: StampStatus, audit: NewAuditEntry): Promise<boolean>;
 
-  saveChallenge(challenge: IssuedChallenge): Promise<void>;
+  /** Adds a credential; with `onlyIfNoOperator`, only while no operator credential exists (bootstrap). */
+  addCredential(credential: CredentialRecord, audit: NewAuditEntry, onlyIfNoOperator?: boolean): Promise<boolean>;
+  getCredential(id: string): Promise<CredentialRecord | undefined>;
+  findTokenCredential(secretHash: string): Promise<CredentialRecord | undefined>;
+  /** All credentials, or those of one merchant. */
+  listCredentials(merchantId: string | undefined, page: IdPage): Promise<CredentialRecord[]>;
+  revokeCredential(id: string, at: number, audit: NewAuditEntry): Promise<boolean>;
+  addEnrolmentCode(code: EnrolmentCode, audit: NewAuditEntry): Promise<void>;
+  /** Uses the code once and adds the credential made from it, atomically. */
+  redeemEnrolmentCode(
+    codeHash: string,
+    now: number,
+    credentialFor: (code: EnrolmentCode) => CredentialRecord,
+    auditFor: (credential: CredentialRecord) => NewAuditEntry,
+  ): Promise<EnrolmentOutcome>;
+  /** Records a signed request's nonce; false if this credential used it before (a replay). Purges expired ones. */
+  useRequestNonce(credentialId: string, nonce: string, expiresAt: number, now: number): Promise<boolean>;
+
+  approveFirmware(firmware: ApprovedFirmware, audit: NewAuditEntry): Promise<void>;
+  isFirmwareApproved(hash: string): Promise<boolean>;
+  listFirmware(): Promise<ApprovedFirmware[]>;
+  saveProvisioningChallenge(challenge: string, credentialId: string, expiresAt: number): Promise<void>;
+  getProvisioningChallenge(challenge: string): Promise<{ credentialId: string; expiresAt: number; used: boolean } | undefined>;
+
   /**
-   * Marks the challenge used, if `verifierId` issued it, and says whether this was its first
-   * use. A challenge presented at another verifier is left unused: nobody can burn a counter
-   * station's challenges from elsewhere.
+   * Stores a challenge unless its verifier already has `maxOpen` unexpired, unused ones
+   * ("too-many", nothing written). Expired challenges of that verifier are deleted first.
    */
-  consumeChallenge(nonce: string, verifierId: string, now: number): Promise<ConsumeResult>;
-
-  /** Raises the stamp's counter if `counter` is higher than the stored one. */
-  advanceCounter(stampId: string, counter: number): Promise<CounterOutcome>;
-  /** Atomically: raise the counter, append the event. "not-higher" writes nothing. */
-  recordAcceptedTap(entry: LedgerEntry): Promise<CounterOutcome>;
-  /** Atomically: quarantine the stamp and record the alert. */
-  quarantine(stampId: string, alert: NewAlert): Promise<void>;
-  addAlert(alert: NewAlert): Promise<void>;
+  saveChallenge(challenge: IssuedChallenge, maxOpen: number, now: number): Promise<"saved" | "too-many">;
+  getChallenge(nonce: string): Promise<IssuedChallenge | undefined>;
+  /** The validly signed responses kept for this stamp and counter (more than one nonce proves a fork). */
+  findSignedCounters(stampId: string, counter: number): Promise<SignedCounter[]>;
+  /** Everything a validly signed tap changes, in one transaction. */
+  commitTap(commit: TapCommit): Promise<TapCommitOutcome>;
+  /** An alert that changes nothing else (a forged signature), with its audit entry. */
+  addAlert(alert: NewAlert, audit: NewAuditEntry): Promise<void>;
 
   listEvents(filter: EventFilter): Promise<LedgerEvent[]>;
-  listAlerts(limit: number): Promise<Alert[]>;
-  /** Recomputes the ledger's hash chain. */
-  checkLedger(): Promise<LedgerCheck>;
+  listAlerts(merchantId: string, page: HistoryPage): Promise<Alert[]>;
+  /** The audit chain, newest first; all merchants' and the service's entries, or one merchant's. */
+  listAudit(merchantId: string | undefined, page: HistoryPage): Promise<AuditEntry[]>;
+
+  /** Ledger events in sequence order from `fromSequence`, at most `limit` (for streaming checks). */
+  readLedger(fromSequence: number, limit: number): Promise<LedgerEvent[]>;
+  readAudit(fromSequence: number, limit: number): Promise<AuditEntry[]>;
+  /** The number of entries and the head hash of each chain. */
+  chainHeads(): Promise<{ ledger: { count: number; headHash: string }; audit: { count: number; headHash: string } }>;
+  saveCheckpoint(checkpoint: Checkpoint): Promise<void>;
+  listCheckpoints(): Promise<Checkpoint[]>;
   close(): Promise<void>;
 }
 
 export class DuplicateError extends Error {}
+
+/** The database stayed locked by another writer past the store's short wait: try again shortly. */
+export class StoreBusyError extends Error {}

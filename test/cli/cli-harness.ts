@@ -23,6 +23,8 @@ export function tempDir(): string {
 /** The CLI in this process, with the host's commands only (no demo), output captured. */
 export interface InProcessOptions {
   stop?: AbortSignal;
+  /** The environment the CLI sees (STAMP_TOKEN…); none of the test process's by default. */
+  env?: NodeJS.ProcessEnv;
   onOut?: (text: string) => void;
   extra?: (program: Command, context: CliContext) => void;
 }
@@ -40,6 +42,7 @@ export async function stamp(args: string[], options: InProcessOptions = {}): Pro
       },
     },
     stop: options.stop,
+    env: options.env ?? {},
   };
   result.code = await runCli(args, options.extra, context);
   return result;

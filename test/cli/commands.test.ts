@@ -1,58 +1,19 @@
-import { copyFileSync, existsSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { issueChallenge } from "../../host/core/challenge-service";
-import { submitTap } from "../../host/core/tap-verifier";
 import { buildProgram } from "../../host/cli/program";
-import { SqliteStore } from "../../host/store/sqlite-store";
-import { Purpose } from "../../shared/protocol-constants";
-import { snapshotDatabase } from "../http/api-harness";
-import { newTestStamp, signTap, TestStamp } from "../http/signed-tap";
+import { snapshotDatabase } from "../support/database-snapshot";
 import { stamp, tempDir } from "./cli-harness";
+import { addShops, addStationsAndStamp, CliWorld, GANGNAM_VERIFIER, HONGDAE_VERIFIER, initWorld } from "./cli-world";
 
 let dir: string;
-let db: string;
 beforeEach(() => {
   dir = tempDir();
-  db = join(dir, "stamp.db");
 });
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-const GANGNAM_VERIFIER = "1000000000000001";
-const HONGDAE_VERIFIER = "2000000000000002";
-
-/** Runs a command against the test database and insists that it succeeds. */
-async function ok(...args: string[]): Promise<string> {
-  const result = await stamp(["--db", db, ...args]);
-  if (result.code !== 0) throw new Error(`stamp ${args.join(" ")} failed (${result.code}): ${result.err}`);
-  return result.out;
-}
-
-async function provision(): Promise<TestStamp> {
-  await ok("merchants", "add", "bean-bros", "Bean Bros");
-  await ok("shops", "add", "gangnam", "--merchant", "bean-bros", "--name", "Bean Bros Gangnam");
-  await ok("shops", "add", "hongdae", "--merchant", "bean-bros", "--name", "Bean Bros Hongdae");
-  await ok("verifiers", "add", "--shop", "gangnam", "--label", "front counter", "--id", GANGNAM_VERIFIER);
-  await ok("verifiers", "add", "--shop", "hongdae", "--label", "kiosk", "--no-presence", "--id", HONGDAE_VERIFIER);
-  const key = newTestStamp();
-  await ok("stamps", "add", "--public-key", key.publicKeyHex, "--label", "gangnam-1", "--merchant", "bean-bros", "--shop", "gangnam");
-  return key;
-}
-
-/** Taps through the host core on the same database file, as a counter station would. */
-async function tap(key: TestStamp, verifierId: string, counter: number): Promise<string> {
-  const store = new SqliteStore(db);
-  try {
-    const issued = await issueChallenge(store, { verifierId: verifierId, purpose: Purpose.STAMP, quantity: 1, ttlMs: 30_000 }, Date.now());
-    if (!issued.ok) throw new Error(issued.error);
-    return (await submitTap(store, verifierId, signTap(key, issued.value.bytes, counter), Date.now())).reason;
-  } finally {
-    await store.close();
-  }
-}
 
 function allCommands(command: Command, path: string[] = []): { path: string[]; command: Command }[] {
   return command.commands.flatMap((sub) => [{ path: [...path, sub.name()], command: sub }, ...allCommands(sub, [...path, sub.name()])]);
@@ -63,8 +24,9 @@ describe("help", () => {
     const commands = allCommands(buildProgram());
     expect(commands.map((c) => c.path.join(" "))).toEqual(
       expect.arrayContaining([
-        ...["serve", "merchants add", "merchants list", "shops add", "shops list", "verifiers add", "verifiers list"],
-        ...["stamps add", "stamps list", "stamps revoke", "events", "alerts", "ledger check"],
+        ...["init", "serve", "merchants add", "merchants list", "shops add", "shops list", "verifiers add", "verifiers set", "verifiers list"],
+        ...["stamps list", "stamps revoke", "stamps reinstate", "events", "alerts", "audit", "ledger check", "ledger checkpoint"],
+        ...["tokens add", "tokens list", "tokens revoke", "codes add", "station enrol", "firmware approve"],
       ]),
     );
     for (const { path } of commands) {
@@ -75,144 +37,242 @@ describe("help", () => {
     const top = await stamp(["--help"]);
     expect(top.code).toBe(0);
     expect(top.out).toMatch(/--db <path>.*STAMP_DB/s);
+    expect(top.out).toMatch(/--url <url>.*--token-file <file>.*--station-key <file>/s);
   });
 
   it("every command that prints data has --json", () => {
-    const leaves = allCommands(buildProgram()).filter(({ command }) => command.commands.length === 0 && command.name() !== "serve");
+    const quiet = new Set(["serve", "init", "approve"]);
+    const leaves = allCommands(buildProgram()).filter(({ command }) => command.commands.length === 0 && !quiet.has(command.name()));
     for (const { path, command } of leaves) expect(command.options.map((o) => o.long), path.join(" ")).toContain("--json");
   });
 });
 
-describe("registry commands", () => {
-  it("provisions merchants, shops, verifiers and stamps, and lists them as tables and JSON", async () => {
-    const key = await provision();
-    expect(await ok("shops", "list")).toBe(
-      [
-        "ID       MERCHANT   NAME",
-        "-------  ---------  -----------------",
-        "gangnam  bean-bros  Bean Bros Gangnam",
-        "hongdae  bean-bros  Bean Bros Hongdae",
-        "",
-      ].join("\n"),
-    );
-    expect(JSON.parse(await ok("verifiers", "list", "--json"))).toEqual([
-      { id: GANGNAM_VERIFIER, shopId: "gangnam", label: "front counter", requirePresence: true },
-      { id: HONGDAE_VERIFIER, shopId: "hongdae", label: "kiosk", requirePresence: false },
-    ]);
-    expect(await ok("verifiers", "list")).toMatch(/2000000000000002\s+hongdae\s+not needed\s+kiosk/);
-
-    const stamps = await ok("stamps", "list");
-    expect(stamps).toMatch(/^ID\s+STATUS\s+COUNTER\s+MERCHANT\s+SHOPS\s+VERIFIERS\s+LABEL\n/);
-    expect(stamps).toContain(`${key.id}  active  0        bean-bros  gangnam  -          gangnam-1`);
-    const json = JSON.parse(await ok("stamps", "list", "--json")) as { id: string; publicKey: string }[];
-    expect(json).toEqual([expect.objectContaining({ id: key.id, publicKey: key.publicKeyHex, status: "active", lastCounter: 0 })]);
-    expect(await ok("stamps", "show", key.id)).toMatch(new RegExp(`public key\\s+${key.publicKeyHex}`));
+describe("bootstrap: stamp init", () => {
+  it("makes the database, the operator token (0600) and the host key once, and refuses a second time", async () => {
+    const world = await initWorld(dir);
+    expect(statSync(world.operatorTokenFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, "host.key")).mode & 0o777).toBe(0o600);
+    expect(readFileSync(world.operatorTokenFile, "utf8")).toMatch(/^stamp_[A-Za-z0-9_-]{43}\n$/);
+    const again = await stamp(["--db", world.db, "init", "--token-out", join(dir, "other.token"), "--host-key-out", join(dir, "other.key")]);
+    expect(again.code).toBe(1);
+    expect(again.err).toBe("error: this database already has an operator: `stamp init` runs once\n");
+    const clobber = await stamp(["--db", join(dir, "new.db"), "init", "--token-out", world.operatorTokenFile, "--host-key-out", join(dir, "k2")]);
+    expect(clobber.err).toMatch(/operator\.token already exists: it is not overwritten/);
+    expect(existsSync(join(dir, "new.db"))).toBe(false);
   });
 
-  it("prints what it added, and JSON with --json", async () => {
-    expect(await ok("merchants", "add", "bean-bros", "Bean Bros")).toBe("merchant bean-bros added: Bean Bros\n");
-    expect(JSON.parse(await ok("shops", "add", "gangnam", "--merchant", "bean-bros", "--name", "G", "--json"))).toEqual({
-      id: "gangnam",
-      merchantId: "bean-bros",
-      name: "G",
-    });
-    const added = await ok("verifiers", "add", "--shop", "gangnam", "--label", "front");
-    expect(added).toMatch(/^verifier [0-9a-f]{16} added to shop gangnam: front\n$/);
-    const key = newTestStamp();
-    const stampJson = JSON.parse(await ok("stamps", "add", "--public-key", key.publicKeyHex, "--label", "s1", "--merchant", "bean-bros", "--shop", "gangnam", "--json"));
-    expect(stampJson).toMatchObject({ id: key.id, label: "s1", shopIds: ["gangnam"], status: "active" });
-  });
-
-  it("revokes a stamp, and the next tap is refused", async () => {
-    const key = await provision();
-    expect(await tap(key, GANGNAM_VERIFIER, 1)).toBe("ACCEPTED");
-    expect(await ok("stamps", "revoke", key.id)).toBe(`stamp ${key.id} (gangnam-1) revoked\n`);
-    expect(JSON.parse(await ok("stamps", "list", "--json"))[0]).toMatchObject({ status: "revoked", lastCounter: 1 });
-    expect(await tap(key, GANGNAM_VERIFIER, 2)).toBe("STAMP_REVOKED");
+  it("asks for a credential, in words, when none is given; and for `stamp init` when there is no database", async () => {
+    const world = await initWorld(dir);
+    const none = await stamp(["--db", world.db, "shops", "list"], { env: {} });
+    expect(none.code).toBe(1);
+    expect(none.err).toMatch(/^error: the database .* needs a credential: give an API token with STAMP_TOKEN=… or --token-file <file>/);
+    const missing = await stamp(["--db", join(dir, "nothing.db"), "shops", "list"], { env: {} });
+    expect(missing.err).toMatch(/there is no database at .*nothing\.db: run `stamp init` first/);
+    expect(existsSync(join(dir, "nothing.db"))).toBe(false);
+    const viaEnv = await stamp(["--db", world.db, "merchants", "list"], { env: { STAMP_TOKEN: readFileSync(world.ownerTokenFile, "utf8").trim() } });
+    expect(viaEnv.out).toContain("bean-bros");
   });
 });
 
-describe("history commands", () => {
-  it("lists events, alerts and checks the ledger", async () => {
-    const key = await provision();
-    expect(await ok("events")).toBe("no events\n");
-    expect(await ok("alerts")).toBe("no alerts\n");
-    expect(await tap(key, GANGNAM_VERIFIER, 1)).toBe("ACCEPTED");
-    expect(await tap(key, GANGNAM_VERIFIER, 2)).toBe("ACCEPTED");
-    expect(await tap(key, HONGDAE_VERIFIER, 3)).toBe("OUTSIDE_SHOP");
+describe("people and their tokens", () => {
+  it("the operator issues owners; an owner issues managers and auditors of the merchant only; revoked tokens stop at once", async () => {
+    const world = await initWorld(dir);
+    await world.as(world.operatorTokenFile, "merchants", "add", "tea-house", "Tea House");
+    const manager = join(dir, "manager.token");
+    await world.ok("tokens", "add", "--role", "manager", "--merchant", "bean-bros", "--label", "Minji", "--out", manager);
+    const foreign = await stamp(["--db", world.db, "--token-file", world.ownerTokenFile, "tokens", "add", "--role", "owner", "--merchant", "tea-house", "--label", "x"]);
+    expect(foreign.err).toBe("error: merchant tea-house does not exist\n");
+    const operatorByOwner = await stamp(["--db", world.db, "--token-file", world.ownerTokenFile, "tokens", "add", "--role", "operator", "--label", "x"]);
+    expect(operatorByOwner.err).toBe("error: this credential may not issue operator tokens\n");
+    const listed = JSON.parse(await world.ok("tokens", "list", "--json")) as { items: { id: string; role: string; label: string }[] };
+    expect(listed.items.map((c) => c.role).sort()).toEqual(["manager", "owner"]);
+    const managerId = listed.items.find((c) => c.role === "manager")?.id ?? "";
+    await world.as(manager, "shops", "add", "gangnam", "--merchant", "bean-bros", "--name", "G");
+    expect(await world.ok("tokens", "revoke", managerId)).toBe(`credential ${managerId} (manager, Minji) revoked\n`);
+    const after = await stamp(["--db", world.db, "--token-file", manager, "shops", "list"]);
+    expect(after.err).toBe("error: not authenticated: the credential was revoked\n");
+  });
+});
 
-    const events = await ok("events");
-    expect(events.split("\n")[0]).toMatch(/^SEQ\s+ACCEPTED AT\s+STAMP\s+COUNTER\s+SHOP\s+VERIFIER\s+PURPOSE\s+QTY$/);
-    expect(events).toMatch(new RegExp(`^2\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+${key.id}\\s+2\\s+gangnam\\s+${GANGNAM_VERIFIER}\\s+stamp\\s+1$`, "m"));
-    const json = JSON.parse(await ok("events", "--stamp", key.id, "--shop", "gangnam", "--limit", "1", "--json")) as { sequence: number }[];
-    expect(json.map((e) => e.sequence)).toEqual([2]);
-    expect(JSON.parse(await ok("events", "--shop", "hongdae", "--json"))).toEqual([]);
-
-    expect(await ok("alerts")).toMatch(/STAMP_OUTSIDE_SHOP\s+[0-9a-f]{16}\s+hongdae\s+OUTSIDE_SHOP\s+stolen stamp used at Bean Bros Hongdae/);
-    expect(JSON.parse(await ok("alerts", "--json", "--limit", "5"))).toHaveLength(1);
-
-    expect(await ok("ledger", "check")).toBe("ledger intact: 2 events, hash chain verified\n");
-    expect(JSON.parse(await ok("ledger", "check", "--json"))).toEqual({ intact: true, events: 2 });
+describe("registry commands", () => {
+  it("adds shops and verifiers, sets what a tap is worth, and lists them as tables and JSON pages", async () => {
+    const world = await initWorld(dir);
+    await addShops(world);
+    expect(await world.ok("shops", "list")).toBe(
+      ["ID       MERCHANT   NAME", "-------  ---------  -----------------", "gangnam  bean-bros  Bean Bros Gangnam", "hongdae  bean-bros  Bean Bros Hongdae", ""].join("\n"),
+    );
+    expect(JSON.parse(await world.ok("verifiers", "list", "--json"))).toEqual({
+      items: [
+        { id: GANGNAM_VERIFIER, shopId: "gangnam", label: "front counter", requirePresence: true, purpose: "stamp", quantity: 1 },
+        { id: HONGDAE_VERIFIER, shopId: "hongdae", label: "kiosk", requirePresence: false, purpose: "stamp", quantity: 1 },
+      ],
+      next: null,
+    });
+    expect(await world.ok("verifiers", "set", GANGNAM_VERIFIER, "--purpose", "redeem", "--quantity", "10")).toBe(
+      `verifier ${GANGNAM_VERIFIER} (front counter): redeem x10, presence required\n`,
+    );
+    const tooMuch = await stamp(["--db", world.db, "--token-file", world.ownerTokenFile, "verifiers", "set", GANGNAM_VERIFIER, "--quantity", "500"]);
+    expect(tooMuch.err).toBe("error: --quantity must be a whole number from 1 to 100\n");
+    const page = JSON.parse(await world.ok("shops", "list", "--limit", "1", "--json")) as { items: { id: string }[]; next: string };
+    expect(page).toEqual({ items: [expect.objectContaining({ id: "gangnam" })], next: "gangnam" });
+    expect(await world.ok("shops", "list", "--limit", "1")).toMatch(/\(more: run again with --after gangnam\)\n$/);
+    expect(JSON.parse(await world.ok("shops", "list", "--after", "gangnam", "--json")).items.map((s: { id: string }) => s.id)).toEqual(["hongdae"]);
   });
 
-  it("exits non-zero when the ledger was tampered with", async () => {
-    const key = await provision();
-    await tap(key, GANGNAM_VERIFIER, 1);
+  it("lists, shows, revokes and reinstates stamps; the next tap sees each change", async () => {
+    const world = await initWorld(dir);
+    await addShops(world);
+    const stations = await addStationsAndStamp(world);
+    const id = stations.stamp.id;
+    expect(await world.ok("stamps", "list")).toContain(`${id}  active  0        gangnam  -          gangnam-1`);
+    expect(await world.ok("stamps", "show", id)).toMatch(/firmware\s+f1f1/);
+    expect(await stations.tap(GANGNAM_VERIFIER, 1)).toBe("ACCEPTED");
+    expect(await stations.tap(GANGNAM_VERIFIER, 2)).toBe("ACCEPTED");
+    expect(await stations.tap(GANGNAM_VERIFIER, 2)).toBe("COUNTER_FORK");
+    expect(JSON.parse(await world.ok("stamps", "show", id, "--json"))).toMatchObject({ status: "quarantined", lastCounter: 2 });
+    const noReason = await stamp(["--db", world.db, "--token-file", world.ownerTokenFile, "stamps", "reinstate", id]);
+    expect(noReason.err).toMatch(/required option '--reason <text>'/);
+    expect(await world.ok("stamps", "reinstate", id, "--reason", "tested at the counter")).toBe(`stamp ${id} (gangnam-1) reinstated: active\n`);
+    expect(await stations.tap(GANGNAM_VERIFIER, 3)).toBe("ACCEPTED");
+    expect(await world.ok("stamps", "revoke", id)).toBe(`stamp ${id} (gangnam-1) revoked\n`);
+    expect(await stations.tap(GANGNAM_VERIFIER, 4)).toBe("STAMP_REVOKED");
+    const audit = await world.ok("audit", "--limit", "3");
+    expect(audit).toMatch(/stamp\.revoke/);
+    expect(audit).toMatch(/alert\.REVOKED_STAMP_USED/);
+  });
+});
+
+describe("history and the ledger's evidence", () => {
+  it("lists events and alerts newest first, in pages", async () => {
+    const world = await initWorld(dir);
+    await addShops(world);
+    const stations = await addStationsAndStamp(world);
+    expect(await world.ok("events")).toBe("no events\n");
+    expect(await stations.tap(GANGNAM_VERIFIER, 1)).toBe("ACCEPTED");
+    expect(await stations.tap(GANGNAM_VERIFIER, 2)).toBe("ACCEPTED");
+    expect(await stations.tap(HONGDAE_VERIFIER, 3)).toBe("OUTSIDE_SHOP");
+    const events = await world.ok("events");
+    expect(events.split("\n")[0]).toMatch(/^SEQ\s+ACCEPTED AT\s+STAMP\s+COUNTER\s+SHOP\s+VERIFIER\s+PURPOSE\s+QTY$/);
+    expect(events.split("\n")[2]).toMatch(new RegExp(`^2\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+${stations.stamp.id}\\s+2\\s+gangnam\\s+${GANGNAM_VERIFIER}\\s+stamp\\s+1$`));
+    const first = JSON.parse(await world.ok("events", "--limit", "1", "--json")) as { items: { sequence: number }[]; next: string };
+    expect(first.items.map((e) => e.sequence)).toEqual([2]);
+    expect(JSON.parse(await world.ok("events", "--before", first.next, "--json")).items.map((e: { sequence: number }) => e.sequence)).toEqual([1]);
+    expect(await world.ok("alerts")).toMatch(/STAMP_OUTSIDE_SHOP\s+[0-9a-f]{16}\s+hongdae\s+OUTSIDE_SHOP\s+stolen stamp used at Bean Bros Hongdae/);
+  });
+
+  it("checks the evidence, and a kept checkpoint reveals deleted events and an altered tap", async () => {
+    const world = await initWorld(dir);
+    await addShops(world);
+    const stations = await addStationsAndStamp(world);
+    for (let counter = 1; counter <= 3; counter++) expect(await stations.tap(GANGNAM_VERIFIER, counter)).toBe("ACCEPTED");
+    const operator = ["--host-key", join(dir, "host.key")];
+    const kept = join(dir, "kept.jsonl");
+    expect(await world.as(world.operatorTokenFile, ...operator, "ledger", "checkpoint", "--out", kept)).toMatch(/checkpoint ledger: 3 entries/);
+    expect(statSync(kept).mode & 0o777).toBe(0o600);
+    expect(await world.as(world.operatorTokenFile, ...operator, "ledger", "check", "--checkpoints", kept)).toMatch(/^evidence intact: 3 ledger events .*, \d+ audit entries, [1-9]\d* checkpoints checked\n$/);
+    // Someone with the database file deletes the last tap (and the database's own checkpoints).
+    const truncated = join(dir, "truncated.db");
+    copyFileSync(world.db, truncated);
     const { default: Database } = await import("better-sqlite3");
-    const raw = new Database(db);
-    raw.exec("DROP TRIGGER ledger_no_update; UPDATE ledger SET counter = 7");
+    const raw = new Database(truncated);
+    raw.exec("DROP TRIGGER ledger_no_delete; DELETE FROM ledger WHERE sequence = 3; DELETE FROM checkpoints");
     raw.close();
-    const result = await stamp(["--db", db, "ledger", "check"]);
-    expect(result.code).toBe(1);
-    expect(result.err).toBe("error: the ledger is broken at event 1: the event was altered\n");
+    const checked = await stamp(["--db", truncated, "--token-file", world.operatorTokenFile, ...operator, "ledger", "check", "--checkpoints", kept]);
+    expect(checked.code).toBe(3);
+    expect(checked.out).toMatch(/EVIDENCE BROKEN/);
+    expect(checked.out).toMatch(/truncated: the ledger checkpoint of .* saw 3 events, the database has 2/);
+    // Or alters an accepted tap's quantity and recomputes nothing: the stamp's signature no longer matches.
+    const altered = join(dir, "altered.db");
+    copyFileSync(world.db, altered);
+    const raw2 = new Database(altered);
+    raw2.exec("DROP TRIGGER ledger_no_update; UPDATE ledger SET quantity = 50 WHERE sequence = 2");
+    raw2.close();
+    const alteredCheck = await stamp(["--db", altered, "--token-file", world.operatorTokenFile, "ledger", "check", "--json"]);
+    expect(alteredCheck.code).toBe(3);
+    expect(JSON.stringify(JSON.parse(alteredCheck.out).problems)).toMatch(/event 2/);
+  });
+
+  it("lets only the operator check the ledger", async () => {
+    const world = await initWorld(dir);
+    const owner = await stamp(["--db", world.db, "--token-file", world.ownerTokenFile, "ledger", "check"]);
+    expect(owner.err).toBe("error: this credential may not check the ledger\n");
+    const noKey = await stamp(["--db", world.db, "--token-file", world.operatorTokenFile, "ledger", "checkpoint", "--out", join(dir, "c.jsonl")]);
+    expect(noKey.err).toMatch(/no checkpoint key: start it with --host-key/);
+  });
+});
+
+describe("stations enrol their own key with a one-time code", () => {
+  it("enrols a counter station (key file 0600, private key never sent) and refuses the code a second time", async () => {
+    const world = await initWorld(dir);
+    await addShops(world);
+    const issued = JSON.parse(await world.ok("codes", "add", "--role", "counter-station", "--verifier", GANGNAM_VERIFIER, "--json")) as { code: string };
+    expect(issued.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+    const key = join(dir, "station.key");
+    const enrolled = await stamp(["--db", world.db, "station", "enrol", "--code", issued.code, "--key", key, "--role", "counter-station", "--label", "Gangnam front"], { env: {} });
+    expect(enrolled.code, enrolled.err).toBe(0);
+    expect(enrolled.out).toMatch(new RegExp(`^station enrolled: counter-station [0-9a-f]{16} for verifier ${GANGNAM_VERIFIER}`));
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    const file = JSON.parse(readFileSync(key, "utf8")) as { keyId: string; publicKey: string };
+    const listed = JSON.parse(await world.ok("tokens", "list", "--json")) as { items: { id: string; kind: string; publicKey: string | null }[] };
+    expect(listed.items).toContainEqual(expect.objectContaining({ id: file.keyId, kind: "station-key", publicKey: file.publicKey }));
+    expect(readFileSync(world.db).includes(Buffer.from(JSON.parse(readFileSync(key, "utf8")).privateKey, "base64"))).toBe(false);
+    const again = await stamp(["--db", world.db, "station", "enrol", "--code", issued.code, "--key", join(dir, "second.key"), "--role", "counter-station"], { env: {} });
+    expect(again.err).toBe("error: the enrolment code was already used\n");
+    // The station sees only its own verifier.
+    const own = JSON.parse((await stamp(["--db", world.db, "--station-key", key, "verifiers", "list", "--json"], { env: {} })).out) as { items: { id: string }[] };
+    expect(own.items.map((v) => v.id)).toEqual([GANGNAM_VERIFIER]);
+    const shops = await stamp(["--db", world.db, "--station-key", key, "shops", "list"], { env: {} });
+    expect(shops.err).toBe("error: this credential may not read shops\n");
   });
 });
 
 describe("bad arguments: a clear error, a non-zero exit, nothing written", () => {
-  // One provisioned database, copied for each case (closed, so the file holds everything).
   let template: string;
+  let world: CliWorld;
+  let db: string;
   beforeAll(async () => {
-    const saved = { dir: dir, db: db };
     template = tempDir();
-    db = join(template, "stamp.db");
-    await provision();
-    ({ dir, db } = saved);
+    world = await initWorld(template);
+    await addShops(world);
   });
   afterAll(() => {
     rmSync(template, { recursive: true, force: true });
   });
 
   it.each([
-    [["merchants", "add", "Bean Bros", "x"], /^error: <id> must be 1-40 characters of a-z, 0-9 and "-"/],
+    [["merchants", "add", "Bean Bros", "x"], /^error: this credential may not create merchants/],
     [["merchants", "add", "bean"], /missing required argument 'name'/],
-    [["merchants", "add", "a", "b", "c"], /too many arguments/],
-    [["merchants", "add", "a", " "], /^error: <name> must be printable text, not blank/],
     [["shops", "add", "x", "--name", "X"], /required option '--merchant <id>' not specified/],
     [["shops", "add", "x", "--merchant", "nobody", "--name", "X"], /^error: merchant nobody does not exist/],
+    [["shops", "add", "x", "--merchant", "bean-bros", "--name", "evil\u202Egnp.exe"], /^error: shop name contains an invisible formatting character \(U\+202E/],
+    [["shops", "add", "x", "--merchant", "bean-bros", "--name", "a\u0085b"], /^error: shop name contains a control character/],
     [["shops", "add", "gangnam", "--merchant", "bean-bros", "--name", "again"], /^error: shop gangnam is already registered/],
     [["verifiers", "add", "--shop", "gangnam", "--label", "x", "--id", "XYZ"], /^error: --id must be 16 lower-case hex digits/],
     [["verifiers", "add", "--shop", "nowhere", "--label", "x"], /^error: shop nowhere does not exist/],
-    [["stamps", "add", "--public-key", "zz", "--label", "a", "--merchant", "bean-bros", "--shop", "gangnam"], /^error: --public-key must be 64 hex digits/],
-    [["stamps", "add", "--public-key", "00".repeat(32), "--label", "a", "--merchant", "bean-bros", "--shop", "gangnam"], /^error: public key refused: small-order/],
-    [["stamps", "add", "--public-key", "ab".repeat(32), "--label", "a", "--merchant", "bean-bros", "--shop", "Gang Nam"], /^error: --shop must be 1-40 characters/],
-    [["stamps", "add", "--label", "a", "--merchant", "bean-bros", "--shop", "gangnam"], /required option '--public-key <hex>' not specified/],
+    [["verifiers", "add", "--shop", "gangnam", "--label", "x", "--purpose", "gift"], /^error: --purpose must be one of stamp, redeem, clock-in, clock-out/],
     [["stamps", "revoke", "xyz"], /^error: <id> must be 16 lower-case hex digits \(8 bytes\), got "xyz"/],
     [["stamps", "revoke", "0123456789abcdef"], /^error: stamp 0123456789abcdef is not registered/],
     [["stamps", "show", "0123456789abcdef"], /^error: stamp 0123456789abcdef is not registered/],
+    [["stamps", "add"], /unknown command 'add'/],
     [["stamps", "list", "--jsn"], /unknown option '--jsn'/],
     [["events", "--limit", "0"], /^error: --limit must be a whole number from 1 to 1000/],
-    [["events", "--limit", "ten"], /^error: --limit must be a whole number/],
     [["events", "--stamp", "nope"], /^error: --stamp must be 16 lower-case hex digits/],
-    [["alerts", "--limit", "-3"], /^error: --limit must be a whole number/],
+    [["events", "--before", "x"], /^error: --before must be a sequence number/],
+    [["tokens", "add", "--role", "king", "--label", "x"], /--role must be one of operator, owner, manager, auditor/],
+    [["tokens", "revoke", "0123456789abcdef"], /^error: credential 0123456789abcdef does not exist/],
+    [["codes", "add", "--role", "counter-station"], /^error: a counter station's code names its verifier/],
     [["serve", "--port", "70000"], /option '--port <port>' argument '70000' is invalid. must be a whole number from 0 to 65535/],
-    [["serve", "--port", "http"], /argument 'http' is invalid/],
-    [["serve", "--host", "a b"], /must be a host name or an IP address/],
+    [["serve", "--host", "0.0.0.0"], /^error: .*--tls-cert.*--insecure-http/],
+    [["serve", "--nfc"], /^error: --nfc and --ble need the station's key: --station-key <file>/],
+    [["serve", "--no-http"], /^error: --no-http leaves nothing to run: add --nfc or --ble/],
     [["stampz"], /unknown command 'stampz'/],
-    [["stamps", "delete"], /unknown command 'delete'/],
   ])("stamp %j", async (args, message) => {
-    copyFileSync(join(template, "stamp.db"), db);
+    const copy = join(dir, "copy");
+    mkdirSync(copy, { recursive: true });
+    db = join(copy, "stamp.db");
+    copyFileSync(world.db, db);
     const before = snapshotDatabase(db);
-    const result = await stamp(["--db", db, ...args]);
+    const result = await stamp(["--db", db, "--token-file", world.ownerTokenFile, ...args]);
     expect(result.code).not.toBe(0);
     expect(result.err).toMatch(message);
     expect(result.err).not.toMatch(/\n\s+at /);
@@ -220,32 +280,21 @@ describe("bad arguments: a clear error, a non-zero exit, nothing written", () =>
     expect(snapshotDatabase(db)).toBe(before);
   });
 
-  it("creates no database file for a refused command or a read of a database that is not there", async () => {
-    const fresh = join(dir, "fresh.db");
-    const bad = await stamp(["--db", fresh, "stamps", "add", "--public-key", "00", "--label", "a", "--merchant", "m", "--shop", "s"]);
-    expect(bad.code).toBe(1);
-    const missing = await stamp(["--db", fresh, "shops", "add", "s", "--merchant", "m", "--name", "S"]);
-    expect(missing.err).toBe("error: merchant m does not exist\n");
-    const list = await stamp(["--db", fresh, "stamps", "list"]);
-    expect(list).toEqual({ code: 0, out: "no stamps\n", err: `note: there is no database at ${fresh} yet\n` });
-    expect(await stamp(["--db", fresh, "stamps", "revoke", "0123456789abcdef"])).toMatchObject({ code: 1 });
-    expect(existsSync(fresh)).toBe(false);
-  });
-
-  it("says so when the database cannot be opened", async () => {
-    const result = await stamp(["--db", join(dir, "no-such-dir", "x.db"), "merchants", "add", "a", "A"]);
-    expect(result.code).toBe(1);
-    expect(result.err).toMatch(/^error: cannot open the database .*no-such-dir\/x\.db: /);
+  it("says so when the token file cannot be read", async () => {
+    writeFileSync(join(dir, "empty.token"), "");
+    expect((await stamp(["--db", world.db, "--token-file", join(dir, "empty.token"), "shops", "list"])).err).toMatch(/the token file .*empty\.token is empty/);
+    expect((await stamp(["--db", world.db, "--token-file", join(dir, "none.token"), "shops", "list"])).err).toMatch(/cannot read the token file/);
   });
 });
 
 describe("serve (in-process)", () => {
-  it("serves the API on the given port and stops cleanly when asked", async () => {
-    await provision();
+  it("serves the API on the given port, authenticated, and stops cleanly when asked", async () => {
+    const world = await initWorld(dir);
+    await addShops(world);
     const stop = new AbortController();
     let announce: (url: string) => void = () => undefined;
     const announced = new Promise<string>((resolveUrl) => (announce = resolveUrl));
-    const running = stamp(["--db", db, "serve", "--port", "0"], {
+    const running = stamp(["--db", world.db, "serve", "--port", "0"], {
       stop: stop.signal,
       onOut: (text) => {
         const match = /listening on (http:\/\/\S+)/.exec(text);
@@ -254,12 +303,18 @@ describe("serve (in-process)", () => {
     });
     const url = await announced;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const shops = await fetch(url + "/v1/shops");
+    expect((await fetch(url + "/v1/shops")).status).toBe(401);
+    const shops = await fetch(url + "/v1/shops", { headers: { authorization: "Bearer " + readFileSync(world.ownerTokenFile, "utf8").trim() } });
     expect(shops.status).toBe(200);
-    expect(((await shops.json()) as unknown[]).length).toBe(2);
+    expect(((await shops.json()) as { items: unknown[] }).items.length).toBe(2);
+    const rebound = await fetch(url + "/healthz", { headers: { host: "attacker.example" } });
+    expect(rebound.status).toBe(421);
+    // The remote CLI reaches it with --url.
+    const remote = await stamp(["--url", url, "--token-file", world.ownerTokenFile, "shops", "list", "--json"]);
+    expect(JSON.parse(remote.out).items).toHaveLength(2);
     stop.abort();
     const result = await running;
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/stop: shutting down\nstopped; database closed\n$/);
-  });
+  }, 30_000);
 });

@@ -1,49 +1,55 @@
 /**
- * `stamp serve --nfc / --ble`: the argument checks, and a clear refusal where the radio is
- * missing. The stations themselves are tested end to end in test/nfc (real pcscd) and test/ble
- * (bleno over the emulated controller).
+ * `stamp serve --nfc / --ble`: the argument checks, and a clear refusal where the key or the
+ * radio is missing. The stations themselves are tested end to end in test/nfc (real pcscd) and
+ * test/ble (bleno over the emulated controller).
  */
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runStamp, tempDir } from "./cli-harness";
+import { stamp, tempDir } from "./cli-harness";
+import { addShops, GANGNAM_VERIFIER, initWorld } from "./cli-world";
 
 let dir: string;
-let db: string;
 beforeEach(() => {
   dir = tempDir();
-  db = join(dir, "stamp.db");
 });
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function registeredVerifier(): Promise<string> {
-  await runStamp(["--db", db, "merchants", "add", "m", "M"]);
-  await runStamp(["--db", db, "shops", "add", "s", "--merchant", "m", "--name", "S"]);
-  const added = await runStamp(["--db", db, "verifiers", "add", "--shop", "s", "--label", "counter", "--json"]);
-  return (JSON.parse(added.out) as { id: string }).id;
-}
-
 describe("stamp serve with a counter station", () => {
-  it("needs --verifier, a valid one, and something to run", async () => {
-    expect((await runStamp(["--db", db, "serve", "--nfc"])).err).toBe("error: --nfc and --ble need --verifier <id> (see `stamp verifiers list`)\n");
-    expect((await runStamp(["--db", db, "serve", "--ble", "--verifier", "xyz"])).err).toMatch(/--verifier.*16 lower-case hex digits/);
-    expect((await runStamp(["--db", db, "serve", "--no-http"])).err).toBe("error: --no-http leaves nothing to run: add --nfc or --ble\n");
-    expect((await runStamp(["--db", db, "serve", "--nfc", "--verifier", "00112233445566ff", "--mode", "raw"])).err).toMatch(/--mode.*"direct".*"pages"/);
-  });
+  it("needs the station's enrolled key and something to run", async () => {
+    const world = await initWorld(dir);
+    expect((await stamp(["--db", world.db, "serve", "--nfc"])).err).toBe("error: --nfc and --ble need the station's key: --station-key <file> (`stamp station enrol` makes it)\n");
+    expect((await stamp(["--db", world.db, "serve", "--no-http"])).err).toBe("error: --no-http leaves nothing to run: add --nfc or --ble\n");
+    expect((await stamp(["--db", world.db, "serve", "--nfc", "--mode", "raw"])).err).toMatch(/--mode.*"direct".*"pages"/);
+    const missing = await stamp(["--db", world.db, "--station-key", join(dir, "none.key"), "serve", "--nfc", "--no-http"]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/^error: .*none\.key/);
+  }, 30_000);
 
-  it("refuses a verifier that is not registered", async () => {
-    const result = await runStamp(["--db", db, "serve", "--nfc", "--verifier", "00112233445566ff", "--no-http"]);
+  it("refuses a station key that the host does not accept (revoked)", async () => {
+    const world = await initWorld(dir);
+    await addShops(world);
+    const code = JSON.parse(await world.ok("codes", "add", "--role", "counter-station", "--verifier", GANGNAM_VERIFIER, "--json")) as { code: string };
+    const key = join(dir, "station.key");
+    expect((await stamp(["--db", world.db, "station", "enrol", "--code", code.code, "--key", key, "--role", "counter-station"])).code).toBe(0);
+    const keyId = (JSON.parse(readFileSync(key, "utf8")) as { keyId: string }).keyId;
+    await world.ok("tokens", "revoke", keyId);
+    const result = await stamp(["--db", world.db, "--station-key", key, "serve", "--nfc", "--no-http"]);
     expect(result.code).toBe(1);
-    expect(result.err).toBe("error: verifier 00112233445566ff is not registered (see `stamp verifiers list`)\n");
-  });
+    expect(result.err).toBe("error: the host does not accept this station key as a counter station (status 401)\n");
+  }, 30_000);
 
   // On a machine with an adapter the station would start and serve: nothing to refuse there.
   const hasAdapter = existsSync("/sys/class/bluetooth") && readdirSync("/sys/class/bluetooth").length > 0;
   it.skipIf(hasAdapter)("says clearly when there is no Bluetooth adapter, and exits", async () => {
-    const verifier = await registeredVerifier();
-    const result = await runStamp(["--db", db, "serve", "--ble", "--verifier", verifier, "--no-http"]);
+    const world = await initWorld(dir);
+    await addShops(world);
+    const code = JSON.parse(await world.ok("codes", "add", "--role", "counter-station", "--verifier", GANGNAM_VERIFIER, "--json")) as { code: string };
+    const key = join(dir, "station.key");
+    expect((await stamp(["--db", world.db, "station", "enrol", "--code", code.code, "--key", key, "--role", "counter-station"])).code).toBe(0);
+    const result = await stamp(["--db", world.db, "--station-key", key, "serve", "--ble", "--no-http"]);
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/^error: cannot start the counter station: no Bluetooth adapter: /);
   }, 30_000);

@@ -1,12 +1,20 @@
 import { Command, InvalidArgumentError } from "commander";
+import { FastifyInstance } from "fastify";
+import { readFileSync } from "node:fs";
 import { AddressInfo } from "node:net";
-import { resolve } from "node:path";
+import { StationKey } from "../../auth/station-key";
+import { ApiClient } from "../../client/api-client";
+import { apiTapService } from "../../client/api-tap-service";
+import { ApiTransport, httpTransport, injectTransport } from "../../client/transports";
+import { defaultAllowedHosts } from "../../http/hardening/allowed-hosts";
+import { listenPlan } from "../../http/hardening/tls";
 import { buildServer } from "../../http/server";
-import { SqliteStore } from "../../store/sqlite-store";
-import { CliContext, dbPath } from "../context";
+import { VerifierView } from "../../http/views";
+import { Store } from "../../store/store";
+import { signChainHeads } from "../../core/ledger-evidence";
+import { HostKey } from "../../ledger/host-key";
+import { CliContext, dbPath, hostKeyOf, openLocalStore, Page, stationKeyOf } from "../context";
 import { CliError } from "../io";
-import { isHexId } from "../../core/identifiers";
-import { PURPOSE_NAMES, PurposeName, purposeFromName } from "../../http/purpose-names";
 import { RunningStations, startStations } from "./stations";
 
 function parsePort(value: string): number {
@@ -14,25 +22,39 @@ function parsePort(value: string): number {
   return Number(value);
 }
 
-function parseVerifier(value: string): string {
-  if (!isHexId(value)) throw new InvalidArgumentError("must be a verifier id: 16 lower-case hex digits.");
-  return value;
-}
-
-function parsePurpose(value: string): PurposeName {
-  const name = PURPOSE_NAMES.find((candidate) => candidate === value);
-  if (name === undefined) throw new InvalidArgumentError(`must be one of ${PURPOSE_NAMES.join(", ")}.`);
-  return name;
-}
-
-function parseQuantity(value: string): number {
-  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new InvalidArgumentError("must be a whole number from 1 to 65535.");
-  return Number(value);
-}
-
 function parseMode(value: string): "direct" | "pages" {
   if (value !== "direct" && value !== "pages") throw new InvalidArgumentError('must be "direct" (ACR122U-class direct transmit) or "pages" (FF B0 / FF D6 only).');
   return value;
+}
+
+function parseHost(value: string): string {
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(value)) throw new InvalidArgumentError("must be a host name or an IP address.");
+  return value;
+}
+
+function parseMinutes(value: string): number {
+  if (!/^\d{1,4}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("must be a whole number of minutes, at least 1.");
+  return Number(value);
+}
+
+/** Signs the chains' heads every `minutes` while they change; the first one at once. */
+function startCheckpoints(store: Store, hostKey: HostKey, minutes: number, io: CliContext["io"]): () => void {
+  let last = "";
+  const sign = async () => {
+    const heads = await store.chainHeads();
+    const now = JSON.stringify(heads);
+    if (now === last) return;
+    await signChainHeads(store, hostKey, Date.now());
+    last = now;
+  };
+  const run = () => void sign().catch((error: unknown) => io.err(`checkpoint failed: ${error instanceof Error ? error.message : String(error)}\n`));
+  run();
+  const timer = setInterval(run, minutes * 60_000);
+  return () => clearInterval(timer);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 interface ServeOptions {
@@ -42,15 +64,12 @@ interface ServeOptions {
   http: boolean;
   nfc?: boolean;
   ble?: boolean;
-  verifier?: string;
-  purpose: PurposeName;
-  quantity: number;
   mode: "direct" | "pages";
-}
-
-function parseHost(value: string): string {
-  if (!/^[A-Za-z0-9.:[\]-]+$/.test(value)) throw new InvalidArgumentError("must be a host name or an IP address.");
-  return value;
+  tlsCert?: string;
+  tlsKey?: string;
+  insecureHttp?: boolean;
+  allowHost: string[];
+  checkpointEvery: number;
 }
 
 /** Resolves on the first of SIGINT, SIGTERM or the context's stop signal. */
@@ -72,71 +91,93 @@ function untilStopped(context: CliContext): Promise<string> {
   });
 }
 
+/** The station's client: to --url over HTTPS, or in process to this very server's routes. */
+function stationTransport(command: Command, app: FastifyInstance | undefined): ApiTransport {
+  const { url, ca } = command.optsWithGlobals<{ url?: string; ca?: string }>();
+  if (url !== undefined) return httpTransport(url, { ca: ca === undefined ? undefined : readFileSync(ca) });
+  if (app === undefined) throw new CliError("a counter station needs --url <host>, or a local database (--db)");
+  return injectTransport(app);
+}
+
+/** The verifier the station's key is enrolled for, as the host tells it. */
+async function enrolledVerifier(client: ApiClient): Promise<VerifierView> {
+  const response = await client.request("GET", "/v1/verifiers");
+  const page = response.body as Page<VerifierView> | undefined;
+  const verifier = response.status === 200 ? page?.items[0] : undefined;
+  if (verifier === undefined) throw new CliError(`the host does not accept this station key as a counter station (status ${response.status})`);
+  return verifier;
+}
+
+async function startStationsFor(command: Command, context: CliContext, options: ServeOptions, app: FastifyInstance | undefined, key: StationKey): Promise<RunningStations> {
+  if (key.keyId === null) throw new CliError("the station key is not enrolled: run `stamp station enrol` first");
+  const client = new ApiClient(stationTransport(command, app), { kind: "station", keyId: key.keyId, privateKey: key.privateKey });
+  const verifier = await enrolledVerifier(client);
+  context.io.out(`counter station ${key.keyId} is verifier ${verifier.id} (${verifier.label}): ${verifier.purpose} x${verifier.quantity}, presence ${verifier.requirePresence ? "required" : "not needed"}\n`);
+  return startStations(apiTapService(client), { nfc: options.nfc === true, ble: options.ble === true, verifierId: verifier.id, nfcMode: options.mode }, context.io);
+}
+
 export function addServeCommand(program: Command, context: CliContext): void {
   program
     .command("serve")
     .description("run the HTTP API, and with --nfc / --ble a counter station, until SIGINT or SIGTERM; then close the database cleanly")
     .option("--port <port>", "TCP port (0: any free port)", parsePort, 8080)
     .option("--host <host>", "address to listen on", parseHost, "127.0.0.1")
+    .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (chain)")
+    .option("--tls-key <file>", "and this PEM private key")
+    .option("--insecure-http", "allow plain HTTP on a non-loopback address (anyone on the network can read and replay traffic)")
+    .option("--allow-host <name>", "also answer requests for this Host name[:port] (the shop-network name); repeatable", collect, [])
+    .option("--checkpoint-every <minutes>", "with --host-key: sign the ledger's and audit chain's heads this often, when they changed", parseMinutes, 10)
     .option("--log", "log every request (JSON lines on stderr); failed requests are always logged")
     .option("--no-http", "run only the counter station(s), without the HTTP API")
-    .option("--nfc", "be a counter station on the PC/SC (ACR122U-class) readers: stamps are tapped on them")
-    .option("--ble", "be a counter station over Bluetooth LE (bleno): pressed stamps connect to it")
-    .option("--verifier <id>", "the registered verifier this station is (with --nfc or --ble)", parseVerifier)
-    .option("--purpose <purpose>", `what the station's taps are for: ${PURPOSE_NAMES.join(", ")}`, parsePurpose, "stamp")
-    .option("--quantity <n>", "how many stamps (or how much) each tap is worth", parseQuantity, 1)
+    .option("--nfc", "be a counter station on the PC/SC (ACR122U-class) readers (needs --station-key)")
+    .option("--ble", "be a counter station over Bluetooth LE (bleno) (needs --station-key)")
     .option("--mode <mode>", 'NFC reader commands: "direct" (ACR122U direct transmit) or "pages" (FF B0 / FF D6 only)', parseMode, "direct")
     .action(async (options: ServeOptions, command: Command) => {
       const stationWanted = options.nfc === true || options.ble === true;
-      if (stationWanted && options.verifier === undefined) throw new CliError("--nfc and --ble need --verifier <id> (see `stamp verifiers list`)");
       if (!stationWanted && !options.http) throw new CliError("--no-http leaves nothing to run: add --nfc or --ble");
-      const path = resolve(dbPath(command));
-      let store: SqliteStore;
-      try {
-        store = new SqliteStore(path);
-      } catch (error) {
-        throw new CliError(`cannot open the database ${path}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      if (stationWanted && (await store.getVerifier(options.verifier ?? "")) === undefined) {
-        await store.close();
-        throw new CliError(`verifier ${options.verifier} is not registered (see \`stamp verifiers list\`)`);
-      }
-      const app = buildServer(store, { logLevel: options.log === true ? "info" : "error" });
+      const key = stationWanted ? await stationKeyOf(command) : undefined;
+      if (stationWanted && key === undefined) throw new CliError("--nfc and --ble need the station's key: --station-key <file> (`stamp station enrol` makes it)");
+      const plan = listenPlan({ host: options.host, tlsCert: options.tlsCert, tlsKey: options.tlsKey, insecureHttp: options.insecureHttp === true });
+      if (!plan.ok) throw new CliError(plan.error);
+      const remote = command.optsWithGlobals<{ url?: string }>().url !== undefined;
+      const store: Store | undefined = options.http || !remote ? openLocalStore(command) : undefined;
+      const hostKey = hostKeyOf(command);
+      const app =
+        store === undefined
+          ? undefined
+          : buildServer(store, {
+              logLevel: options.log === true ? "info" : "error",
+              https: plan.value.https,
+              allowedHosts: defaultAllowedHosts(options.host, options.port, options.allowHost),
+              hostKey: hostKey,
+            });
       const stopped = untilStopped(context);
       let stations: RunningStations | undefined;
+      const stopCheckpoints = store !== undefined && hostKey !== undefined ? startCheckpoints(store, hostKey, options.checkpointEvery, context.io) : () => undefined;
+      const closeAll = async () => {
+        stopCheckpoints();
+        await stations?.stop();
+        await app?.close();
+        await store?.close();
+      };
       try {
-        if (stationWanted) {
-          stations = await startStations(
-            store,
-            {
-              nfc: options.nfc === true,
-              ble: options.ble === true,
-              verifierId: options.verifier ?? "",
-              purpose: purposeFromName(options.purpose),
-              quantity: options.quantity,
-              nfcMode: options.mode,
-            },
-            context.io,
-          );
-        }
-        if (options.http) {
+        if (app !== undefined && options.http) {
           await app.listen({ port: options.port, host: options.host });
           const address = app.server.address() as AddressInfo;
           const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-          context.io.out(`stamp host listening on http://${host}:${address.port} (database ${path})\n`);
+          const scheme = plan.value.https === undefined ? "http" : "https";
+          context.io.out(`stamp host listening on ${scheme}://${host}:${address.port} (database ${dbPath(command)})\n`);
         }
+        if (key !== undefined) stations = await startStationsFor(command, context, options, app, key);
       } catch (error) {
-        await stations?.stop();
-        await app.close();
-        await store.close();
+        await closeAll();
+        if (error instanceof CliError) throw error;
         const reason = error instanceof Error ? error.message : String(error);
-        throw new CliError(stations === undefined && stationWanted ? `cannot start the counter station: ${reason}` : `cannot listen on ${options.host}:${options.port}: ${reason}`);
+        throw new CliError(stationWanted && stations === undefined && app?.server.listening !== false ? `cannot start the counter station: ${reason}` : `cannot listen on ${options.host}:${options.port}: ${reason}`);
       }
       const why = await stopped;
       context.io.out(`${why}: shutting down\n`);
-      await stations?.stop();
-      await app.close();
-      await store.close();
+      await closeAll();
       context.io.out("stopped; database closed\n");
     });
 }

@@ -1,40 +1,35 @@
 import { Command } from "commander";
 import { StampView } from "../../http/views";
-import { CliContext, print, withApi } from "../context";
+import { CliContext, moreHint, Page, print, withApi } from "../context";
 import { CliError } from "../io";
+import { pageQuery } from "../query";
 import { formatTable, shortTime } from "../table";
 
 interface JsonOption {
   json?: boolean;
 }
 
-interface AddOptions extends JsonOption {
-  publicKey: string;
-  label: string;
-  merchant: string;
-  shop: string[];
-  verifier?: string[];
-}
-
-function stampTable(list: StampView[]): string {
-  if (list.length === 0) return "no stamps\n";
-  const rows = list.map((s) => [s.id, s.status, String(s.lastCounter), s.merchantId, s.shopIds.join(","), s.verifierIds.join(",") || "-", s.label]);
-  return formatTable(["ID", "STATUS", "COUNTER", "MERCHANT", "SHOPS", "VERIFIERS", "LABEL"], rows);
+function stampTable(page: Page<StampView>): string {
+  if (page.items.length === 0) return "no stamps\n";
+  const rows = page.items.map((s) => [s.id, s.status, String(s.lastCounter), s.shopIds.join(","), s.verifierIds.join(",") || "-", s.label]);
+  return formatTable(["ID", "STATUS", "COUNTER", "SHOPS", "VERIFIERS", "LABEL"], rows) + moreHint(page, "--after");
 }
 
 function stampDetails(stamp: StampView): string {
-  return [
-    `stamp       ${stamp.id}`,
-    `label       ${stamp.label}`,
-    `status      ${stamp.status}`,
-    `counter     ${stamp.lastCounter}`,
-    `merchant    ${stamp.merchantId}`,
-    `shops       ${stamp.shopIds.join(", ")}`,
-    `verifiers   ${stamp.verifierIds.length === 0 ? "any in its shops" : stamp.verifierIds.join(", ")}`,
-    `public key  ${stamp.publicKey}`,
-    `registered  ${shortTime(stamp.registeredAt)}`,
-    `firmware    ${stamp.firmwareHash ?? "- (registered by hand, not flashed by the station)"}`,
-  ].join("\n") + "\n";
+  return (
+    [
+      `stamp       ${stamp.id}`,
+      `label       ${stamp.label}`,
+      `status      ${stamp.status}`,
+      `counter     ${stamp.lastCounter}`,
+      `merchant    ${stamp.merchantId}`,
+      `shops       ${stamp.shopIds.join(", ")}`,
+      `verifiers   ${stamp.verifierIds.length === 0 ? "any in its shops" : stamp.verifierIds.join(", ")}`,
+      `public key  ${stamp.publicKey}`,
+      `registered  ${shortTime(stamp.registeredAt)}`,
+      `firmware    ${stamp.firmwareHash ?? "-"}`,
+    ].join("\n") + "\n"
+  );
 }
 
 /** Ids are checked here too, before any request, so the message names the argument. */
@@ -42,37 +37,21 @@ function checkStampId(id: string): void {
   if (!/^[0-9a-f]{16}$/.test(id)) throw new CliError(`<id> must be 16 lower-case hex digits (8 bytes), got "${id}"`);
 }
 
+/**
+ * Stamps are registered only by a flashing station (`stamp flash`), with the stamp's proof of
+ * possession checked by the host; here people list, revoke and reinstate them.
+ */
 export function addStampCommands(program: Command, context: CliContext): void {
-  const stamps = program.command("stamps").description("manage stamps: register public keys, list, revoke");
-  stamps
-    .command("add")
-    .description("register a stamp's public key, bound to a merchant and its shops")
-    .requiredOption("--public-key <hex>", "the stamp's Ed25519 public key, 64 hex digits")
-    .requiredOption("--label <label>", "a name for people, e.g. 'counter stamp 1'")
-    .requiredOption("--merchant <id>", "the merchant that owns the stamp")
-    .requiredOption("--shop <id...>", "the shops where the stamp is valid (one or more)")
-    .option("--verifier <id...>", "only these verifiers (in those shops) accept it")
-    .option("--json", "print the stamp as JSON")
-    .action(async (options: AddOptions, command: Command) => {
-      const body = {
-        publicKey: options.publicKey,
-        label: options.label,
-        merchantId: options.merchant,
-        shopIds: options.shop,
-        verifierIds: options.verifier ?? [],
-      };
-      const names = { publicKey: "--public-key", label: "--label", merchantId: "--merchant", shopIds: "--shop", verifierIds: "--verifier" };
-      const stamp = await withApi(context, command, (api) => api.call<StampView>("POST", "/v1/stamps", body, names));
-      const where = `merchant ${stamp.merchantId}; shops ${stamp.shopIds.join(", ")}`;
-      print(context, options.json, stamp, () => `stamp ${stamp.id} registered: ${stamp.label} (${where})\n`);
-    });
+  const stamps = program.command("stamps").description("your merchant's stamps: list, show, revoke, reinstate (registration: `stamp flash`)");
   stamps
     .command("list")
-    .description("list all stamps with status and last counter")
+    .description("list stamps with status and last counter")
+    .option("--limit <n>", "at most this many stamps (1-1000)", "100")
+    .option("--after <id>", "the page after this stamp id")
     .option("--json", "print JSON")
-    .action(async (options: JsonOption, command: Command) => {
-      const list = await withApi(context, command, (api) => api.call<StampView[]>("GET", "/v1/stamps"), true);
-      print(context, options.json, list, () => stampTable(list));
+    .action(async (options: JsonOption & { limit?: string; after?: string }, command: Command) => {
+      const page = await withApi(context, command, (api) => api.call<Page<StampView>>("GET", "/v1/stamps" + pageQuery(options), undefined, { limit: "--limit", after: "--after" }));
+      print(context, options.json, page, () => stampTable(page));
     });
   stamps
     .command("show")
@@ -81,17 +60,28 @@ export function addStampCommands(program: Command, context: CliContext): void {
     .option("--json", "print JSON")
     .action(async (id: string, options: JsonOption, command: Command) => {
       checkStampId(id);
-      const stamp = await withApi(context, command, (api) => api.call<StampView>("GET", `/v1/stamps/${id}`), true);
+      const stamp = await withApi(context, command, (api) => api.call<StampView>("GET", `/v1/stamps/${id}`));
       print(context, options.json, stamp, () => stampDetails(stamp));
     });
   stamps
     .command("revoke")
-    .description("revoke a stamp: every verifier sharing the database refuses it at once")
+    .description("revoke a stamp: every verifier sharing the database refuses it at once, for good")
     .argument("<id>", "stamp id: 16 hex digits")
     .option("--json", "print the revoked stamp as JSON")
     .action(async (id: string, options: JsonOption, command: Command) => {
       checkStampId(id);
       const stamp = await withApi(context, command, (api) => api.call<StampView>("POST", `/v1/stamps/${id}/revoke`));
       print(context, options.json, stamp, () => `stamp ${stamp.id} (${stamp.label}) revoked\n`);
+    });
+  stamps
+    .command("reinstate")
+    .description("put a quarantined stamp back in service; the reason goes into the audit chain")
+    .argument("<id>", "stamp id: 16 hex digits")
+    .requiredOption("--reason <text>", "why, in words (e.g. 'relay test at the counter, stamp checked')")
+    .option("--json", "print the stamp as JSON")
+    .action(async (id: string, options: JsonOption & { reason: string }, command: Command) => {
+      checkStampId(id);
+      const stamp = await withApi(context, command, (api) => api.call<StampView>("POST", `/v1/stamps/${id}/reinstate`, { reason: options.reason }, { reason: "--reason" }));
+      print(context, options.json, stamp, () => `stamp ${stamp.id} (${stamp.label}) reinstated: ${stamp.status}\n`);
     });
 }

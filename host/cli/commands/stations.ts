@@ -1,17 +1,15 @@
-import { Purpose } from "../../../shared/protocol-constants";
 import { startBleStation } from "../../ble/ble-station";
+import { TapService } from "../../core/counter-station";
 import { Verdict } from "../../core/verdict";
 import { NfcMode, startNfcStation } from "../../nfc/nfc-station";
-import { Store } from "../../store/store";
 import { CliIo } from "../io";
 
 /** The counter-station radios `stamp serve` can run beside (or instead of) the HTTP API. */
 export interface StationOptions {
   nfc: boolean;
   ble: boolean;
+  /** The verifier this station's key is enrolled for (advertised over BLE). */
   verifierId: string;
-  purpose: Purpose;
-  quantity: number;
   nfcMode: NfcMode;
 }
 
@@ -26,13 +24,11 @@ function verdictLine(transport: string, verdict: Verdict): string {
 }
 
 /** Starts the requested stations; each verdict and error is one line on the console. */
-export async function startStations(store: Store, options: StationOptions, io: CliIo): Promise<RunningStations> {
+export async function startStations(service: TapService, options: StationOptions, io: CliIo): Promise<RunningStations> {
   const stops: (() => Promise<void>)[] = [];
-  const order = { verifierId: options.verifierId, purpose: options.purpose, quantity: options.quantity };
   try {
     if (options.nfc) {
-      const station = startNfcStation(store, {
-        ...order,
+      const station = startNfcStation(service, {
         mode: options.nfcMode,
         onVerdict: (event) => io.out(verdictLine(`NFC ${event.reader}`, event.verdict)),
         onError: (event) => io.err(`NFC ${event.phase} failure: ${event.error.message}\n`),
@@ -42,8 +38,8 @@ export async function startStations(store: Store, options: StationOptions, io: C
       io.out(`NFC station for verifier ${options.verifierId} (${options.nfcMode} mode): waiting for readers and stamps\n`);
     }
     if (options.ble) {
-      const station = await startBleStation(store, {
-        ...order,
+      const station = await startBleStation(service, {
+        verifierId: options.verifierId,
         idleTimeoutMs: 5_000,
         onVerdict: (verdict, client) => io.out(verdictLine(`BLE ${client}`, verdict)),
         onError: (error) => io.err(`BLE failure: ${error.message}\n`),

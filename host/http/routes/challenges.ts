@@ -1,20 +1,16 @@
 import { FastifyInstance } from "fastify";
 import { issueChallenge } from "../../core/challenge-service";
 import { ApiDeps } from "../deps";
-import { sendError } from "../errors";
-import { purposeFromName } from "../purpose-names";
-import { ChallengeBody, challengeBody } from "../schemas";
+import { sendCoreError } from "../errors";
+import { principal } from "../principal";
+import { emptyBody } from "../schemas";
 import { challengeView } from "../views";
 
+/** Only a counter station asks, for its own verifier; the body is empty (or absent). */
 export function registerChallengeRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.post<{ Body: ChallengeBody }>("/v1/challenges", { schema: { body: challengeBody } }, async (request, reply) => {
-    const { verifierId, purpose, quantity, ttlSeconds } = request.body;
-    if ((await deps.store.getVerifier(verifierId)) === undefined) {
-      return sendError(reply, 404, "NOT_FOUND", `verifier ${verifierId} is not registered`);
-    }
-    const wanted = { verifierId: verifierId, purpose: purposeFromName(purpose), quantity: quantity ?? 1, ttlMs: (ttlSeconds ?? 30) * 1000 };
-    const issued = await issueChallenge(deps.store, wanted, deps.now());
-    if (!issued.ok) return sendError(reply, 400, "INVALID_INPUT", issued.error);
+  app.post("/v1/challenges", { schema: { body: { anyOf: [emptyBody, { type: "null" }] } } }, async (request, reply) => {
+    const issued = await issueChallenge(deps.store, principal(request), deps.now());
+    if (!issued.ok) return sendCoreError(reply, issued.error);
     return reply.code(201).send(challengeView(issued.value));
   });
 }

@@ -2,5 +2,5 @@ import { FastifyInstance } from "fastify";
 import { emptyQuery } from "../schemas";
 
 export function registerHealthRoutes(app: FastifyInstance): void {
-  app.get("/healthz", { schema: { querystring: emptyQuery } }, async () => ({ status: "ok" }));
+  app.get("/healthz", { schema: { querystring: emptyQuery }, config: { public: true } }, async () => ({ status: "ok" }));
 }

@@ -1,26 +1,35 @@
 import { FastifyInstance } from "fastify";
+import { listAlerts, listAudit, listEvents } from "../../core/queries";
 import { ApiDeps } from "../deps";
-import { emptyQuery, EventsQuery, eventsQuery, LimitQuery, limitQuery, listLimit } from "../schemas";
-import { alertView, eventView } from "../views";
-
-/** The largest SQLite LIMIT: "all of them". */
-const ALL = Number.MAX_SAFE_INTEGER;
+import { sendCoreError } from "../errors";
+import { principal } from "../principal";
+import { EventsQuery, eventsQuery, HistoryQuery, historyQuery, listBefore, listLimit } from "../schemas";
+import { alertView, auditView, eventView, pageView } from "../views";
 
 /**
- * The ledger and the alerts, oldest first. `limit` keeps the most recent entries: what a person
- * at the counter or a monitoring job wants to see.
+ * The ledger, the alerts and the audit chain, newest first, one page at a time in SQL: `next`
+ * is the `before` cursor of the following page.
  */
 export function registerHistoryRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.get<{ Querystring: EventsQuery }>("/v1/events", { schema: { querystring: eventsQuery } }, async (request) => {
-    const { stampId, shopId, limit } = request.query;
-    const events = await deps.store.listEvents({ stampId: stampId, shopId: shopId });
-    return events.slice(-listLimit(limit)).map(eventView);
+  app.get<{ Querystring: EventsQuery }>("/v1/events", { schema: { querystring: eventsQuery } }, async (request, reply) => {
+    const { stampId, shopId } = request.query;
+    const limit = listLimit(request.query.limit);
+    const listed = await listEvents(deps.store, principal(request), { stampId: stampId, shopId: shopId, limit: limit, before: listBefore(request.query.before) });
+    if (!listed.ok) return sendCoreError(reply, listed.error);
+    return pageView(listed.value, limit, eventView, (e) => e.sequence);
   });
 
-  app.get<{ Querystring: LimitQuery }>("/v1/alerts", { schema: { querystring: limitQuery } }, async (request) => {
-    const alerts = await deps.store.listAlerts(ALL);
-    return alerts.slice(-listLimit(request.query.limit)).map(alertView);
+  app.get<{ Querystring: HistoryQuery }>("/v1/alerts", { schema: { querystring: historyQuery } }, async (request, reply) => {
+    const limit = listLimit(request.query.limit);
+    const listed = await listAlerts(deps.store, principal(request), { limit: limit, before: listBefore(request.query.before) });
+    if (!listed.ok) return sendCoreError(reply, listed.error);
+    return pageView(listed.value, limit, alertView, (a) => a.id);
   });
 
-  app.get("/v1/ledger/check", { schema: { querystring: emptyQuery } }, async () => deps.store.checkLedger());
+  app.get<{ Querystring: HistoryQuery }>("/v1/audit", { schema: { querystring: historyQuery } }, async (request, reply) => {
+    const limit = listLimit(request.query.limit);
+    const listed = await listAudit(deps.store, principal(request), { limit: limit, before: listBefore(request.query.before) });
+    if (!listed.ok) return sendCoreError(reply, listed.error);
+    return pageView(listed.value, limit, auditView, (a) => a.sequence);
+  });
 }

@@ -4,19 +4,22 @@ import { Reason } from "../../../shared/reason-codes";
 import { submitTap } from "../../core/tap-verifier";
 import { ApiDeps } from "../deps";
 import { sendError } from "../errors";
+import { principal } from "../principal";
 import { TapBody, tapBody } from "../schemas";
 
 /**
- * A well-formed tap always gets its verdict with 200, accepted or not: a replay, a clone or a
- * stolen stamp is a valid request with a negative answer. Only requests that are not a tap at
- * all are errors: bytes that do not decode as a tap response (400) and an unknown verifier
- * (404). The core writes nothing in either case.
+ * A well-formed tap from a counter station always gets its verdict with 200, accepted or not: a
+ * replay, a clone or a stolen stamp is a valid request with a negative answer. Bytes that do not
+ * decode as a tap response are 400; a credential that is not a counter station is 403. The core
+ * writes nothing in either case.
  */
 export function registerTapRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post<{ Body: TapBody }>("/v1/taps", { schema: { body: tapBody } }, async (request, reply) => {
     const bytes = fromHex(request.body.response);
     if (!bytes.ok) return sendError(reply, 400, "INVALID_INPUT", `response ${bytes.error}`);
-    const verdict = await submitTap(deps.store, request.body.verifierId, bytes.value, deps.now());
+    const who = principal(request);
+    if (who.role !== "counter-station") return sendError(reply, 403, "FORBIDDEN", "this credential may not submit taps: only a counter station can");
+    const verdict = await submitTap(deps.store, who, bytes.value, deps.now());
     if (verdict.code === Reason.MALFORMED_RESPONSE) return sendError(reply, 400, "INVALID_INPUT", verdict.message);
     if (verdict.code === Reason.UNKNOWN_VERIFIER) return sendError(reply, 404, "NOT_FOUND", verdict.message);
     return reply.code(200).send(verdict);

@@ -1,0 +1,57 @@
+/**
+ * The ledger as evidence: every accepted tap re-verified under its stamp's registered key, both
+ * hash chains (ledger and audit) recomputed, and the chains compared with checkpoints the host
+ * signed with a key kept outside the database. Checkpoints kept elsewhere (a file the operator
+ * exported) reveal deletion, truncation and a rebuilt chain, which a database alone cannot.
+ */
+import { ok, Result } from "../../shared/result";
+import { Checkpoint, signCheckpoint } from "../ledger/checkpoint";
+import { checkEvidence, EvidenceReport, readInPages } from "../ledger/evidence-check";
+import { HostKey } from "../ledger/host-key";
+import { Store } from "../store/store";
+import { can } from "./access/permissions";
+import { Principal } from "./access/principal";
+import { CoreError, forbidden } from "./core-error";
+
+export interface EvidenceOptions {
+  /** Checkpoints kept outside the database, besides the ones it holds. */
+  keptCheckpoints: Checkpoint[];
+  /** The host's checkpoint public key; without it no checkpoint can be trusted. */
+  hostPublicKey: Uint8Array | undefined;
+}
+
+/** Never blocks the event loop for long: the checker yields between small slices. */
+export async function checkLedgerEvidence(store: Store, principal: Principal, options: EvidenceOptions): Promise<Result<EvidenceReport, CoreError>> {
+  if (!can(principal, "ledger.check")) return forbidden("check the ledger");
+  const stored = await store.listCheckpoints();
+  const report = await checkEvidence({
+    events: readInPages((from, limit) => store.readLedger(from, limit)),
+    audit: readInPages((from, limit) => store.readAudit(from, limit)),
+    publicKeyOf: async (stampId) => (await store.getStamp(stampId))?.publicKey,
+    checkpoints: [...options.keptCheckpoints, ...stored],
+    hostPublicKey: options.hostPublicKey,
+  });
+  return ok(report);
+}
+
+/** The operator asks for checkpoints now. */
+export async function makeCheckpoints(store: Store, principal: Principal, hostKey: HostKey, now: number): Promise<Result<Checkpoint[], CoreError>> {
+  if (!can(principal, "ledger.checkpoint")) return forbidden("make checkpoints");
+  return ok(await signChainHeads(store, hostKey, now));
+}
+
+/** Signs both chains' heads with the host key and keeps the checkpoints in the database too (also `serve`'s timer). */
+export async function signChainHeads(store: Store, hostKey: HostKey, now: number): Promise<Checkpoint[]> {
+  const heads = await store.chainHeads();
+  const checkpoints = [
+    signCheckpoint(hostKey, { chain: "ledger", count: heads.ledger.count, headHash: heads.ledger.headHash, at: now }),
+    signCheckpoint(hostKey, { chain: "audit", count: heads.audit.count, headHash: heads.audit.headHash, at: now }),
+  ];
+  for (const checkpoint of checkpoints) await store.saveCheckpoint(checkpoint);
+  return checkpoints;
+}
+
+export async function listCheckpoints(store: Store, principal: Principal): Promise<Result<Checkpoint[], CoreError>> {
+  if (!can(principal, "ledger.checkpoint")) return forbidden("read checkpoints");
+  return ok(await store.listCheckpoints());
+}

@@ -1,0 +1,14 @@
+import Database from "better-sqlite3";
+
+/** Every row of every table, to prove that a refused request or command wrote nothing. */
+export function snapshotDatabase(dbPath: string): string {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+    const dump: Record<string, unknown[]> = {};
+    for (const table of tables) dump[table] = db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all();
+    return JSON.stringify(dump);
+  } finally {
+    db.close();
+  }
+}
