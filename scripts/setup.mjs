@@ -12,7 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 /**
  * Debian packages: the Arm toolchain and emulators for native Ed25519 and valgrind for its
  * constant-time check; PC/SC (pcscd, vsmartcard's vpcd, and the headers @pokusew/pcsclite
- * builds against) for NFC; socat to bridge Espruino's console to TCP for espruino-tools.
+ * builds against) for NFC; socat to bridge Espruino's console to TCP for espruino-tools; openssl
+ * to make the tests' TLS certificates.
  */
 const DEBIAN_PACKAGES = [
   "gcc-arm-none-eabi",
@@ -24,6 +25,7 @@ const DEBIAN_PACKAGES = [
   "pcscd",
   "vsmartcard-vpcd",
   "libpcsclite-dev",
+  "openssl",
 ];
 /** Native npm modules that must really have been built (npm may skip install scripts). */
 const NATIVE_MODULES = ["better-sqlite3", "@pokusew/pcsclite", "@abandonware/bluetooth-hci-socket"];

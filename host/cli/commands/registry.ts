@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { Merchant, Shop } from "../../core/model";
+import { MAX_TAP_QUANTITY } from "../../core/registry";
 import { PURPOSE_NAMES } from "../../http/purpose-names";
 import { VerifierView } from "../../http/views";
 import { CliContext, moreHint, Page, print, withApi } from "../context";
@@ -29,7 +30,7 @@ function parsePurpose(value: string): string {
 }
 
 function parseQuantity(value: string): number {
-  if (!/^\d{1,3}$/.test(value)) throw new CliError("--quantity must be a whole number from 1 to 100");
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > MAX_TAP_QUANTITY) throw new CliError(`--quantity must be a whole number from 1 to ${MAX_TAP_QUANTITY}`);
   return Number(value);
 }
 

@@ -148,7 +148,9 @@ export function addServeCommand(program: Command, context: CliContext): void {
           : buildServer(store, {
               logLevel: options.log === true ? "info" : "error",
               https: plan.value.https,
-              allowedHosts: defaultAllowedHosts(options.host, options.port, options.allowHost),
+              // Any port: the in-process station calls this server by name without one, and a
+              // rebinding attack is stopped by the name, which is never the attacker's here.
+              allowedHosts: defaultAllowedHosts(options.host, 0, options.allowHost),
               hostKey: hostKey,
             });
       const stopped = untilStopped(context);
@@ -160,6 +162,7 @@ export function addServeCommand(program: Command, context: CliContext): void {
         await app?.close();
         await store?.close();
       };
+      let phase: "listen" | "station" = "listen";
       try {
         if (app !== undefined && options.http) {
           await app.listen({ port: options.port, host: options.host });
@@ -168,12 +171,13 @@ export function addServeCommand(program: Command, context: CliContext): void {
           const scheme = plan.value.https === undefined ? "http" : "https";
           context.io.out(`stamp host listening on ${scheme}://${host}:${address.port} (database ${dbPath(command)})\n`);
         }
+        phase = "station";
         if (key !== undefined) stations = await startStationsFor(command, context, options, app, key);
       } catch (error) {
         await closeAll();
         if (error instanceof CliError) throw error;
         const reason = error instanceof Error ? error.message : String(error);
-        throw new CliError(stationWanted && stations === undefined && app?.server.listening !== false ? `cannot start the counter station: ${reason}` : `cannot listen on ${options.host}:${options.port}: ${reason}`);
+        throw new CliError(phase === "station" ? `cannot start the counter station: ${reason}` : `cannot listen on ${options.host}:${options.port}: ${reason}`);
       }
       const why = await stopped;
       context.io.out(`${why}: shutting down\n`);
