@@ -6,8 +6,8 @@ import { TapResponse } from "../../shared/tap-response";
 import { publicKeyObject, verifyStrict } from "../crypto/ed25519-strict";
 import { auditEntry } from "./audit-entry";
 import { wireChallenge } from "./challenge-issuer";
-import { AlertKind, IssuedChallenge, NewAlert, NewAuditEntry, Shop, SignedCounter, StampRecord, Verifier } from "./model";
-import { LedgerEntry } from "../store/store";
+import { AlertKind, IssuedChallenge, NewAlert, Shop, SignedCounter, StampRecord, Verifier } from "./model";
+import { TapCommit } from "../store/store";
 import { verdict, Verdict } from "./verdict";
 
 /** Everything known about one submitted tap, read from the store before deciding. */
@@ -23,15 +23,8 @@ export interface TapContext {
   now: number;
 }
 
-/** What a validly signed tap changes: one transaction (Store.commitTap). */
-export interface TapChanges {
-  signed: SignedCounter;
-  raiseCounterTo: number | undefined;
-  ledger: LedgerEntry | undefined;
-  quarantine: boolean;
-  alert: NewAlert | undefined;
-  audit: NewAuditEntry[];
-}
+/** What a validly signed tap changes: one transaction (Store.commitTap, which adds the challenge and the time). */
+export type TapChanges = Omit<TapCommit, "nonce" | "verifierId" | "now">;
 
 /** What the decision asks the store to do. */
 export type TapEffect = { kind: "nothing" } | { kind: "alert"; alert: NewAlert } | { kind: "commit"; changes: TapChanges };
