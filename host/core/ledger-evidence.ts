@@ -8,6 +8,7 @@ import { ok, Result } from "../../shared/result";
 import { Checkpoint, signCheckpoint } from "../ledger/checkpoint";
 import { checkEvidence, EvidenceReport, readInPages } from "../ledger/evidence-check";
 import { HostKey } from "../ledger/host-key";
+import { ExpectedStampState, foldAudit, foldEvent, stampStateProblems } from "../ledger/stamp-state-check";
 import { Store } from "../store/store";
 import { can } from "./access/permissions";
 import { Principal } from "./access/principal";
@@ -24,14 +25,48 @@ export interface EvidenceOptions {
 export async function checkLedgerEvidence(store: Store, principal: Principal, options: EvidenceOptions): Promise<Result<EvidenceReport, CoreError>> {
   if (!can(principal, "ledger.check")) return forbidden("check the ledger");
   const stored = await store.listCheckpoints();
-  const report = await checkEvidence({
+  const evidence = await checkEvidence({
     events: readInPages((from, limit) => store.readLedger(from, limit)),
     audit: readInPages((from, limit) => store.readAudit(from, limit)),
     publicKeyOf: async (stampId) => (await store.getStamp(stampId))?.publicKey,
     checkpoints: [...options.keptCheckpoints, ...stored],
     hostPublicKey: options.hostPublicKey,
   });
-  return ok(report);
+  const stateProblems = await stampStates(store);
+  return ok({
+    ...evidence,
+    intact: evidence.intact && stateProblems.length === 0,
+    problems: [...evidence.problems, ...stateProblems.map((problem) => ({ chain: "audit" as const, problem: problem }))],
+  });
+}
+
+const PAGE = 256;
+
+/** The stamps' stored status and counter against what the chains say (see stamp-state-check.ts). */
+async function stampStates(store: Store): Promise<string[]> {
+  const expected = new Map<string, ExpectedStampState>();
+  let seen = 0;
+  // Yield between pages, as the chains' check does: other requests go on meanwhile.
+  const breathe = async () => {
+    if (++seen % PAGE === 0) await new Promise((resolve) => setImmediate(resolve));
+  };
+  for await (const entry of readInPages((from, limit) => store.readAudit(from, limit), PAGE)) {
+    foldAudit(expected, entry);
+    await breathe();
+  }
+  for await (const event of readInPages((from, limit) => store.readLedger(from, limit), PAGE)) {
+    foldEvent(expected, event);
+    await breathe();
+  }
+  const problems: string[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const stamps = await store.readStamps({ limit: PAGE, after: after });
+    problems.push(...stampStateProblems(expected, stamps));
+    if (stamps.length < PAGE) return problems;
+    after = stamps[stamps.length - 1].id;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** The operator asks for checkpoints now. */

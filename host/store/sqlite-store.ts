@@ -722,6 +722,11 @@ export class SqliteStore implements Store {
     return rows.map(auditFromRow);
   }
 
+  async readStamps(page: IdPage): Promise<StampRecord[]> {
+    const rows = this.sql("SELECT * FROM stamps WHERE id > ? ORDER BY id LIMIT ?").all(page.after ?? "", page.limit) as StampRow[];
+    return rows.map((row) => this.stampFromRow(row));
+  }
+
   async chainHeads(): Promise<{ ledger: { count: number; headHash: string }; audit: { count: number; headHash: string } }> {
     const head = (table: string) => {
       const row = this.sql(`SELECT sequence, hash FROM ${table} ORDER BY sequence DESC LIMIT 1`).get() as { sequence: number; hash: string } | undefined;

@@ -139,6 +139,8 @@ export interface Store {
   /** Ledger events in sequence order from `fromSequence`, at most `limit` (for streaming checks). */
   readLedger(fromSequence: number, limit: number): Promise<LedgerEvent[]>;
   readAudit(fromSequence: number, limit: number): Promise<AuditEntry[]>;
+  /** Every merchant's stamps, by id (for the evidence check). */
+  readStamps(page: IdPage): Promise<StampRecord[]>;
   /** The number of entries and the head hash of each chain. */
   chainHeads(): Promise<{ ledger: { count: number; headHash: string }; audit: { count: number; headHash: string } }>;
   saveCheckpoint(checkpoint: Checkpoint): Promise<void>;

@@ -331,3 +331,23 @@ describe("serve (in-process)", () => {
     expect(result.out).toMatch(/stop: shutting down\nstopped; database closed\n$/);
   }, 30_000);
 });
+
+describe("the stamps' state against the chains", () => {
+  it("reports a quarantined stamp put back in service, or a counter wound back, directly in the database", async () => {
+    const world = await initWorld(dir);
+    await addShops(world);
+    const stations = await addStationsAndStamp(world);
+    expect(await stations.tap(GANGNAM_VERIFIER, 5)).toBe("ACCEPTED");
+    expect(await stations.tap(GANGNAM_VERIFIER, 5)).toBe("COUNTER_FORK");
+    const check = () => stamp(["--db", world.db, "--token-file", world.operatorTokenFile, "ledger", "check"]);
+    expect((await check()).code).toBe(0);
+    const { default: Database } = await import("better-sqlite3");
+    const raw = new Database(world.db);
+    raw.prepare("UPDATE stamps SET status = 'active', last_counter = 1").run();
+    raw.close();
+    const broken = await check();
+    expect(broken.code).toBe(3);
+    expect(broken.out).toContain(`stamp ${stations.stamp.id} is active in the database but quarantined by the audit chain`);
+    expect(broken.out).toContain(`stamp ${stations.stamp.id} has counter 1 in the database but 5 by the chains`);
+  }, 30_000);
+});
