@@ -1,13 +1,27 @@
 /**
- * Test stamps with real Ed25519 keys (node:crypto) and the exact tap responses a stamp would
- * send: reusable by any test that needs a correctly signed tap, or a deliberately wrong one.
+ * Test stamps with real Ed25519 keys (node:crypto): the exact tap responses a stamp would send,
+ * and the proof of possession it gives a flashing station. Reusable by any test that needs a
+ * correctly signed tap or proof, or a deliberately wrong one.
  */
-import { generateKeyPairSync, KeyObject, sign } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, KeyObject, sign } from "node:crypto";
 import { decodeChallenge } from "../../shared/challenge";
 import { fromHex, toHex } from "../../shared/hex";
 import { FLAG_USER_PRESENT, STAMP_ID_LENGTH } from "../../shared/protocol-constants";
+import { provisioningMessage } from "../../shared/provisioning-message";
 import { tapSignedMessage } from "../../shared/signed-message";
 import { encodeTapResponse } from "../../shared/tap-response";
+
+/** An Ed25519 SPKI DER ends with the 32 raw key bytes. */
+export function rawPublicKey(privateKey: KeyObject): Uint8Array {
+  const spki = createPublicKey(privateKey).export({ format: "der", type: "spki" });
+  return new Uint8Array(spki.subarray(spki.length - 32));
+}
+
+export interface Proof {
+  challenge: string;
+  firmwareHash: string;
+  signature: string;
+}
 
 export interface TestStamp {
   publicKey: Uint8Array;
@@ -16,14 +30,32 @@ export interface TestStamp {
   stampId: Uint8Array;
   id: string;
   privateKey: KeyObject;
+  /** The proof of possession the firmware gives a flashing station, over a host challenge (hex). */
+  prove(challenge: string, firmwareHash: string, signingKey?: KeyObject): Proof;
+}
+
+function bytesOf(hex: string, what: string): Uint8Array {
+  const decoded = fromHex(hex);
+  if (!decoded.ok) throw new Error(`${what}: ${decoded.error}`);
+  return decoded.value;
 }
 
 export function newTestStamp(): TestStamp {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-  // An Ed25519 SPKI DER ends with the 32 raw key bytes.
-  const raw = new Uint8Array(publicKey.export({ format: "der", type: "spki" }).subarray(-32));
+  const privateKey = generateKeyPairSync("ed25519").privateKey;
+  const raw = rawPublicKey(privateKey);
   const stampId = raw.slice(0, STAMP_ID_LENGTH);
-  return { publicKey: raw, publicKeyHex: toHex(raw), stampId: stampId, id: toHex(stampId), privateKey: privateKey };
+  return {
+    publicKey: raw,
+    publicKeyHex: toHex(raw),
+    stampId: stampId,
+    id: toHex(stampId),
+    privateKey: privateKey,
+    prove(challenge, firmwareHash, signingKey) {
+      const message = provisioningMessage(bytesOf(challenge, "challenge"), raw, bytesOf(firmwareHash, "firmware hash"));
+      if (message === undefined) throw new Error("bad proof lengths");
+      return { challenge: challenge, firmwareHash: firmwareHash, signature: toHex(new Uint8Array(sign(null, message, signingKey ?? privateKey))) };
+    },
+  };
 }
 
 export interface TapOptions {
@@ -34,10 +66,7 @@ export interface TapOptions {
 }
 
 function challengeBytes(challenge: Uint8Array | string): Uint8Array {
-  if (typeof challenge !== "string") return challenge;
-  const decoded = fromHex(challenge);
-  if (!decoded.ok) throw new Error("challenge hex: " + decoded.error);
-  return decoded.value;
+  return typeof challenge === "string" ? bytesOf(challenge, "challenge hex") : challenge;
 }
 
 /** The 94-byte response of `stamp` to a 32-byte challenge (bytes or hex), signed over counter and flags. */

@@ -1,15 +1,31 @@
+import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectRefused, GANGNAM_VERIFIER, HONGDAE_VERIFIER, seed, startApi, TestApi } from "./api-harness";
-import { newTestStamp } from "./signed-tap";
+import {
+  call,
+  challengeFor,
+  errorOf,
+  expectRefused,
+  GANGNAM_VERIFIER,
+  HONGDAE_VERIFIER,
+  NET_TIMEOUT,
+  provisioningChallenge,
+  registerStamp,
+  seed,
+  Seeded,
+  stampBody,
+  startApi,
+  TEST_FIRMWARE_HASH,
+  TestApi,
+} from "./api-harness";
+import { newTestStamp, signTapHex } from "./signed-tap";
 
 // One API for the file: every test registers stamps with fresh random keys, so none sees another's.
 let api: TestApi;
+let world: Seeded;
 beforeAll(async () => {
   api = await startApi();
-  await seed(api);
-  await api.post("/v1/merchants", { id: "other-co", name: "Other Co" });
-  await api.post("/v1/shops", { id: "elsewhere", merchantId: "other-co", name: "Elsewhere" });
-});
+  world = await seed(api);
+}, NET_TIMEOUT);
 afterAll(async () => {
   await api.close();
 });
@@ -18,17 +34,16 @@ afterAll(async () => {
 const SMALL_ORDER_KEY = "0000000000000000000000000000000000000000000000000000000000000080";
 /** y = 2 is not on the curve: not a point at all. */
 const NOT_A_POINT = "0200000000000000000000000000000000000000000000000000000000000000";
+const UNAPPROVED_FIRMWARE = "0e".repeat(32);
 
-describe("POST /v1/stamps", () => {
-  it("registers a stamp and returns it with hex key, status and counter", async () => {
+function flasher() {
+  return world.beanBros.flasher;
+}
+
+describe("POST /v1/stamps (a flashing station, with the stamp's proof of possession)", { timeout: NET_TIMEOUT }, () => {
+  it("registers a proved stamp and returns it with hex key, status, counter and firmware", async () => {
     const stamp = newTestStamp();
-    const response = await api.post("/v1/stamps", {
-      publicKey: stamp.publicKeyHex,
-      label: "gangnam-1",
-      merchantId: "bean-bros",
-      shopIds: ["gangnam", "hongdae"],
-      verifierIds: [GANGNAM_VERIFIER],
-    });
+    const response = await flasher().client.request("POST", "/v1/stamps", stampBody(stamp, await provisioningChallenge(flasher()), { label: "gangnam-1", shopIds: ["gangnam", "hongdae"], verifierIds: [GANGNAM_VERIFIER] }));
     expect(response.status).toBe(201);
     expect(response.body).toEqual({
       id: stamp.id,
@@ -40,54 +55,50 @@ describe("POST /v1/stamps", () => {
       status: "active",
       lastCounter: 0,
       registeredAt: new Date(api.now).toISOString(),
-      firmwareHash: null,
+      firmwareHash: TEST_FIRMWARE_HASH,
     });
     expect((await api.store.getStamp(stamp.id))?.label).toBe("gangnam-1");
   });
 
+  it("issues provisioning challenges of 32 bytes for two minutes", async () => {
+    const issued = await call<{ challenge: string; expiresAt: string }>(flasher().client, "POST", "/v1/provisioning-challenges", undefined, 201);
+    expect(issued.challenge).toMatch(/^[0-9a-f]{64}$/);
+    expect(issued.expiresAt).toBe(new Date(api.now + 120_000).toISOString());
+  });
+
   it("accepts an upper-case key and stores it as lower-case hex", async () => {
     const stamp = newTestStamp();
-    const response = await api.post("/v1/stamps", { publicKey: stamp.publicKeyHex.toUpperCase(), label: "s", merchantId: "bean-bros", shopIds: ["gangnam"] });
+    const body = { ...stampBody(stamp, await provisioningChallenge(flasher())), publicKey: stamp.publicKeyHex.toUpperCase() };
+    const response = await flasher().client.request("POST", "/v1/stamps", body);
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ id: stamp.id, publicKey: stamp.publicKeyHex, verifierIds: [] });
   });
 
   it("refuses the same key twice with 409", async () => {
     const stamp = newTestStamp();
-    const body = { publicKey: stamp.publicKeyHex, label: "s", merchantId: "bean-bros", shopIds: ["gangnam"] };
-    expect((await api.post("/v1/stamps", body)).status).toBe(201);
-    await expectRefused(api, () => api.post("/v1/stamps", { ...body, label: "again" }), 409, "DUPLICATE");
+    await registerStamp(flasher(), stamp);
+    const again = stampBody(stamp, await provisioningChallenge(flasher()), { label: "again" });
+    await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", again), 409, "DUPLICATE");
   });
 
   it("refuses small-order and off-curve keys with 422", async () => {
-    const small = await expectRefused(api, () => api.post("/v1/stamps", { publicKey: SMALL_ORDER_KEY, label: "s", merchantId: "bean-bros", shopIds: ["gangnam"] }), 422, "WEAK_KEY");
+    const proof = { challenge: await provisioningChallenge(flasher()), firmwareHash: TEST_FIRMWARE_HASH, signature: "00".repeat(64) };
+    const body = { label: "s", merchantId: "bean-bros", shopIds: ["gangnam"], proof: proof };
+    const small = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", { ...body, publicKey: SMALL_ORDER_KEY }), 422, "WEAK_KEY");
     expect(small.message).toMatch(/small-order/);
-    await expectRefused(api, () => api.post("/v1/stamps", { publicKey: NOT_A_POINT, label: "s", merchantId: "bean-bros", shopIds: ["gangnam"] }), 422, "WEAK_KEY");
+    await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", { ...body, publicKey: NOT_A_POINT }), 422, "WEAK_KEY");
   });
 
-  it("refuses unknown merchants, shops and verifiers with 404", async () => {
-    const key = newTestStamp().publicKeyHex;
-    await expectRefused(api, () => api.post("/v1/stamps", { publicKey: key, label: "s", merchantId: "nobody", shopIds: ["gangnam"] }), 404, "NOT_FOUND");
-    await expectRefused(api, () => api.post("/v1/stamps", { publicKey: key, label: "s", merchantId: "bean-bros", shopIds: ["nowhere"] }), 404, "NOT_FOUND");
-    const verifier = await expectRefused(
-      api,
-      () => api.post("/v1/stamps", { publicKey: key, label: "s", merchantId: "bean-bros", shopIds: ["gangnam"], verifierIds: ["ffffffffffffffff"] }),
-      404,
-      "NOT_FOUND",
-    );
-    expect(verifier.message).toMatch(/verifier ffffffffffffffff does not exist/);
-  });
-
-  it("refuses foreign shops and verifiers outside the stamp's shops with 400 INVALID_INPUT", async () => {
-    const key = newTestStamp().publicKeyHex;
-    const foreign = await expectRefused(api, () => api.post("/v1/stamps", { publicKey: key, label: "s", merchantId: "bean-bros", shopIds: ["elsewhere"] }), 400, "INVALID_INPUT");
-    expect(foreign.message).toMatch(/belongs to another merchant/);
-    await expectRefused(
-      api,
-      () => api.post("/v1/stamps", { publicKey: key, label: "s", merchantId: "bean-bros", shopIds: ["gangnam"], verifierIds: [HONGDAE_VERIFIER] }),
-      400,
-      "INVALID_INPUT",
-    );
+  it("refuses unknown shops and verifiers with 404, and verifiers outside the stamp's shops", async () => {
+    const stamp = newTestStamp();
+    const post = async (binding: Parameters<typeof stampBody>[2]) => {
+      const body = stampBody(stamp, await provisioningChallenge(flasher()), binding);
+      return () => flasher().client.request("POST", "/v1/stamps", body);
+    };
+    await expectRefused(api, await post({ shopIds: ["nowhere"] }), 404, "NOT_FOUND");
+    const verifier = await expectRefused(api, await post({ verifierIds: ["ffffffffffffffff"] }), 404, "NOT_FOUND");
+    expect(verifier.message).toMatch(/verifier ffffffffffffffff/);
+    await expectRefused(api, await post({ shopIds: ["gangnam"], verifierIds: [HONGDAE_VERIFIER] }), 404, "NOT_FOUND");
   });
 
   it.each([
@@ -99,47 +110,198 @@ describe("POST /v1/stamps", () => {
     ["a bad shop id", { shopIds: ["gangnam", "Hong Dae"] }, /shopIds\[1\] must be 1-40 characters/],
     ["shops as a string", { shopIds: "gangnam" }, /shopIds must be an array/],
     ["a bad verifier id", { verifierIds: ["xyz"] }, /verifierIds\[0\] must be 16 lower-case hex digits/],
-    ["a blank label", { label: " " }, /label must be printable text/],
+    ["a blank label", { label: " " }, /label is blank/],
     ["an extra field", { status: "active" }, /status is not a known field/],
+    ["a proof without its signature", { proof: { challenge: "00".repeat(32), firmwareHash: TEST_FIRMWARE_HASH } }, /proof.signature is required/],
+    ["an extra proof field", { proof: { challenge: "00".repeat(32), firmwareHash: TEST_FIRMWARE_HASH, signature: "00".repeat(64), counter: 1 } }, /proof.counter is not a known field/],
   ])("refuses %s with 400", async (_what, change, message) => {
-    const body = { publicKey: newTestStamp().publicKeyHex, label: "s", merchantId: "bean-bros", shopIds: ["gangnam"], ...change };
-    const error = await expectRefused(api, () => api.post("/v1/stamps", body), 400, "INVALID_INPUT");
+    const stamp = newTestStamp();
+    const body = { ...stampBody(stamp, await provisioningChallenge(flasher())), ...change };
+    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", body), 400, "INVALID_INPUT");
     expect(error.message).toMatch(message);
   });
 
-  it("refuses a missing field with 400", async () => {
-    const error = await expectRefused(api, () => api.post("/v1/stamps", { label: "s", merchantId: "bean-bros", shopIds: ["gangnam"] }), 400, "INVALID_INPUT");
+  it("refuses a missing field with 400 naming it", async () => {
+    const { publicKey: _key, ...body } = stampBody(newTestStamp(), await provisioningChallenge(flasher()));
+    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", body), 400, "INVALID_INPUT");
     expect(error).toEqual({ code: "INVALID_INPUT", message: "publicKey is required", field: "publicKey" });
   });
 });
 
-describe("GET /v1/stamps, GET /v1/stamps/:id, POST /v1/stamps/:id/revoke", () => {
-  it("lists, shows and revokes", async () => {
+describe("the issue's attack: registering a stranger's key as a stamp is refused, and nothing is written", { timeout: NET_TIMEOUT }, () => {
+  // The attacker made this key with node:crypto; no stamp ever held it.
+  const stranger = newTestStamp();
+  const stampRow = () => api.store.getStamp(stranger.id);
+
+  it("a bare key without any proof (the old API) is 400: proof is required", async () => {
+    const bare = { publicKey: stranger.publicKeyHex, label: "mine", merchantId: "bean-bros", shopIds: ["gangnam"] };
+    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", bare), 400, "INVALID_INPUT");
+    expect(error.message).toBe("proof is required");
+    expect(await stampRow()).toBeUndefined();
+  });
+
+  it("without any credential it is 401", async () => {
+    const body = stampBody(stranger, await provisioningChallenge(flasher()));
+    await expectRefused(api, () => api.anonymous.request("POST", "/v1/stamps", body), 401, "UNAUTHENTICATED");
+  });
+
+  it("an owner, a manager, the operator or a counter station may not register stamps (403), even with a valid proof", async () => {
+    const body = stampBody(stranger, await provisioningChallenge(flasher()));
+    for (const client of [world.beanBros.owner.client, world.beanBros.manager.client, world.operator.client, world.beanBros.gangnamStation.client]) {
+      await expectRefused(api, () => client.request("POST", "/v1/stamps", body), 403, "FORBIDDEN");
+    }
+    expect(await stampRow()).toBeUndefined();
+  });
+
+  it("a proof over a challenge the host never issued is 422 PROOF_INVALID", async () => {
+    const body = stampBody(stranger, "ab".repeat(32));
+    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", body), 422, "PROOF_INVALID");
+    expect(error.message).toMatch(/not issued to this station/);
+  });
+
+  it("a proof over a challenge issued to another station is 422 PROOF_INVALID", async () => {
+    const teaChallenge = await provisioningChallenge(world.teaHouse.flasher);
+    const body = stampBody(stranger, teaChallenge);
+    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", body), 422, "PROOF_INVALID");
+    expect(error.message).toMatch(/not issued to this station/);
+  });
+
+  it("a proof signed by another key than the one registered is 422 PROOF_INVALID", async () => {
+    const challenge = await provisioningChallenge(flasher());
+    const body = { ...stampBody(stranger, challenge), proof: stranger.prove(challenge, TEST_FIRMWARE_HASH, generateKeyPairSync("ed25519").privateKey) };
+    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", body), 422, "PROOF_INVALID");
+    expect(error.message).toMatch(/does not verify/);
+  });
+
+  it("a stamp running firmware the operator did not approve is 422 FIRMWARE_NOT_APPROVED", async () => {
+    const body = stampBody(stranger, await provisioningChallenge(flasher()), { firmwareHash: UNAPPROVED_FIRMWARE });
+    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", body), 422, "FIRMWARE_NOT_APPROVED");
+    expect(error.message).toMatch(/not approved/);
+  });
+
+  it("a used or expired provisioning challenge is 422 PROOF_INVALID", async () => {
+    const used = await provisioningChallenge(flasher());
+    await call(flasher().client, "POST", "/v1/stamps", stampBody(newTestStamp(), used), 201);
+    const reuse = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", stampBody(stranger, used)), 422, "PROOF_INVALID");
+    expect(reuse.message).toMatch(/already used/);
+    const old = await provisioningChallenge(flasher());
+    api.now += 120_001;
+    try {
+      const expired = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", stampBody(stranger, old)), 422, "PROOF_INVALID");
+      expect(expired.message).toMatch(/expired/);
+    } finally {
+      api.now -= 120_001;
+    }
+  });
+
+  it("another merchant's flashing station cannot register into bean-bros (404), nor bind bean-bros' shops", async () => {
+    const tea = world.teaHouse.flasher;
+    const intoBeanBros = stampBody(stranger, await provisioningChallenge(tea));
+    await expectRefused(api, () => tea.client.request("POST", "/v1/stamps", intoBeanBros), 404, "NOT_FOUND");
+    const withBeanBrosShop = stampBody(stranger, await provisioningChallenge(tea), { merchantId: "tea-house", shopIds: ["gangnam"] });
+    await expectRefused(api, () => tea.client.request("POST", "/v1/stamps", withBeanBrosShop), 404, "NOT_FOUND");
+    expect(await stampRow()).toBeUndefined();
+  });
+});
+
+describe("GET /v1/stamps, GET /v1/stamps/:id, revoke and reinstate", { timeout: NET_TIMEOUT }, () => {
+  it("lists a page at a time, shows and revokes", async () => {
     const a = newTestStamp();
     const b = newTestStamp();
-    await api.post("/v1/stamps", { publicKey: a.publicKeyHex, label: "a", merchantId: "bean-bros", shopIds: ["gangnam"] });
+    await registerStamp(flasher(), a, { label: "a" });
     api.now += 1000;
-    await api.post("/v1/stamps", { publicKey: b.publicKeyHex, label: "b", merchantId: "bean-bros", shopIds: ["hongdae"] });
-    const list = (await api.get("/v1/stamps")).body as { id: string; status: string }[];
-    expect(list.map((s) => s.id).filter((id) => id === a.id || id === b.id)).toEqual([a.id, b.id]);
+    await registerStamp(flasher(), b, { label: "b", shopIds: ["hongdae"] });
+    const all = await call<{ items: { id: string }[]; next: string | null }>(world.beanBros.auditor.client, "GET", "/v1/stamps?limit=1000", undefined, 200);
+    expect(all.next).toBeNull();
+    const ids = all.items.map((s) => s.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(ids).toEqual(expect.arrayContaining([a.id, b.id]));
+    // Page by page, the same list.
+    const paged: string[] = [];
+    let cursor: string | null = "";
+    while (cursor !== null) {
+      const page: { items: { id: string }[]; next: string | null } = await call(world.beanBros.owner.client, "GET", `/v1/stamps?limit=2${cursor === "" ? "" : `&after=${cursor}`}`, undefined, 200);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      paged.push(...page.items.map((s) => s.id));
+      cursor = page.next;
+    }
+    expect(paged).toEqual(ids);
 
-    const shown = await api.get(`/v1/stamps/${b.id}`);
+    const shown = await world.beanBros.manager.client.request("GET", `/v1/stamps/${b.id}`);
     expect(shown.status).toBe(200);
     expect(shown.body).toMatchObject({ id: b.id, label: "b", shopIds: ["hongdae"], status: "active" });
 
-    const revoked = await api.post(`/v1/stamps/${a.id}/revoke`);
+    const revoked = await world.beanBros.manager.client.request("POST", `/v1/stamps/${a.id}/revoke`);
     expect(revoked.status).toBe(200);
     expect(revoked.body).toMatchObject({ id: a.id, status: "revoked" });
-    expect((await api.get(`/v1/stamps/${a.id}`)).body).toMatchObject({ status: "revoked" });
-    expect((await api.get(`/v1/stamps/${b.id}`)).body).toMatchObject({ status: "active" });
+    expect(await call(world.beanBros.owner.client, "GET", `/v1/stamps/${a.id}`, undefined, 200)).toMatchObject({ status: "revoked" });
+    expect(await call(world.beanBros.owner.client, "GET", `/v1/stamps/${b.id}`, undefined, 200)).toMatchObject({ status: "active" });
+    // The auditor only reads.
+    await expectRefused(api, () => world.beanBros.auditor.client.request("POST", `/v1/stamps/${b.id}/revoke`), 403, "FORBIDDEN");
+  });
+
+  it("another merchant sees no stamps of bean-bros", async () => {
+    await registerStamp(flasher(), newTestStamp());
+    const tea = await call<{ items: { merchantId: string }[] }>(world.teaHouse.owner.client, "GET", "/v1/stamps", undefined, 200);
+    expect(tea.items.filter((s) => s.merchantId !== "tea-house")).toEqual([]);
+  });
+
+  it("reinstates a quarantined stamp with a reason, and only a quarantined one", async () => {
+    const stamp = newTestStamp();
+    await registerStamp(flasher(), stamp);
+    const station = world.beanBros.gangnamStation;
+    const tap = async (counter: number) => call<{ reason: string }>(station.client, "POST", "/v1/taps", { response: signTapHex(stamp, (await challengeFor(station)).challenge, counter) }, 200);
+    const owner = world.beanBros.owner.client;
+    await expectRefused(api, () => owner.request("POST", `/v1/stamps/${stamp.id}/reinstate`, { reason: "not quarantined" }), 409, "CONFLICT");
+    expect((await tap(1)).reason).toBe("ACCEPTED");
+    expect((await tap(1)).reason).toBe("COUNTER_FORK");
+    expect(await call(owner, "GET", `/v1/stamps/${stamp.id}`, undefined, 200)).toMatchObject({ status: "quarantined" });
+    await expectRefused(api, () => owner.request("POST", `/v1/stamps/${stamp.id}/reinstate`, {}), 400, "INVALID_INPUT");
+    await expectRefused(api, () => owner.request("POST", `/v1/stamps/${stamp.id}/reinstate`, { reason: "   " }), 400, "INVALID_INPUT");
+    await expectRefused(api, () => world.beanBros.flasher.client.request("POST", `/v1/stamps/${stamp.id}/reinstate`, { reason: "x" }), 403, "FORBIDDEN");
+    const reinstated = await call(owner, "POST", `/v1/stamps/${stamp.id}/reinstate`, { reason: "the twin was found and destroyed" }, 200);
+    expect(reinstated).toMatchObject({ status: "active", lastCounter: 1 });
   });
 
   it("answers unknown stamps with 404 and malformed ids with 400", async () => {
-    expect((await expectRefused(api, () => api.get("/v1/stamps/0123456789abcdef"), 404, "NOT_FOUND")).message).toMatch(/not registered/);
-    await expectRefused(api, () => api.post("/v1/stamps/0123456789abcdef/revoke"), 404, "NOT_FOUND");
-    const bad = await expectRefused(api, () => api.get("/v1/stamps/0123"), 400, "INVALID_INPUT");
+    const owner = world.beanBros.owner.client;
+    expect((await expectRefused(api, () => owner.request("GET", "/v1/stamps/0123456789abcdef"), 404, "NOT_FOUND")).message).toMatch(/not registered/);
+    await expectRefused(api, () => owner.request("POST", "/v1/stamps/0123456789abcdef/revoke"), 404, "NOT_FOUND");
+    const bad = await expectRefused(api, () => owner.request("GET", "/v1/stamps/0123"), 400, "INVALID_INPUT");
     expect(bad.message).toBe("id must be 16 lower-case hex digits (8 bytes)");
-    await expectRefused(api, () => api.post("/v1/stamps/0123456789ABCDEF/revoke"), 400, "INVALID_INPUT");
-    await expectRefused(api, () => api.get("/v1/stamps?status=active"), 400, "INVALID_INPUT");
+    await expectRefused(api, () => owner.request("POST", "/v1/stamps/0123456789ABCDEF/revoke"), 400, "INVALID_INPUT");
+    await expectRefused(api, () => owner.request("GET", "/v1/stamps?status=active"), 400, "INVALID_INPUT");
+  });
+});
+
+describe("the issue's attacks on stamps: no credential, another merchant's owner", { timeout: NET_TIMEOUT }, () => {
+  it("without credentials, listing, reading and revoking are 401", async () => {
+    const stamp = newTestStamp();
+    await registerStamp(flasher(), stamp);
+    await expectRefused(api, () => api.anonymous.request("GET", "/v1/stamps"), 401, "UNAUTHENTICATED");
+    await expectRefused(api, () => api.anonymous.request("GET", `/v1/stamps/${stamp.id}`), 401, "UNAUTHENTICATED");
+    await expectRefused(api, () => api.anonymous.request("POST", `/v1/stamps/${stamp.id}/revoke`), 401, "UNAUTHENTICATED");
+    expect((await api.store.getStamp(stamp.id))?.status).toBe("active");
+  });
+
+  it("another merchant's owner reading or revoking bean-bros' stamp gets exactly the 404 of a stamp that does not exist", async () => {
+    const stamp = newTestStamp();
+    await registerStamp(flasher(), stamp);
+    const missing = "00000000000000ff";
+    const tea = world.teaHouse.owner.client;
+    for (const [method, path] of [
+      ["GET", "/v1/stamps/:id"],
+      ["POST", "/v1/stamps/:id/revoke"],
+      ["POST", "/v1/stamps/:id/reinstate"],
+    ] as const) {
+      const body = path.endsWith("reinstate") ? { reason: "mine now" } : undefined;
+      const foreign = await tea.request(method, path.replace(":id", stamp.id), body);
+      const absent = await tea.request(method, path.replace(":id", missing), body);
+      expect(foreign.status).toBe(404);
+      expect(JSON.stringify(foreign.body).replaceAll(stamp.id, "<id>")).toBe(JSON.stringify(absent.body).replaceAll(missing, "<id>"));
+      expect(errorOf(foreign).code).toBe("NOT_FOUND");
+      await expectRefused(api, () => tea.request(method, path.replace(":id", stamp.id), body), 404, "NOT_FOUND");
+    }
+    expect((await api.store.getStamp(stamp.id))?.status).toBe("active");
   });
 });
