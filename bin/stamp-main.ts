@@ -12,8 +12,9 @@ function addDemo(program: Command, context: CliContext): void {
   program
     .command("demo")
     .description(
-      "provision two shops of one merchant, tap stamps through the simulated firmware and the real host, " +
-        "then show a replay, a clone, a stolen stamp and a forgery being refused (uses a temporary database unless --db is given)",
+      "set up an operator, a merchant's owner, enrolled counter and flashing stations and two stamps registered with proofs, " +
+        "tap the simulated firmware through the API with the stations' signed requests, then show a replay, a forgery, a stolen stamp, " +
+        "a clone proven by one counter signed twice and a request without a credential being refused (uses a temporary database unless --db is given)",
     )
     .action(async (_options: object, command: Command) => {
       const { runDemo } = await import("../sim/demo");

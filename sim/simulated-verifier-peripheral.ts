@@ -1,9 +1,8 @@
 import { CHALLENGE_CHARACTERISTIC_UUID, RESPONSE_CHARACTERISTIC_UUID, VERDICT_CHARACTERISTIC_UUID, VERIFIER_SERVICE_UUID } from "../shared/ble-gatt";
 import { fromHex } from "../shared/hex";
-import { Purpose } from "../shared/protocol-constants";
 import { openVerifierSession, readChallenge, readVerdict, SessionAnswer, writeReplyChunk } from "../host/ble/verifier-session";
+import { TapService } from "../host/core/counter-station";
 import { Verdict } from "../host/core/verdict";
-import { Store } from "../host/store/store";
 import { GattConnection, SimulatedPeripheral } from "./simulated-ble";
 
 function unwrap<T>(answer: SessionAnswer<T>): T {
@@ -11,14 +10,12 @@ function unwrap<T>(answer: SessionAnswer<T>): T {
   return answer.value;
 }
 
-/** A counter station's GATT server in the simulated air, judging through the real host core. */
-export function verifierPeripheral(
-  store: Store,
-  verifierId: string,
-  rssi: number,
-  order: { purpose: Purpose; quantity: number },
-  onVerdict: (verdict: Verdict) => void,
-): SimulatedPeripheral {
+/**
+ * A counter station's GATT server in the simulated air. It advertises its verifier id and takes
+ * challenges and verdicts from its TapService: the host core in process, or the HTTP API with
+ * the station's signed requests. What a tap is worth is the verifier's configuration on the host.
+ */
+export function verifierPeripheral(service: TapService, verifierId: string, rssi: number, onVerdict: (verdict: Verdict) => void): SimulatedPeripheral {
   const id = fromHex(verifierId);
   if (!id.ok) throw new Error("verifier id must be hex");
   return {
@@ -29,15 +26,13 @@ export function verifierPeripheral(
       const session = openVerifierSession();
       return {
         async read(characteristic) {
-          if (characteristic === CHALLENGE_CHARACTERISTIC_UUID) {
-            return unwrap(await readChallenge(store, session, { verifierId, ...order }, Date.now()));
-          }
+          if (characteristic === CHALLENGE_CHARACTERISTIC_UUID) return unwrap(await readChallenge(service, session));
           if (characteristic === VERDICT_CHARACTERISTIC_UUID) return unwrap(readVerdict(session));
           throw new Error(`ATT error: characteristic ${characteristic} is not readable`);
         },
         async write(characteristic, value) {
           if (characteristic !== RESPONSE_CHARACTERISTIC_UUID) throw new Error(`ATT error: characteristic ${characteristic} is not writable`);
-          const verdict = unwrap(await writeReplyChunk(store, session, verifierId, value, Date.now()));
+          const verdict = unwrap(await writeReplyChunk(service, session, value));
           if (verdict !== undefined) onVerdict(verdict);
         },
         disconnected() {},

@@ -84,7 +84,7 @@ function figuresFor(mtu: number, traffic: AttTraffic, hostJudgeMs: number, p: Bl
 
 async function tapTraffic(mtu: number): Promise<AttTraffic> {
   const w = await createTestWorld();
-  const s = await startStation(w, w.gangnam.id);
+  const s = await startStation(w, w.gangnamStation);
   try {
     const stamp = bootStamp([{ s, rssi: -45 }], { mtu, longReads: false });
     await registerAt(w, stamp, ["gangnam"]);
@@ -93,13 +93,14 @@ async function tapTraffic(mtu: number): Promise<AttTraffic> {
     if (verdict !== Reason.ACCEPTED) throw new Error(`tap at MTU ${mtu} gave verdict ${verdict}`);
     return stamp.nrf.connections[0].traffic;
   } finally {
-    await s.station.stop();
+    await s.stop();
   }
 }
 
+/** The last reply write to its verdict: the station submits through the HTTP API in process, signed with its key. */
 async function measureHostJudge(taps: number): Promise<number> {
   const w = await createTestWorld();
-  const s = await startStation(w, w.gangnam.id);
+  const s = await startStation(w, w.gangnamStation);
   const times: number[] = [];
   try {
     for (let i = 0; i < taps; i++) {
@@ -114,7 +115,7 @@ async function measureHostJudge(taps: number): Promise<number> {
       c.central.disconnect();
     }
   } finally {
-    await s.station.stop();
+    await s.stop();
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];

@@ -1,14 +1,15 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { dirname } from "node:path";
 import { toHex } from "../../shared/hex";
 import { Purpose } from "../../shared/protocol-constants";
 import { runStationTap } from "../../host/core/counter-station";
-import { addMerchant, addShop, addVerifier, registerStamp } from "../../host/core/registry";
+import { addVerifier } from "../../host/core/registry";
+import { approveFirmware } from "../../host/core/stamp-registration";
 import { DEFAULT_FAST_POLL, DEFAULT_POLL, exchangeOverNfc, exchangeOverNfcFast, sendVerdictOverNfc } from "../../host/nfc/mailbox-reader";
 import { PcscTagLink } from "../../host/nfc/pcsc-tag-link";
-import { SqliteStore } from "../../host/store/sqlite-store";
-import { bootSimulatedStamp } from "../../sim/provision";
+import { apiStation } from "../../sim/api-station";
+import { bootSimulatedStamp, localFlashingStation, registerProvedStamp, SIMULATED_FIRMWARE_HASH, SIMULATED_FIRMWARE_LABEL } from "../../sim/provision";
+import { createTestWorld, enrolTestStation, must } from "../../test/support/test-world";
 import { SimulatedAir } from "../../sim/simulated-ble";
 import { NFC_FRAME_BUDGET_MS } from "../../sim/simulated-nfc";
 import { AirFrame, ReaderEmulation } from "../../sim/virtual-stamp/reader-emulation";
@@ -20,7 +21,8 @@ import { AirFrame, ReaderEmulation } from "../../sim/virtual-stamp/reader-emulat
  * Measured: taps of the real firmware on the simulated Puck.js, through the station's own
  * PcscTagLink and the virtual stamp's APDU-to-frame translation (no pcscd in between: pcscd
  * and vpcd add only local socket time, which a USB reader replaces by the per-APDU overhead of
- * the model), judged by runStationTap on a real SQLite store.
+ * the model), judged by runStationTap through the HTTP API in process (the station's signed
+ * requests, as `stamp serve --nfc` on a local database) on a real SQLite store.
  */
 
 export type NfcTapMode = "direct" | "pages";
@@ -210,18 +212,18 @@ function percentile(sorted: number[], p: number): number {
 
 /** Runs `taps` taps of one simulated stamp in one mode and measures them. */
 export async function measureNfcMode(mode: NfcTapMode, taps = 100, parameters: Partial<TapModelParameters> = {}): Promise<NfcModeFigures> {
-  const dir = mkdtempSync(join(tmpdir(), "stamp-nfc-bench-"));
-  const store = new SqliteStore(join(dir, "bench.db"));
+  const world = await createTestWorld();
+  const store = world.store;
+  const now = Date.now();
+  // A counter without the button: the bench drives the mailbox, not the press.
+  const verifier = must(await addVerifier(store, world.owner, { shopId: "gangnam", label: "nfc", requirePresence: false, purpose: Purpose.STAMP, quantity: 1 }, now));
+  const enrolled = await enrolTestStation(store, world.owner, "counter-station", { verifierId: verifier.id }, now);
+  const station = apiStation(store, { keyId: enrolled.keyId, privateKey: enrolled.key.privateKey });
   try {
-    await addMerchant(store, { id: "m", name: "M" });
-    await addShop(store, { id: "s", merchantId: "m", name: "S" });
-    const verifier = await addVerifier(store, { shopId: "s", label: "nfc", requirePresence: false });
-    if (!verifier.ok) throw new Error(verifier.error.message);
+    must(await approveFirmware(store, world.operator, { hash: SIMULATED_FIRMWARE_HASH, label: SIMULATED_FIRMWARE_LABEL }, now));
     const { device, runtime } = bootSimulatedStamp(new SimulatedAir());
-    const publicKey = runtime.report.publicKey;
-    if (publicKey === undefined) throw new Error("the stamp did not boot");
-    const registered = await registerStamp(store, { publicKeyHex: toHex(publicKey), label: "bench", merchantId: "m", shopIds: ["s"], verifierIds: [] }, Date.now());
-    if (!registered.ok) throw new Error(registered.error.message);
+    if (runtime.report.publicKey === undefined) throw new Error("the stamp did not boot");
+    await registerProvedStamp(localFlashingStation(store, world.flasher.principal), runtime.stamp, { label: "bench", merchantId: "bean-bros", shopIds: ["gangnam"] });
 
     const emulation = new ReaderEmulation(device.nfc, () => runtime.mailbox.memory.slice(0, 7));
     let trace: ApduTrace[] = [];
@@ -251,16 +253,11 @@ export async function measureNfcMode(mode: NfcTapMode, taps = 100, parameters: P
       const apdusBefore = link.traffic.apdus;
       await link.readUid();
       let exchanged = 0;
-      const judged = await runStationTap(
-        store,
-        { verifierId: verifier.value.id, purpose: Purpose.STAMP, quantity: 1 },
-        async (challenge) => {
-          const reply = mode === "direct" ? await exchangeOverNfcFast(link, challenge, { ...DEFAULT_FAST_POLL, firstPollDelayMs: 1 }) : await exchangeOverNfc(link, challenge, { intervalMs: 1, maxPolls: 200 });
-          exchanged = performance.now();
-          return reply;
-        },
-        Date.now,
-      );
+      const judged = await runStationTap(station.service, async (challenge) => {
+        const reply = mode === "direct" ? await exchangeOverNfcFast(link, challenge, { ...DEFAULT_FAST_POLL, firstPollDelayMs: 1 }) : await exchangeOverNfc(link, challenge, { intervalMs: 1, maxPolls: 200 });
+        exchanged = performance.now();
+        return reply;
+      });
       hostMs += performance.now() - exchanged;
       if (!judged.verdict.accepted) throw new Error(`bench tap ${i} refused: ${judged.verdict.reason}`);
       apdusToVerdict += link.traffic.apdus - apdusBefore;
@@ -296,8 +293,9 @@ export async function measureNfcMode(mode: NfcTapMode, taps = 100, parameters: P
       model: model,
     };
   } finally {
+    await station.close();
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dirname(world.dbPath), { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { proveSimulatedStamp, SIMULATED_FIRMWARE_HASH } from "../provision";
 import { VirtualStamp } from "./virtual-stamp";
 import { VPCD_DEFAULT_PORT } from "./vpcd-link";
 
@@ -6,11 +7,15 @@ import { VPCD_DEFAULT_PORT } from "./vpcd-link";
  * The virtual stamp, by hand:
  *
  *   npx tsx sim/virtual-stamp/main.ts --flash ./stamp-flash.json [--port 35963] [--tap-every 2s] [--hold 1s] [--verbose]
+ *   npx tsx sim/virtual-stamp/main.ts --flash ./stamp-flash.json --prove <provisioning challenge hex>
  *
  * Boots the real firmware on a simulated Puck.js (the key and counter live in the flash file,
  * made on first run), then puts it in the field of vpcd's virtual reader. Without --tap-every it
  * stays in the field (and comes back if pcscd restarts); with it, it enters the field every
- * interval and leaves it after --hold. Prints the public key to register and each new counter.
+ * interval and leaves it after --hold. Prints its public key and each new counter. With --prove it
+ * prints, as JSON, its proof of possession over a flashing station's provisioning challenge (what
+ * STAMP.prove answers on a Puck.js; the firmware hash is SIMULATED_FIRMWARE_HASH, which the
+ * operator must approve) for POST /v1/stamps, and exits.
  */
 function duration(text: string, name: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
@@ -29,12 +34,14 @@ async function main(): Promise<void> {
       "tap-every": { type: "string" },
       hold: { type: "string", default: "1s" },
       verbose: { type: "boolean", default: false },
+      prove: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
   });
   if (values.help) {
     console.log("usage: tsx sim/virtual-stamp/main.ts --flash FILE [--port 35963] [--host 127.0.0.1] [--tap-every 2s] [--hold 1s] [--verbose]");
+    console.log("       tsx sim/virtual-stamp/main.ts --flash FILE --prove CHALLENGE_HEX");
     return;
   }
   const port = Number(values.port);
@@ -47,8 +54,13 @@ async function main(): Promise<void> {
     flashFile: values.flash,
     log: values.verbose ? (line) => console.log(line) : undefined,
   });
+  if (values.prove !== undefined) {
+    const proof = proveSimulatedStamp(stamp.runtime.stamp, values.prove.trim().toLowerCase());
+    console.log(JSON.stringify({ publicKey: stamp.publicKeyHex, proof: proof }));
+    return;
+  }
   console.log(`virtual stamp: public key ${stamp.publicKeyHex}, counter ${stamp.counter}, flash ${values.flash}`);
-  console.log(`register it: npx stamp --db ./stamp.db stamps add --public-key ${stamp.publicKeyHex} --label virtual --merchant <merchant> --shop <shop>`);
+  console.log(`registration is by a flashing station with a proof: --prove <provisioning challenge> (firmware ${SIMULATED_FIRMWARE_HASH})`);
   let counter = stamp.counter;
   const report = () => {
     if (stamp.counter !== counter) {

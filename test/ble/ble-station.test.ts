@@ -5,9 +5,11 @@ import { StampStatus } from "../../shared/stamp-reply";
 import { AttError } from "../../host/ble/att-errors";
 import { AttCentral, AttErrorResponse } from "../../sim/ble-hci/att-central";
 import { parseAdvertisingLikeEspruino } from "../../sim/ble-hci/simulated-espruino-nrf";
-import { createTestWorld } from "../support/test-world";
+import { revokeCredential } from "../../host/core/access/credentials";
+import { createTestWorld, must } from "../support/test-world";
 import { connectRaw, readWholeChallenge, startStation, StationUnderTest, until } from "./ble-world";
 
+const ALL_EVENTS = { merchantId: "bean-bros", limit: 100 };
 const stations: StationUnderTest[] = [];
 async function station(...args: Parameters<typeof startStation>): Promise<StationUnderTest> {
   const s = await startStation(...args);
@@ -15,7 +17,7 @@ async function station(...args: Parameters<typeof startStation>): Promise<Statio
   return s;
 }
 afterEach(async () => {
-  for (const s of stations.splice(0)) await s.station.stop();
+  for (const s of stations.splice(0)) await s.stop();
 });
 
 async function attError(promise: Promise<unknown>): Promise<number> {
@@ -36,7 +38,7 @@ function reply(answer: Uint8Array): Uint8Array {
 describe("the verifier's GATT server (bleno over the emulated controller)", () => {
   it("advertises the verifier id as 128-bit service data, at 40 ms, with the service UUID in the scan response", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id);
+    const s = await station(w, w.gangnamStation);
     const adv = parseAdvertisingLikeEspruino(s.controller.advertisingData);
     expect(Buffer.from(adv.serviceData[VERIFIER_SERVICE_UUID]).toString("hex")).toBe(w.gangnam.id);
     expect(s.controller.advertisingData.length).toBe(29);
@@ -46,7 +48,7 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
 
   it("malformed ATT traffic gets ATT errors and records nothing; a good tap still works afterwards", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id);
+    const s = await station(w, w.gangnamStation);
     const c = await connectRaw(s.controller, 53);
     const chunk = (index: number, last = false) => new Uint8Array([index | (last ? 0x80 : 0), 1, 2, 3]);
     expect(await attError(c.central.write(c.response, chunk(0)))).toBe(AttError.CHALLENGE_NOT_READ);
@@ -70,7 +72,7 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
     expect(await c.central.read(c.verdict)).toEqual(new Uint8Array([1]));
     expect(await attError(c.central.write(c.response, chunk(2, true)))).toBe(AttError.ALREADY_ANSWERED);
     c.central.disconnect();
-    expect(await w.store.listEvents({})).toHaveLength(0);
+    expect(await w.store.listEvents(ALL_EVENTS)).toHaveLength(0);
     expect(s.verdicts.map((v) => v.reason)).toEqual(["MALFORMED_RESPONSE"]);
 
     // The station keeps serving: a proper tap on a new connection.
@@ -80,13 +82,13 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
     for (const part of splitIntoChunks(reply(w.stamp.answer(fresh)), 50)) await good.central.write(good.response, part);
     expect(await good.central.read(good.verdict)).toEqual(new Uint8Array([0]));
     good.central.disconnect();
-    expect(await w.store.listEvents({})).toHaveLength(1);
+    expect(await w.store.listEvents(ALL_EVENTS)).toHaveLength(1);
     expect(s.controller.violations).toEqual([]);
   });
 
   it("a replayed reply (captured on the air, written on a new connection) is rejected", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id);
+    const s = await station(w, w.gangnamStation);
     const first = await connectRaw(s.controller, 53);
     const captured = splitIntoChunks(reply(w.stamp.answer(await readWholeChallenge(first.central, first.challenge))), 50);
     for (const part of captured) await first.central.write(first.response, part);
@@ -99,12 +101,12 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
     const [code] = await replay.central.read(replay.verdict);
     expect(code).not.toBe(0);
     expect(s.verdicts.map((v) => v.reason)).toEqual(["ACCEPTED", "CHALLENGE_REUSED"]);
-    expect(await w.store.listEvents({})).toHaveLength(1);
+    expect(await w.store.listEvents(ALL_EVENTS)).toHaveLength(1);
   });
 
   it("a link lost mid-reply records nothing, and the station advertises and serves again", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id);
+    const s = await station(w, w.gangnamStation);
     const c = await connectRaw(s.controller, 23);
     const challenge = await readWholeChallenge(c.central, c.challenge);
     const chunks = splitIntoChunks(reply(w.stamp.answer(challenge)), 20);
@@ -113,7 +115,7 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
     expect(s.controller.advertising).toBe(false);
     s.controller.loseLink(0x0040); // supervision timeout: the stamp left the counter
     await until(() => s.controller.advertising);
-    expect(await w.store.listEvents({})).toHaveLength(0);
+    expect(await w.store.listEvents(ALL_EVENTS)).toHaveLength(0);
     expect(s.verdicts).toEqual([]);
     const again = await connectRaw(s.controller, 23);
     const fresh = await readWholeChallenge(again.central, again.challenge);
@@ -124,7 +126,7 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
 
   it("the verdict is also notified to a subscribed client", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id);
+    const s = await station(w, w.gangnamStation);
     const c = await connectRaw(s.controller, 53);
     const descriptors = await c.central.findInformation(c.verdict + 1, c.verdict + 1);
     expect(descriptors).toEqual([{ handle: c.verdict + 1, uuid: "2902" }]);
@@ -140,7 +142,7 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
 
   it("drops an idle connection after the idle timeout", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id, { idleTimeoutMs: 150 });
+    const s = await station(w, w.gangnamStation, { idleTimeoutMs: 150 });
     const central = await AttCentral.connect(s.controller);
     await central.exchangeMtu(53);
     // The link state flips at once; the central hears the reason on the next tick.
@@ -156,16 +158,22 @@ describe("the verifier's GATT server (bleno over the emulated controller)", () =
     ["down", /no Bluetooth adapter: the adapter is powered off or down/],
   ] as const)("fails clearly when the adapter is %s", async (adapter, message) => {
     const w = await createTestWorld();
-    await expect(startStation(w, w.gangnam.id, { startTimeoutMs: 3000 }, { adapter })).rejects.toThrow(message);
+    await expect(startStation(w, w.gangnamStation, { startTimeoutMs: 3000 }, { adapter })).rejects.toThrow(message);
   });
 
   it("fails clearly on a controller older than Bluetooth 4.0", async () => {
     const w = await createTestWorld();
-    await expect(startStation(w, w.gangnam.id, {}, { hciVersion: 5 })).rejects.toThrow(/no Bluetooth adapter: .*does not support Bluetooth Low Energy/);
+    await expect(startStation(w, w.gangnamStation, {}, { hciVersion: 5 })).rejects.toThrow(/no Bluetooth adapter: .*does not support Bluetooth Low Energy/);
   });
 
-  it("refuses to start for an unregistered verifier", async () => {
+  it("a station whose key was revoked gets no challenge: the read fails with CHALLENGE_UNAVAILABLE and nothing is recorded", async () => {
     const w = await createTestWorld();
-    await expect(startStation(w, "00112233445566ff")).rejects.toThrow(/not registered/);
+    must(await revokeCredential(w.store, w.owner, w.gangnamStation.keyId, Date.now()));
+    const s = await station(w, w.gangnamStation);
+    const c = await connectRaw(s.controller, 53);
+    expect(await attError(c.central.read(c.challenge))).toBe(AttError.CHALLENGE_UNAVAILABLE);
+    c.central.disconnect();
+    expect(await w.store.listEvents(ALL_EVENTS)).toHaveLength(0);
+    expect(s.verdicts).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { createTestWorld } from "../support/test-world";
 import { StationUnderTest, startStation } from "./ble-world";
 import { bootStamp, registerAt } from "./stamp-world";
 
+const ALL_EVENTS = { merchantId: "bean-bros", limit: 100 };
 const stations: StationUnderTest[] = [];
 async function station(...args: Parameters<typeof startStation>): Promise<StationUnderTest> {
   const s = await startStation(...args);
@@ -11,7 +12,7 @@ async function station(...args: Parameters<typeof startStation>): Promise<Statio
   return s;
 }
 afterEach(async () => {
-  for (const s of stations.splice(0)) await s.station.stop();
+  for (const s of stations.splice(0)) await s.stop();
 });
 
 function press(stamp: ReturnType<typeof bootStamp>): Promise<number> {
@@ -22,7 +23,7 @@ function press(stamp: ReturnType<typeof bootStamp>): Promise<number> {
 describe("BLE tap end to end: firmware → Espruino NRF API → ATT/L2CAP/HCI → bleno → host core", () => {
   it("press → verdict at MTU 53: ACCEPTED on the LEDs, counters rising, 4 ATT round trips after discovery", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id);
+    const s = await station(w, w.gangnamStation);
     const stamp = bootStamp([{ s, rssi: -45 }]);
     await registerAt(w, stamp, ["gangnam"]);
     stamp.device.press();
@@ -31,7 +32,7 @@ describe("BLE tap end to end: firmware → Espruino NRF API → ATT/L2CAP/HCI �
     expect(stamp.device.leds).toEqual({ red: false, green: true, blue: false });
     expect(await press(stamp)).toBe(Reason.ACCEPTED);
     expect(s.verdicts.map((v) => [v.reason, v.counter])).toEqual([["ACCEPTED", 1], ["ACCEPTED", 2]]);
-    expect((await w.store.listEvents({})).map((e) => e.counter)).toEqual([1, 2]);
+    expect((await w.store.listEvents(ALL_EVENTS)).map((e) => e.counter)).toEqual([2, 1]); // newest first
     const traffic = stamp.nrf.connections[0].traffic;
     // MTU exchange, 3 × Read By Group Type, 3 × Read By Type, then the tap itself:
     // read challenge, 2 writes (50 bytes each at MTU 53), read verdict.
@@ -44,7 +45,7 @@ describe("BLE tap end to end: firmware → Espruino NRF API → ATT/L2CAP/HCI �
 
   it("at MTU 23 with Espruino's one-PDU readValue: the challenge in two reads, the reply in 5 writes of at most 20 bytes, ACCEPTED", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id);
+    const s = await station(w, w.gangnamStation);
     const stamp = bootStamp([{ s, rssi: -45 }], { mtu: 23, longReads: false });
     await registerAt(w, stamp, ["gangnam"]);
     expect(await press(stamp)).toBe(Reason.ACCEPTED);
@@ -54,44 +55,49 @@ describe("BLE tap end to end: firmware → Espruino NRF API → ATT/L2CAP/HCI �
 
   it("at MTU 23 with a central that also sends Read Blob, the chunked challenge still reads whole: ACCEPTED", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id);
+    const s = await station(w, w.gangnamStation);
     const stamp = bootStamp([{ s, rssi: -45 }], { mtu: 23, longReads: true });
     await registerAt(w, stamp, ["gangnam"]);
     expect(await press(stamp)).toBe(Reason.ACCEPTED);
-    expect(await w.store.listEvents({})).toHaveLength(1);
+    expect(await w.store.listEvents(ALL_EVENTS)).toHaveLength(1);
   });
 
   it("picks the nearest verifier by RSSI, and a stamp used at the wrong shop is rejected (red)", async () => {
     const w = await createTestWorld();
-    const gangnam = await station(w, w.gangnam.id, {}, { address: "c0:ff:ee:00:00:01" });
-    const hongdae = await station(w, w.hongdae.id, {}, { address: "c0:ff:ee:00:00:02" });
+    const gangnam = await station(w, w.gangnamStation, {}, { address: "c0:ff:ee:00:00:01" });
+    const hongdae = await station(w, w.hongdaeStation, {}, { address: "c0:ff:ee:00:00:02" });
     const near = bootStamp([{ s: gangnam, rssi: -80 }, { s: hongdae, rssi: -40 }]);
     await registerAt(w, near, ["gangnam"]);
     expect(await press(near)).toBe(Reason.OUTSIDE_SHOP);
     expect(near.device.leds).toEqual({ red: true, green: false, blue: false });
     expect(hongdae.verdicts.map((v) => v.reason)).toEqual(["OUTSIDE_SHOP"]);
     expect(gangnam.verdicts).toEqual([]);
-    expect(await w.store.listEvents({})).toHaveLength(0);
-    expect((await w.store.listAlerts(10)).some((a) => /stolen|outside|hongdae/i.test(JSON.stringify(a)))).toBe(true);
+    expect(await w.store.listEvents(ALL_EVENTS)).toHaveLength(0);
+    expect((await w.store.listAlerts("bean-bros", { limit: 10 })).some((a) => /stolen|outside|hongdae/i.test(JSON.stringify(a)))).toBe(true);
   });
 
-  it("a cloned stamp (flash copied, stale counter) is rejected as a counter regression and quarantined", async () => {
+  it("a clone (the flash copied, then both devices signing from the same state) is proven by one counter signed twice: COUNTER_FORK, quarantined", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id);
+    const s = await station(w, w.gangnamStation);
     const original = bootStamp([{ s, rssi: -45 }]);
     await registerAt(w, original, ["gangnam"]);
     expect(await press(original)).toBe(Reason.ACCEPTED);
+    // The dump: key and counter 1. The original and the copy each sign counter 2, for different challenges.
     const clone = bootStamp([{ s, rssi: -45 }], {}, new Map(original.device.flash));
     expect(await press(original)).toBe(Reason.ACCEPTED);
-    expect(await press(clone)).toBe(Reason.COUNTER_REGRESSION);
+    expect(await press(clone)).toBe(Reason.COUNTER_FORK);
+    expect(s.verdicts.map((v) => [v.reason, v.counter])).toEqual([["ACCEPTED", 1], ["ACCEPTED", 2], ["COUNTER_FORK", 2]]);
     expect(clone.device.leds.red).toBe(true);
+    const stampId = s.verdicts[0].stampId;
+    expect((await w.store.getStamp(stampId ?? ""))?.status).toBe("quarantined");
+    expect((await w.store.listAlerts("bean-bros", { limit: 10 })).map((a) => a.kind)).toEqual(["CLONE_PROVEN"]);
     expect(await press(original)).toBe(Reason.STAMP_QUARANTINED);
-    expect((await w.store.listEvents({})).map((e) => e.counter)).toEqual([1, 2]);
+    expect((await w.store.listEvents(ALL_EVENTS)).map((e) => e.counter)).toEqual([2, 1]);
   });
 
   it("ignores a second press during a tap", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id);
+    const s = await station(w, w.gangnamStation);
     const stamp = bootStamp([{ s, rssi: -45 }]);
     await registerAt(w, stamp, ["gangnam"]);
     stamp.device.press();
@@ -104,7 +110,7 @@ describe("BLE tap end to end: firmware → Espruino NRF API → ATT/L2CAP/HCI �
 
   it("two stamps pressed at once: one link at a time, the second waits for the advert and both are judged", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id);
+    const s = await station(w, w.gangnamStation);
     const a = bootStamp([{ s, rssi: -45 }], { address: "d4:5e:c0:00:00:0a" });
     const b = bootStamp([{ s, rssi: -50 }], { address: "d4:5e:c0:00:00:0b" });
     await registerAt(w, a, ["gangnam"], "a");
@@ -113,13 +119,13 @@ describe("BLE tap end to end: firmware → Espruino NRF API → ATT/L2CAP/HCI �
     b.device.press();
     expect(await Promise.all([a.runtime.lastBleTap, b.runtime.lastBleTap])).toEqual([Reason.ACCEPTED, Reason.ACCEPTED]);
     expect(s.verdicts.map((v) => v.stampLabel).sort()).toEqual(["a", "b"]);
-    expect(await w.store.listEvents({})).toHaveLength(2);
+    expect(await w.store.listEvents(ALL_EVENTS)).toHaveLength(2);
     expect(s.controller.violations).toEqual([]);
   });
 
   it("no verifier in reach: bounded scans, then the tap ends quietly", async () => {
     const w = await createTestWorld();
-    const s = await station(w, w.gangnam.id);
+    const s = await station(w, w.gangnamStation);
     const stamp = bootStamp([]);
     await registerAt(w, stamp, ["gangnam"]);
     const started = Date.now();

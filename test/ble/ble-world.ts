@@ -7,42 +7,60 @@ import {
   VERIFIER_SERVICE_UUID,
 } from "../../shared/ble-gatt";
 import { concatBytes } from "../../shared/bytes";
-import { CHALLENGE_LENGTH, Purpose } from "../../shared/protocol-constants";
+import { CHALLENGE_LENGTH } from "../../shared/protocol-constants";
 import { BleStation, BleStationOptions, startBleStation } from "../../host/ble/ble-station";
 import { Verdict } from "../../host/core/verdict";
 import { AttCentral, DiscoveredCharacteristic } from "../../sim/ble-hci/att-central";
 import { ControllerOptions, EmulatedHciController } from "../../sim/ble-hci/emulated-controller";
 import { loadBlenoOver } from "../../sim/ble-hci/hci-socket-substitute";
-import { createTestWorld } from "../support/test-world";
+import { apiStation } from "../../sim/api-station";
+import { createTestWorld, EnrolledStation } from "../support/test-world";
 
 export type TestWorld = Awaited<ReturnType<typeof createTestWorld>>;
 
-/** A counter station: bleno over its own emulated controller, judging into the world's store. */
+/** A counter station: bleno over its own emulated controller, judging through the HTTP API with its signed requests. */
 export interface StationUnderTest {
   controller: EmulatedHciController;
   station: BleStation;
   verdicts: Verdict[];
   errors: Error[];
+  /** Stops the station and closes its API client. */
+  stop(): Promise<void>;
 }
 
-export async function startStation(w: TestWorld, verifierId: string, options: Partial<BleStationOptions> = {}, controllerOptions: ControllerOptions = {}): Promise<StationUnderTest> {
+/** The verifier an enrolled counter station is bound to. */
+export function verifierOf(station: EnrolledStation): string {
+  if (station.principal.role !== "counter-station") throw new Error(`${station.principal.role} is not a counter station`);
+  return station.principal.verifierId;
+}
+
+export async function startStation(w: TestWorld, enrolled: EnrolledStation, options: Partial<BleStationOptions> = {}, controllerOptions: ControllerOptions = {}): Promise<StationUnderTest> {
   const controller = new EmulatedHciController(controllerOptions);
   const verdicts: Verdict[] = [];
   const errors: Error[] = [];
-  const station = await startBleStation(
-    w.store,
-    {
-      verifierId,
-      purpose: Purpose.STAMP,
-      quantity: 1,
-      idleTimeoutMs: 2000,
-      onVerdict: (verdict) => verdicts.push(verdict),
-      onError: (error) => errors.push(error),
-      ...options,
-    },
-    { loadBleno: () => loadBlenoOver(controller) },
-  );
-  return { controller, station, verdicts, errors };
+  const api = apiStation(w.store, { keyId: enrolled.keyId, privateKey: enrolled.key.privateKey });
+  let station: BleStation;
+  try {
+    station = await startBleStation(
+      api.service,
+      {
+        verifierId: verifierOf(enrolled),
+        idleTimeoutMs: 2000,
+        onVerdict: (verdict) => verdicts.push(verdict),
+        onError: (error) => errors.push(error),
+        ...options,
+      },
+      { loadBleno: () => loadBlenoOver(controller) },
+    );
+  } catch (error) {
+    await api.close();
+    throw error;
+  }
+  const stop = async () => {
+    await station.stop();
+    await api.close();
+  };
+  return { controller, station, verdicts, errors, stop };
 }
 
 /** Reads the challenge characteristic chunk by chunk (one ATT Read each, as a Puck.js does). */

@@ -1,12 +1,13 @@
 import type { BleCentral, Device } from "../../firmware/device";
 import { createEspruinoBle } from "../../firmware/espruino/espruino-device";
 import { startStamp, StampRuntime } from "../../firmware/stamp-runtime";
-import { registerStamp } from "../../host/core/registry";
-import { toHex } from "../../shared/hex";
+import { localFlashingStation, registerProvedStamp, SIMULATED_FIRMWARE_HASH, SIMULATED_FIRMWARE_LABEL } from "../../sim/provision";
 import { SimulatedEspruinoNrf, SimulatedNrfOptions } from "../../sim/ble-hci/simulated-espruino-nrf";
 import { SimulatedAir } from "../../sim/simulated-ble";
 import { SimulatedDevice, SimulatedFlash } from "../../sim/simulated-device";
 import { simulatedStampSigner } from "../../sim/stamp-signer";
+import { approveFirmware } from "../../host/core/stamp-registration";
+import { must } from "../support/test-world";
 import { StationUnderTest, TestWorld } from "./ble-world";
 
 /** The simulated Puck.js with its BLE replaced by the firmware's Espruino central over emulated HCI. */
@@ -41,8 +42,14 @@ export function bootStamp(stations: { s: StationUnderTest; rssi: number }[], opt
   return { device, nrf, runtime };
 }
 
+/** The operator approves the firmware the simulated stamps report (once per world). */
+export async function approveSimulatedFirmware(w: TestWorld): Promise<void> {
+  if (await w.store.isFirmwareApproved(SIMULATED_FIRMWARE_HASH)) return;
+  must(await approveFirmware(w.store, w.operator, { hash: SIMULATED_FIRMWARE_HASH, label: SIMULATED_FIRMWARE_LABEL }, Date.now()));
+}
+
+/** Registered by the world's flashing station, with the stamp's own proof over a host challenge. */
 export async function registerAt(w: TestWorld, stamp: StampUnderTest, shopIds: string[], label = "ble-stamp"): Promise<void> {
-  const publicKey = stamp.runtime.report.publicKey;
-  if (publicKey === undefined) throw new Error("stamp has no key");
-  w.must(await registerStamp(w.store, { publicKeyHex: toHex(publicKey), label, merchantId: "bean-bros", shopIds, verifierIds: [] }, Date.now()));
+  await approveSimulatedFirmware(w);
+  await registerProvedStamp(localFlashingStation(w.store, w.flasher.principal), stamp.runtime.stamp, { label, merchantId: "bean-bros", shopIds });
 }

@@ -1,26 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { Purpose } from "../../shared/protocol-constants";
 import { Reason } from "../../shared/reason-codes";
 import { startStamp } from "../../firmware/stamp-runtime";
-import { toHex } from "../../shared/hex";
+import { localTapService } from "../../host/core/counter-station";
 import { Verdict } from "../../host/core/verdict";
-import { registerStamp } from "../../host/core/registry";
+import { localFlashingStation, registerProvedStamp } from "../../sim/provision";
 import { SimulatedAir } from "../../sim/simulated-ble";
 import { SimulatedDevice } from "../../sim/simulated-device";
 import { simulatedStampSigner } from "../../sim/stamp-signer";
 import { verifierPeripheral } from "../../sim/simulated-verifier-peripheral";
-import { createTestWorld } from "../support/test-world";
+import { approveSimulatedFirmware } from "../ble/stamp-world";
+import { createTestWorld, EnrolledStation } from "../support/test-world";
+
+type World = Awaited<ReturnType<typeof createTestWorld>>;
+
+/** The radio is under test here: the station reaches the core in process, as its own counter-station principal. */
+const serviceOf = (w: World, station: EnrolledStation) => localTapService(w.store, station.principal, Date.now);
 
 async function bleWorld() {
   const w = await createTestWorld();
   const air = new SimulatedAir();
   const verdicts: { verifier: string; verdict: Verdict }[] = [];
-  const order = { purpose: Purpose.STAMP, quantity: 1 };
-  air.peripherals.push(verifierPeripheral(w.store, w.hongdae.id, -80, order, (verdict) => verdicts.push({ verifier: "hongdae", verdict })));
-  air.peripherals.push(verifierPeripheral(w.store, w.gangnam.id, -40, order, (verdict) => verdicts.push({ verifier: "gangnam", verdict })));
+  air.peripherals.push(verifierPeripheral(serviceOf(w, w.hongdaeStation), w.hongdae.id, -80, (verdict) => verdicts.push({ verifier: "hongdae", verdict })));
+  air.peripherals.push(verifierPeripheral(serviceOf(w, w.gangnamStation), w.gangnam.id, -40, (verdict) => verdicts.push({ verifier: "gangnam", verdict })));
   const device = new SimulatedDevice(simulatedStampSigner(), air);
   const runtime = startStamp(device);
-  w.must(await registerStamp(w.store, { publicKeyHex: toHex(runtime.report.publicKey!), label: "ble-stamp", merchantId: "bean-bros", shopIds: ["gangnam"], verifierIds: [] }, Date.now()));
+  await approveSimulatedFirmware(w);
+  await registerProvedStamp(localFlashingStation(w.store, w.flasher.principal), runtime.stamp, { label: "ble-stamp", merchantId: "bean-bros", shopIds: ["gangnam"] });
   return { ...w, air, device, runtime, verdicts };
 }
 
@@ -75,13 +80,13 @@ describe("BLE tap from the stamp (central) to the nearest counter station", () =
     w.device.press();
     expect(await w.runtime.lastBleTap).toBe(Reason.STAMP_REFUSED);
     expect(w.device.leds.red).toBe(true);
-    expect(await w.store.listEvents({})).toHaveLength(0);
+    expect(await w.store.listEvents({ merchantId: "bean-bros", limit: 10 })).toHaveLength(0);
   });
 
   it("refuses a write longer than the MTU allows", async () => {
     const air = new SimulatedAir(23);
     const w = await createTestWorld();
-    air.peripherals.push(verifierPeripheral(w.store, w.gangnam.id, -40, { purpose: Purpose.STAMP, quantity: 1 }, () => {}));
+    air.peripherals.push(verifierPeripheral(serviceOf(w, w.gangnamStation), w.gangnam.id, -40, () => {}));
     const [advert] = await air.scan(air.peripherals[0].serviceUuid, 10);
     const link = await advert.connect();
     await expect(link.write("anything", new Uint8Array(21))).rejects.toThrow(/exceeds MTU 23/);

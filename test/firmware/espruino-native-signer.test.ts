@@ -14,10 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ED25519_BLOB_FILE } from "../../firmware/espruino/native-signer";
 import { SEED_FILE } from "../../firmware/storage-files";
 import { fromHex, toHex } from "../../shared/hex";
-import { judgeStampReply } from "../../host/core/judge-stamp-reply";
-import { Verifier } from "../../host/core/model";
-import { addVerifier, registerStamp } from "../../host/core/registry";
+import { judgeStampReply, localTapService, TapService } from "../../host/core/counter-station";
+import { Purpose } from "../../shared/protocol-constants";
+import { addVerifier } from "../../host/core/registry";
+import { approveFirmware, issueProvisioningChallenge, registerStamp } from "../../host/core/stamp-registration";
+import { loadFirmwareImage } from "../../host/flashing/firmware-image";
 import {
+  expectRecord,
   expectString,
   launchersFromEnv,
   makeStampDirectory,
@@ -30,7 +33,7 @@ import {
   uploadFiles,
   withSession,
 } from "../support/espruino-session";
-import { createTestWorld } from "../support/test-world";
+import { createTestWorld, EnrolledStation, enrolTestStation, must } from "../support/test-world";
 
 const DIST = join(__dirname, "..", "..", "dist", "firmware");
 
@@ -66,8 +69,10 @@ if (arm === undefined) {
     const directory = makeStampDirectory("espruino-native-");
     let world: Awaited<ReturnType<typeof createTestWorld>>;
     // A counter that takes taps without the button: this test signs through STAMP.answer, the
-    // entry the NFC mailbox uses, and leaves the BLE press path to the other tests.
-    let counter: Verifier;
+    // entry the NFC mailbox uses, and leaves the BLE press path to the other tests. Its station
+    // reaches the core in process: the stamp is under test here, not the API.
+    let counter: EnrolledStation;
+    let service: TapService;
     const boots: Boot[] = [];
 
     /**
@@ -78,9 +83,15 @@ if (arm === undefined) {
      */
     async function boot(taps: number): Promise<Boot> {
       const challenges: Uint8Array[] = [];
-      for (let i = 0; i < taps; i++) challenges.push(await world.challengeFor(counter.id));
+      for (let i = 0; i < taps; i++) challenges.push(await world.challengeFor(counter));
+      // The first boot is the flashing station's: the stamp proves its key over a host challenge.
+      const provisioning = boots.length === 0 ? must(await issueProvisioningChallenge(world.store, world.flasher.principal, Date.now())).challenge : undefined;
       const session = await withSession(launcher, directory.path, async (console) => {
         const state = await readStampBoot(console);
+        const proof =
+          provisioning === undefined
+            ? undefined
+            : expectRecord(await console.evaluate("STAMP.prove(E.toUint8Array(atob(\"" + Buffer.from(provisioning, "hex").toString("base64") + "\")))"), "proof");
         const replies: string[] = [];
         for (const challenge of challenges) {
           const base64 = Buffer.from(challenge).toString("base64");
@@ -88,15 +99,18 @@ if (arm === undefined) {
         }
         const memoryAfterSigning = await readMemory(console);
         const seedHex = await storageFileHex(console, SEED_FILE);
-        return { state, seedHex, replies, memoryAfterSigning, problems: console.problems() };
+        return { state, seedHex, replies, memoryAfterSigning, proof, problems: console.problems() };
       });
-      if (boots.length === 0) {
-        const registered = await registerStamp(world.store, { publicKeyHex: session.state.publicKey, label: "arm", merchantId: "bean-bros", shopIds: ["gangnam"], verifierIds: [] }, Date.now());
-        if (!registered.ok) throw new Error(registered.error.message);
+      if (provisioning !== undefined && session.proof !== undefined) {
+        // The host checks the proof and that the firmware hash the stamp computed from its own
+        // Storage is the one the operator approved (the build's manifest).
+        const proof = { challenge: provisioning, firmwareHash: expectString(session.proof.firmwareHash, "firmwareHash"), signature: expectString(session.proof.signature, "signature") };
+        expect(session.proof.publicKey).toBe(session.state.publicKey);
+        must(await registerStamp(world.store, world.flasher.principal, { publicKeyHex: session.state.publicKey, label: "arm", merchantId: "bean-bros", shopIds: ["gangnam"], verifierIds: [], proof }, Date.now()));
       }
       const verdicts: Boot["verdicts"] = [];
       for (const reply of session.replies) {
-        const judged = await judgeStampReply(world.store, counter.id, bytes(reply), Date.now());
+        const judged = await judgeStampReply(service, bytes(reply));
         verdicts.push({ reason: judged.verdict.reason, counter: judged.verdict.counter });
       }
       return { ...session, verdicts };
@@ -107,7 +121,11 @@ if (arm === undefined) {
         if (!existsSync(join(DIST, name))) throw new Error(`dist/firmware/${name} is missing: run npm run build:firmware first`);
       }
       world = await createTestWorld();
-      counter = world.must(await addVerifier(world.store, { shopId: "gangnam", label: "no button", requirePresence: false }));
+      const now = Date.now();
+      must(await approveFirmware(world.store, world.operator, { hash: loadFirmwareImage(DIST).firmwareHash, label: "dist/firmware" }, now));
+      const noButton = must(await addVerifier(world.store, world.owner, { shopId: "gangnam", label: "no button", requirePresence: false, purpose: Purpose.STAMP, quantity: 1 }, now));
+      counter = await enrolTestStation(world.store, world.owner, "counter-station", { verifierId: noButton.id }, now);
+      service = localTapService(world.store, counter.principal, Date.now);
       await uploadFiles(launcher, directory.path, [
         { name: ".boot0", content: STAMP_NATIVE_PRELUDE },
         { name: ".bootcde", content: readFileSync(join(DIST, "stamp.js"), "latin1") },

@@ -36,7 +36,7 @@ describeStack("NFC tap end to end: nfc-pcsc → pcscd → vpcd → virtual stamp
 
   async function useStation(mode: NfcMode): Promise<void> {
     await station?.stop();
-    const started = startTestStation(world.store, world.gangnam.id, mode, pcscd.readerName(0));
+    const started = startTestStation(world, world.gangnamStation, mode, pcscd.readerName(0));
     station = started.station;
     events = started.events;
     await events.until(() => events.readers.length > 0, "the virtual reader");
@@ -68,11 +68,11 @@ describeStack("NFC tap end to end: nfc-pcsc → pcscd → vpcd → virtual stamp
     return { verdicts: events.verdicts.slice(verdictsBefore).map((v) => v.verdict.reason), errors: events.errors.slice(errorsBefore).map((e) => e.error) };
   }
 
-  const eventsOf = async (stamp: VirtualStamp) => (await world.store.listEvents({ stampId: stamp.publicKeyHex.slice(0, 16) })).length;
+  const eventsOf = async (stamp: VirtualStamp) => (await world.store.listEvents({ merchantId: "bean-bros", limit: 100, stampId: stamp.publicKeyHex.slice(0, 16) })).length;
   const hostCounter = async (stamp: VirtualStamp) => (await world.store.getStamp(stamp.publicKeyHex.slice(0, 16)))?.lastCounter;
 
   it("direct transmit: taps are ACCEPTED with rising counters, in 3 APDUs to the verdict (4 with the verdict page)", async () => {
-    const stamp = await registeredVirtualStamp(world.store, "direct-1", { port: pcscd.port });
+    const stamp = await registeredVirtualStamp(world, "direct-1", { port: pcscd.port });
     expect((await tap(stamp)).verdicts).toEqual(["ACCEPTED"]);
     expect((await tap(stamp)).verdicts).toEqual(["ACCEPTED"]);
     expect(events.verdicts.map((v) => v.verdict.counter)).toEqual([1, 2]);
@@ -84,7 +84,7 @@ describeStack("NFC tap end to end: nfc-pcsc → pcscd → vpcd → virtual stamp
   }, 30_000);
 
   it("a replayed reply (an old signature put back on the air) is refused as CHALLENGE_REUSED and records nothing", async () => {
-    const stamp = await registeredVirtualStamp(world.store, "replay-1", { port: pcscd.port });
+    const stamp = await registeredVirtualStamp(world, "replay-1", { port: pcscd.port });
     let recorded: Uint8Array | undefined;
     const first = await tap(stamp, (apdu) => {
       if (!isFastRead(apdu)) return undefined;
@@ -100,7 +100,7 @@ describeStack("NFC tap end to end: nfc-pcsc → pcscd → vpcd → virtual stamp
   }, 30_000);
 
   it("card removed mid-tap: a typed error, nothing recorded, the station keeps serving and the next tap is accepted", async () => {
-    const stamp = await registeredVirtualStamp(world.store, "removed-1", { port: pcscd.port });
+    const stamp = await registeredVirtualStamp(world, "removed-1", { port: pcscd.port });
     const removed = await tap(stamp, (apdu) => (isFastRead(apdu) ? "remove" : undefined));
     expect(removed.verdicts).toEqual([]);
     expect(removed.errors.map((e) => e.failure)).toEqual(["removed"]);
@@ -114,7 +114,7 @@ describeStack("NFC tap end to end: nfc-pcsc → pcscd → vpcd → virtual stamp
   }, 30_000);
 
   it("card removed before the challenge is written: nothing signed, nothing recorded", async () => {
-    const stamp = await registeredVirtualStamp(world.store, "removed-2", { port: pcscd.port });
+    const stamp = await registeredVirtualStamp(world, "removed-2", { port: pcscd.port });
     const removed = await tap(stamp, (apdu) => (isWriteChallenge(apdu) ? "remove" : undefined));
     expect(removed.errors.map((e) => e.failure)).toEqual(["removed"]);
     expect(stamp.counter).toBe(0);
@@ -122,7 +122,7 @@ describeStack("NFC tap end to end: nfc-pcsc → pcscd → vpcd → virtual stamp
   }, 30_000);
 
   it("garbage from the reader or the tag: clear typed errors, nothing recorded, the next tap accepted", async () => {
-    const stamp = await registeredVirtualStamp(world.store, "garbage-1", { port: pcscd.port });
+    const stamp = await registeredVirtualStamp(world, "garbage-1", { port: pcscd.port });
     const garbage: [string, ApduIntercept, string][] = [
       ["not an InCommunicateThru answer", (apdu) => (isFastRead(apdu) ? { answer: sw9000([1, 2, 3, 4, 5]) } : undefined), "garbled"],
       ["an unknown status word", (apdu) => (isFastRead(apdu) ? { answer: new Uint8Array([0x6a, 0x82]) } : undefined), "garbled"],
@@ -182,7 +182,7 @@ describeStack("NFC tap end to end: nfc-pcsc → pcscd → vpcd → virtual stamp
 
   it("pages mode (FF D6 / FF B0 only): ACCEPTED through the portable fallback", async () => {
     await useStation("pages");
-    const stamp = await registeredVirtualStamp(world.store, "pages-1", { port: pcscd.port });
+    const stamp = await registeredVirtualStamp(world, "pages-1", { port: pcscd.port });
     expect((await tap(stamp)).verdicts).toEqual(["ACCEPTED"]);
     expect((await tap(stamp)).verdicts).toEqual(["ACCEPTED"]);
     expect(events.verdicts.map((v) => v.verdict.counter)).toEqual([1, 2]);
@@ -191,14 +191,15 @@ describeStack("NFC tap end to end: nfc-pcsc → pcscd → vpcd → virtual stamp
     await useStation("direct");
   }, 30_000);
 
-  it("a clone (a second virtual stamp process from a copy of the flash, stale counter) is refused and quarantines the stamp", async () => {
+  it("a clone (a second virtual stamp process booted from a dump of the flash) signs a counter the stamp already signed: COUNTER_FORK, quarantined", async () => {
     const flash = join(flashDir, "original.json");
     const copy = join(flashDir, "dump.json");
-    const original = await registeredVirtualStamp(world.store, "cloned-1", { port: pcscd.port, flashFile: flash });
+    const original = await registeredVirtualStamp(world, "cloned-1", { port: pcscd.port, flashFile: flash });
     expect((await tap(original)).verdicts).toEqual(["ACCEPTED"]);
     copyFileSync(flash, copy); // the flash dump: key and counter 1
+    // Both boots of that state sign counter 2, for different challenges: the original first...
     expect((await tap(original)).verdicts).toEqual(["ACCEPTED"]);
-    // The clone runs as the virtual stamp does by hand: its own process, its own flash file.
+    // ...then the clone, as the virtual stamp runs by hand: its own process, its own flash file.
     const before = events.verdicts.length;
     const cardsBefore = events.cards.length;
     const clone: ChildProcess = spawn(process.execPath, ["--import", "tsx", "sim/virtual-stamp/main.ts", "--flash", copy, "--port", String(pcscd.port)], {
@@ -219,10 +220,13 @@ describeStack("NFC tap end to end: nfc-pcsc → pcscd → vpcd → virtual stamp
     await events.until(() => events.cards.slice(cardsBefore).includes(false), "the clone to leave the field");
     expect(output).toContain(original.publicKeyHex);
     const verdict = events.verdicts[before].verdict;
-    expect(verdict.reason).toBe("COUNTER_REGRESSION");
+    expect(verdict.reason).toBe("COUNTER_FORK");
     expect(verdict.counter).toBe(2);
-    expect((await world.store.getStamp(original.publicKeyHex.slice(0, 16)))?.status).toBe("quarantined");
-    expect((await world.store.listAlerts(10)).some((a) => a.kind === "CLONE_SUSPECTED")).toBe(true);
+    const stampId = original.publicKeyHex.slice(0, 16);
+    expect((await world.store.getStamp(stampId))?.status).toBe("quarantined");
+    const alerts = await world.store.listAlerts("bean-bros", { limit: 10 });
+    expect(alerts.filter((a) => a.stampId === stampId).map((a) => a.kind)).toEqual(["CLONE_PROVEN"]);
+    expect(alerts.some((a) => a.kind === "LATE_COUNTER")).toBe(false);
     expect(await eventsOf(original)).toBe(2);
     expect((await tap(original)).verdicts).toEqual(["STAMP_QUARANTINED"]);
   }, 40_000);

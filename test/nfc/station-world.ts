@@ -1,8 +1,11 @@
-import { Purpose } from "../../shared/protocol-constants";
-import { registerStamp } from "../../host/core/registry";
+import { approveFirmware } from "../../host/core/stamp-registration";
 import { NfcErrorEvent, NfcMode, NfcStation, NfcVerdictEvent, startNfcStation } from "../../host/nfc/nfc-station";
-import { Store } from "../../host/store/store";
+import { apiStation } from "../../sim/api-station";
+import { apiFlashingStation, registerProvedStamp, SIMULATED_FIRMWARE_HASH, SIMULATED_FIRMWARE_LABEL } from "../../sim/provision";
 import { VirtualStamp, VirtualStampOptions } from "../../sim/virtual-stamp/virtual-stamp";
+import { createTestWorld, EnrolledStation, must } from "../support/test-world";
+
+type TestWorld = Awaited<ReturnType<typeof createTestWorld>>;
 
 /** Events from a station, awaited one by one. */
 export class StationEvents {
@@ -44,12 +47,15 @@ export class StationEvents {
   }
 }
 
-export function startTestStation(store: Store, verifierId: string, mode: NfcMode, readerName: string): { station: NfcStation; events: StationEvents } {
+/**
+ * The NFC counter station as `stamp serve --nfc --station-key` runs it on a local database: it
+ * reaches the host through the HTTP API in process, every request signed with its enrolled key.
+ * stop() also closes its API client.
+ */
+export function startTestStation(world: TestWorld, enrolled: EnrolledStation, mode: NfcMode, readerName: string): { station: NfcStation; events: StationEvents } {
   const events = new StationEvents();
-  const station = startNfcStation(store, {
-    verifierId: verifierId,
-    purpose: Purpose.STAMP,
-    quantity: 1,
+  const api = apiStation(world.store, { keyId: enrolled.keyId, privateKey: enrolled.key.privateKey });
+  const station = startNfcStation(api.service, {
     mode: mode,
     readerName: readerName,
     onVerdict: (event) => events.push("verdict", event),
@@ -63,13 +69,28 @@ export function startTestStation(store: Store, verifierId: string, mode: NfcMode
       events.wake();
     },
   });
-  return { station, events };
+  const stop = async () => {
+    await station.stop();
+    await api.close();
+  };
+  return { station: { idle: () => station.idle(), stop: stop }, events };
 }
 
-/** A virtual stamp with a fresh key, registered to the merchant's Gangnam shop. */
-export async function registeredVirtualStamp(store: Store, label: string, options: VirtualStampOptions): Promise<VirtualStamp> {
+/**
+ * A virtual stamp with a fresh key, registered to the merchant's Gangnam shop by the world's
+ * flashing station over the API: a host challenge, the firmware's proof over it (the operator
+ * approves the simulated firmware first).
+ */
+export async function registeredVirtualStamp(world: TestWorld, label: string, options: VirtualStampOptions): Promise<VirtualStamp> {
+  if (!(await world.store.isFirmwareApproved(SIMULATED_FIRMWARE_HASH))) {
+    must(await approveFirmware(world.store, world.operator, { hash: SIMULATED_FIRMWARE_HASH, label: SIMULATED_FIRMWARE_LABEL }, Date.now()));
+  }
   const stamp = new VirtualStamp(options);
-  const registered = await registerStamp(store, { publicKeyHex: stamp.publicKeyHex, label: label, merchantId: "bean-bros", shopIds: ["gangnam"], verifierIds: [] }, Date.now());
-  if (!registered.ok) throw new Error(registered.error.message);
+  const flasher = apiStation(world.store, { keyId: world.flasher.keyId, privateKey: world.flasher.key.privateKey });
+  try {
+    await registerProvedStamp(apiFlashingStation(flasher.client), stamp.runtime.stamp, { label: label, merchantId: "bean-bros", shopIds: ["gangnam"] });
+  } finally {
+    await flasher.close();
+  }
   return stamp;
 }

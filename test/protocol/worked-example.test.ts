@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,8 +51,16 @@ import { createMailbox, handleNfcFrame, MailboxHooks } from "../../firmware/nfc-
 import { COUNTER_SLOT_FILES, PUBLIC_KEY_FILE, SEED_FILE } from "../../firmware/storage-files";
 import { publicKeyObject, verifyStrict } from "../../host/crypto/ed25519-strict";
 import { decideTap, TapContext } from "../../host/core/tap-decision";
-import { judgeStampReply } from "../../host/core/judge-stamp-reply";
-import { addMerchant, addShop, addVerifier, registerStamp } from "../../host/core/registry";
+import { authenticateToken, bootstrapOperator, enrolStation, issueEnrolmentCode, issueToken, revokeCredential } from "../../host/core/access/credentials";
+import { Principal } from "../../host/core/access/principal";
+import { judgeStampReply, localTapService, TapService } from "../../host/core/counter-station";
+import { addMerchant, addShop, addVerifier } from "../../host/core/registry";
+import { approveFirmware, issueProvisioningChallenge, registerStamp } from "../../host/core/stamp-registration";
+import { ApiClient } from "../../host/client/api-client";
+import { apiTapService } from "../../host/client/api-tap-service";
+import { injectTransport } from "../../host/client/transports";
+import { buildServer } from "../../host/http/server";
+import { provisioningMessage } from "../../shared/provisioning-message";
 import { SqliteStore } from "../../host/store/sqlite-store";
 import { hexValues, checkedTable, checkedTableNames, readProtocolDoc, section } from "./protocol-doc";
 import { fakeDevice, FakeDevice } from "./fake-device";
@@ -268,7 +276,7 @@ describe("docs/protocol.md worked example", () => {
     const decision = decideTap(baseContext(response.value));
     expect(decision.verdict.reason).toBe("ACCEPTED");
     expect(decision.verdict.code).toBe(value("verdict")[0]);
-    expect(decision.effect.kind).toBe("record");
+    expect(decision.effect.kind === "commit" && decision.effect.changes.ledger !== undefined).toBe(true);
   });
 });
 
@@ -277,7 +285,7 @@ const ISSUED_AT_MS = 1767225600 * 1000;
 
 function baseContext(response: TapResponse): TapContext {
   return {
-    verifier: { id: VERIFIER, shopId: "shop-1", label: "counter 1", requirePresence: true },
+    verifier: { id: VERIFIER, shopId: "shop-1", label: "counter 1", requirePresence: true, purpose: Purpose.STAMP, quantity: 2 },
     shop: { id: "shop-1", merchantId: "m", name: "Shop 1" },
     challenge: {
       nonce: toHex(value("nonce")),
@@ -288,7 +296,7 @@ function baseContext(response: TapResponse): TapContext {
       quantity: 2,
       usedAt: undefined,
     },
-    firstUse: true,
+    sameCounter: [],
     stamp: {
       id: toHex(value("stamp id")),
       publicKey: value("public key"),
@@ -437,7 +445,7 @@ describe("docs/protocol.md tables agree with the code", () => {
     });
   });
 
-  it("decision order, steps 6-16: with every later check also failing, the documented step decides", () => {
+  it("decision order, steps 6-17: with every later check also failing, the documented step decides", () => {
     const order = checkedTable(doc, "decision-order").map(([step, , reason]) => [Number(step), reason] as const);
     expect(order.map(([step]) => step)).toEqual(order.map((_, i) => i + 1));
     for (const [, reason] of order) expect(REASON_NAMES).toContain(reason);
@@ -448,25 +456,29 @@ describe("docs/protocol.md tables agree with the code", () => {
     forged.signature[0] ^= 1;
     const base = baseContext(unpressed);
     const baseStamp = base.stamp;
-    if (baseStamp === undefined) throw new Error("unreachable");
+    const baseChallenge = base.challenge;
+    if (baseStamp === undefined || baseChallenge === undefined) throw new Error("unreachable");
+    // The same counter, validly signed earlier for another challenge: the evidence of a fork.
+    const fork = { stampId: baseStamp.id, counter: 42, nonce: "00".repeat(16), verifierId: VERIFIER, challengeIssuedAt: 1767225500, purpose: Purpose.STAMP, quantity: 2, response: "", at: 0 };
     const repairs: ((c: TapContext) => TapContext)[] = [
-      (c) => ({ ...c, firstUse: true }), // 6
-      (c) => ({ ...c, challenge: { ...c.challenge, verifierId: VERIFIER } }), // 7
+      (c) => ({ ...c, challenge: { ...baseChallenge, verifierId: VERIFIER, usedAt: ISSUED_AT_MS } }), // 6
+      (c) => ({ ...c, challenge: { ...baseChallenge, usedAt: undefined } }), // 7
       (c) => ({ ...c, now: ISSUED_AT_MS + 1000 }), // 8
       (c) => ({ ...c, stamp: { ...baseStamp, status: "revoked", lastCounter: 42, shopIds: ["shop-2"] } }), // 9
       (c) => ({ ...c, response: unpressed }), // 10
       (c) => ({ ...c, stamp: c.stamp && { ...c.stamp, status: "quarantined" } }), // 11
       (c) => ({ ...c, stamp: c.stamp && { ...c.stamp, status: "active" } }), // 12
-      (c) => ({ ...c, stamp: c.stamp && { ...c.stamp, lastCounter: 41 } }), // 13
-      (c) => ({ ...c, stamp: c.stamp && { ...c.stamp, shopIds: ["shop-1"] } }), // 14
-      (c) => ({ ...c, response: signedResponse(42, FLAG_USER_PRESENT) }), // 15
+      (c) => ({ ...c, sameCounter: [] }), // 13
+      (c) => ({ ...c, stamp: c.stamp && { ...c.stamp, lastCounter: 41 } }), // 14
+      (c) => ({ ...c, stamp: c.stamp && { ...c.stamp, shopIds: ["shop-1"] } }), // 15
+      (c) => ({ ...c, response: signedResponse(42, FLAG_USER_PRESENT) }), // 16
     ];
     let context: TapContext = {
       ...base,
-      firstUse: false,
-      challenge: { ...base.challenge, verifierId: "0000000000000000" },
+      challenge: { ...baseChallenge, verifierId: "0000000000000000", usedAt: ISSUED_AT_MS },
       now: ISSUED_AT_MS + 31_000,
       stamp: undefined,
+      sameCounter: [fork],
       response: forged,
     };
     const seen: string[] = [decideTap(context).verdict.reason];
@@ -477,53 +489,91 @@ describe("docs/protocol.md tables agree with the code", () => {
     expect(seen).toEqual(order.slice(5).map(([, reason]) => reason));
   });
 
-  describe("decision order, steps 1-5, through the real store", () => {
+  describe("decision order, steps 1-5, through the real store and the HTTP API", () => {
+    const NOW = ISSUED_AT_MS + 1000;
+    const clock = () => NOW;
     let dir = "";
     let store: SqliteStore;
+    let station: TapService;
+    let refusedStation: TapService;
+    const clients: ApiClient[] = [];
+    const must = <T,>(r: { ok: true; value: T } | { ok: false; error: { message: string } | string }): T => {
+      if (!r.ok) throw new Error(typeof r.error === "string" ? r.error : r.error.message);
+      return r.value;
+    };
+    /** A counter station for the example's verifier, enrolled with its own key; its TapService over the API. */
+    async function enrolCounterStation(owner: Principal): Promise<{ service: TapService; credentialId: string }> {
+      const code = must(await issueEnrolmentCode(store, owner, { role: "counter-station", verifierId: VERIFIER }, NOW));
+      const stationKey = generateKeyPairSync("ed25519").privateKey;
+      const credential = must(await enrolStation(store, { code: code.code, publicKey: rawKey(stationKey), label: "counter 1" }, NOW));
+      const client = new ApiClient(injectTransport(buildServer(store, { clock })), { kind: "station", keyId: credential.id, privateKey: stationKey }, clock);
+      clients.push(client);
+      return { service: apiTapService(client), credentialId: credential.id };
+    }
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), "protocol-doc-"));
       store = new SqliteStore(join(dir, "stamp.db"));
-      const must = <T,>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
-        if (!r.ok) throw new Error(r.error.message);
-        return r.value;
-      };
-      must(await addMerchant(store, { id: "m", name: "Merchant" }));
-      must(await addShop(store, { id: "shop-1", merchantId: "m", name: "Shop 1" }));
-      must(await addVerifier(store, { id: VERIFIER, shopId: "shop-1", label: "counter 1", requirePresence: true }));
-      must(
-        await registerStamp(
-          store,
-          { publicKeyHex: toHex(value("public key")), label: "stamp A", merchantId: "m", shopIds: ["shop-1"], verifierIds: [] },
-          ISSUED_AT_MS,
-        ),
-      );
-      await store.saveChallenge({ ...baseContext(exampleResponse()).challenge });
+      const operator = must(await authenticateToken(store, must(await bootstrapOperator(store, "operator", NOW)).token, NOW));
+      must(await addMerchant(store, operator, { id: "m", name: "Merchant" }, NOW));
+      const firmwareHash = "f1".repeat(32);
+      must(await approveFirmware(store, operator, { hash: firmwareHash, label: "firmware" }, NOW));
+      const owner = must(await authenticateToken(store, must(await issueToken(store, operator, { role: "owner", merchantId: "m", label: "owner" }, NOW)).token, NOW));
+      must(await addShop(store, owner, { id: "shop-1", merchantId: "m", name: "Shop 1" }, NOW));
+      // The example challenge's purpose and quantity are the verifier's configuration.
+      must(await addVerifier(store, owner, { id: VERIFIER, shopId: "shop-1", label: "counter 1", requirePresence: true, purpose: Purpose.STAMP, quantity: 2 }, NOW));
+      // The example stamp, registered by a flashing station with its proof (we hold the example seed).
+      const flasherCode = must(await issueEnrolmentCode(store, owner, { role: "flashing-station", merchantId: "m" }, NOW));
+      const flasherKey = generateKeyPairSync("ed25519").privateKey;
+      const flasherCredential = must(await enrolStation(store, { code: flasherCode.code, publicKey: rawKey(flasherKey), label: "flasher" }, NOW));
+      const flasher: Principal = { role: "flashing-station", credentialId: flasherCredential.id, merchantId: "m" };
+      const provisioning = must(await issueProvisioningChallenge(store, flasher, NOW)).challenge;
+      const message = provisioningMessage(Buffer.from(provisioning, "hex"), value("public key"), Buffer.from(firmwareHash, "hex"));
+      if (message === undefined) throw new Error("unreachable");
+      const proof = { challenge: provisioning, firmwareHash: firmwareHash, signature: sign(null, message, privateKey(value("seed"))).toString("hex") };
+      must(await registerStamp(store, flasher, { publicKeyHex: toHex(value("public key")), label: "stamp A", merchantId: "m", shopIds: ["shop-1"], verifierIds: [], proof }, NOW));
+      station = (await enrolCounterStation(owner)).service;
+      // A second station for the same counter, whose key the owner revoked: the host refuses it.
+      const refused = await enrolCounterStation(owner);
+      must(await revokeCredential(store, owner, refused.credentialId, NOW));
+      refusedStation = refused.service;
+      const challenge = baseContext(exampleResponse()).challenge;
+      if (challenge === undefined) throw new Error("unreachable");
+      expect(await store.saveChallenge(challenge, 16, NOW)).toBe("saved");
     });
     afterAll(async () => {
+      for (const client of clients) await client.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     });
 
     it("each of steps 1-5 decides before the later ones; then the example is accepted once", async () => {
       const order = checkedTable(doc, "decision-order").map(([, , reason]) => reason);
-      const now = ISSUED_AT_MS + 1000;
       const reply = value("stamp reply");
-      const badVersion = reply.slice();
-      badVersion[1] = 2;
       const unknownNonce = reply.slice();
       unknownNonce[1 + 9] ^= 0xff;
+      const badVersion = unknownNonce.slice(); // the nonce unknown too
+      badVersion[1] = 2;
+      // Steps 1-3 with a counter station of a verifier that is not registered (in process: the
+      // core decodes the tap response before it looks the verifier up); step 4 with a station
+      // whose key the owner revoked (refused by the API); step 5 with the enrolled station.
+      const unregistered = localTapService(store, { role: "counter-station", credentialId: "none", merchantId: "m", verifierId: "ffffffffffffffff" }, clock);
       const seen = [
-        (await judgeStampReply(store, "ffffffffffffffff", new Uint8Array([9]), now)).verdict.reason, // 1: undecodable reply
-        (await judgeStampReply(store, "ffffffffffffffff", new Uint8Array([StampStatus.BUSY]), now)).verdict.reason, // 2
-        (await judgeStampReply(store, "ffffffffffffffff", badVersion, now)).verdict.reason, // 3
-        (await judgeStampReply(store, "ffffffffffffffff", unknownNonce, now)).verdict.reason, // 4 (nonce also unknown)
-        (await judgeStampReply(store, VERIFIER, unknownNonce, now)).verdict.reason, // 5
+        (await judgeStampReply(unregistered, new Uint8Array([9]))).verdict.reason, // 1: undecodable reply
+        (await judgeStampReply(unregistered, new Uint8Array([StampStatus.BUSY]))).verdict.reason, // 2
+        (await judgeStampReply(unregistered, badVersion)).verdict.reason, // 3
+        (await judgeStampReply(refusedStation, unknownNonce)).verdict.reason, // 4 (nonce also unknown)
+        (await judgeStampReply(station, unknownNonce)).verdict.reason, // 5
       ];
       expect(seen).toEqual(order.slice(0, 5));
-      const accepted = await judgeStampReply(store, VERIFIER, reply, now);
+      const accepted = await judgeStampReply(station, reply);
       expect([accepted.verdict.reason, accepted.verdict.code]).toEqual(["ACCEPTED", value("verdict")[0]]);
-      expect((await judgeStampReply(store, VERIFIER, reply, now)).verdict.reason).toBe("CHALLENGE_REUSED");
-      expect((await store.listEvents({})).length).toBe(1);
+      expect((await judgeStampReply(station, reply)).verdict.reason).toBe("CHALLENGE_REUSED");
+      expect((await store.listEvents({ merchantId: "m", limit: 10 })).length).toBe(1);
     });
   });
 });
+
+function rawKey(privateKey: KeyObject): Uint8Array {
+  const spki = createPublicKey(privateKey).export({ format: "der", type: "spki" });
+  return new Uint8Array(spki.subarray(spki.length - 32));
+}

@@ -6,23 +6,45 @@ import { SqliteStore } from "../../host/store/sqlite-store";
 import { runDemo } from "../../sim/demo";
 
 describe("npm run demo", () => {
-  it("shows accepted taps, then replay, forgery, theft and a clone each rejected for its reason", async () => {
+  it("enrols its stations, taps through the API, then shows replay, forgery, theft and a proven clone refused, and a request without a credential refused", async () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), "stamp-demo-test-")), "demo.db");
     const lines: string[] = [];
     await runDemo({ dbPath, out: (line) => lines.push(line) });
     const text = lines.join("\n");
     lines.splice(0, lines.length, ...text.split("\n"));
     const row = (event: string) => lines.find((line) => line.includes(` ${event} `)) ?? "";
-    expect(lines.filter((line) => / tap .* ACCEPTED/.test(line))).toHaveLength(5);
+
+    // Set up through the access flows: stations enrolled with codes, stamps registered with proofs.
+    expect(text).toContain("stamp station enrol (x3)");
+    expect(text).toMatch(/stamp flash \(x2\)[^\n]*\n[^\n]*proof of possession/);
+    expect(lines.filter((line) => /^ {4}(gangnam|hongdae)-stamp-1 {2}id [0-9a-f]{16} {2}shops /.test(line))).toHaveLength(2);
+
+    expect(lines.filter((line) => /^\d+ +tap .* (NFC|BLE) .* ACCEPTED/.test(line))).toHaveLength(5);
+    expect(lines.filter((line) => /^\d+ +tap .* BLE .* ACCEPTED/.test(line))).toHaveLength(2);
     expect(row("replayed response")).toContain("CHALLENGE_REUSED");
     expect(row("forged signature")).toContain("BAD_SIGNATURE");
     expect(row("stolen stamp")).toContain("OUTSIDE_SHOP");
-    expect(row("cloned stamp")).toContain("COUNTER_REGRESSION");
+    // The clone: one flash dump booted twice signs one counter twice.
+    const boot1 = row("flash dump, boot 1");
+    const boot2 = row("flash dump, boot 2");
+    expect(boot1).toMatch(/ NFC +4 +ACCEPTED/);
+    expect(boot2).toMatch(/ NFC +4 +REJECTED +COUNTER_FORK/);
     expect(row("genuine after clone")).toContain("STAMP_QUARANTINED");
-    expect(text).toContain("Ledger: 5 accepted taps, hash chain intact.");
+    expect(text).toMatch(/No credential: POST \/v1\/challenges .* 401 UNAUTHENTICATED/);
+    expect(text).toMatch(/\[CLONE_PROVEN\] stamp [0-9a-f]{16} at gangnam: two valid signatures with counter 4/);
+    expect(text).not.toContain("LATE_COUNTER");
+    expect(text).toContain("Ledger: 6 accepted taps, every stamp signature re-verified, hash chains intact.");
+
     const store = new SqliteStore(dbPath);
-    const statuses = (await store.listStamps()).map((s) => s.status).sort();
-    await store.close();
-    expect(statuses).toEqual(["active", "quarantined"]);
-  });
+    try {
+      const statuses = (await store.listStamps("bean-bros", { limit: 10 })).map((s) => s.status).sort();
+      expect(statuses).toEqual(["active", "quarantined"]);
+      const events = await store.listEvents({ merchantId: "bean-bros", limit: 100 });
+      expect(events).toHaveLength(6);
+      const alerts = (await store.listAlerts("bean-bros", { limit: 100 })).map((a) => a.kind).sort();
+      expect(alerts).toEqual(["CLONE_PROVEN", "FORGED_SIGNATURE", "QUARANTINED_STAMP_USED", "STAMP_OUTSIDE_SHOP"]);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });
