@@ -11,6 +11,10 @@ import { ApiClient, ApiCredential } from "../host/client/api-client";
 import { httpTransport } from "../host/client/transports";
 import { Principal } from "../host/core/access/principal";
 import { publicKeyObject, verifyStrict } from "../host/crypto/ed25519-strict";
+import { allowedHostsHook } from "../host/http/hardening/allowed-hosts";
+import { crossSiteHook } from "../host/http/hardening/cross-site";
+import { registerRateLimits } from "../host/http/hardening/rate-limits";
+import { registerSecurityHeaders } from "../host/http/hardening/security-headers";
 import { registerChallengeRoutes } from "../host/http/routes/challenges";
 import { registerTapRoutes } from "../host/http/routes/taps";
 import { buildServer } from "../host/http/server";
@@ -39,6 +43,9 @@ export interface HostFigures {
   httpTaps: number;
 }
 
+/** High enough never to refuse a bench request; the limiters still run. */
+const BENCH_RATE_LIMITS = { perAddressPerMinute: 1_000_000, perCredentialPerMinute: 1_000_000 };
+
 function microsPer(iterations: number, work: () => void): number {
   const started = process.hrtime.bigint();
   for (let i = 0; i < iterations; i++) work();
@@ -50,14 +57,20 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * The routes of a counter station's tap, without the authentication hook: every request acts as
- * `station`. Only for measuring what authentication costs; the product has no such server.
+ * The routes of a counter station's tap behind the same hooks as buildServer's but without
+ * authentication: every request acts as `station`. Only for measuring what authentication
+ * costs; the product has no such server.
  */
 function unauthenticatedServer(store: Store, station: Principal): FastifyInstance {
   const app = Fastify({ logger: false });
+  // Everything buildServer puts in front of the routes, but authentication.
+  registerSecurityHeaders(app, { tls: false });
+  app.addHook("onRequest", allowedHostsHook(["127.0.0.1"]));
+  app.addHook("onRequest", crossSiteHook(["127.0.0.1"]));
   app.addHook("preValidation", async (request) => {
     request.principal = station;
   });
+  registerRateLimits(app, { ...BENCH_RATE_LIMITS, credentialOf: (request) => request.principal?.credentialId });
   const deps = { store: store, now: Date.now, hostKey: undefined };
   registerChallengeRoutes(app, deps);
   registerTapRoutes(app, deps);
@@ -145,7 +158,7 @@ export async function measureHostFigures(taps = 300, httpTapCount = 300): Promis
   const seconds = await coreTaps(w, taps);
 
   const station: ApiCredential = { kind: "station", keyId: w.gangnamStation.keyId, privateKey: w.gangnamStation.key.privateKey };
-  const limits = { perAddressPerMinute: 1_000_000, perCredentialPerMinute: 1_000_000 };
+  const limits = BENCH_RATE_LIMITS;
   const authenticated: HttpTapFigures[] = [];
   const unauthenticated: HttpTapFigures[] = [];
   for (const concurrency of [1, 8]) {

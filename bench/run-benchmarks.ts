@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   out();
   out(
     `Challenge + tap over HTTP on loopback (${host.httpTaps} taps each; client and server in one process, so both sides' costs count), measured in the same run on the same store: ` +
-      "with the station's signature checked on both requests (and its nonce stored), and the same two routes with a fixed principal and no authentication (a bench-only server; the product has none).",
+      "with the station's signature checked on both requests (and its nonce stored), and the same two routes behind the same Host, cross-site, header and rate-limit hooks with a fixed principal and no authentication (a bench-only server; the product has none).",
   );
   out();
   out("| concurrency | authenticated taps/s | p50 / p99 ms | without authentication taps/s | p50 / p99 ms | cost of authentication |");
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
   out();
   out(
     `Model: scan ${ble.parameters.scanMs} ms + half an advertising interval + connection set-up + round trips × connection interval + signing ` +
-      `(${thousands(ble.parameters.signatureInstructions)} Thumb instructions at ${ble.parameters.cpuHz / 1e6} MHz) + host judging measured through bleno and SQLite (${fixed(ble.hostJudgeMs, 2)} ms median). See docs/ble.md.`,
+      `(${thousands(ble.parameters.signatureInstructions)} Thumb instructions at ${ble.parameters.cpuHz / 1e6} MHz) + host judging measured through bleno, the in-process API with the station's signed requests, and SQLite (${fixed(ble.hostJudgeMs, 2)} ms median). See docs/ble.md.`,
   );
   out();
 

@@ -12,7 +12,7 @@ import { ExpectedStampState, foldAudit, foldEvent, stampStateProblems } from "..
 import { Store } from "../store/store";
 import { can } from "./access/permissions";
 import { Principal } from "./access/principal";
-import { CoreError, forbidden } from "./core-error";
+import { CoreError, failure, forbidden } from "./core-error";
 
 export interface EvidenceOptions {
   /** Checkpoints kept outside the database, besides the ones it holds. */
@@ -70,8 +70,9 @@ async function stampStates(store: Store): Promise<string[]> {
 }
 
 /** The operator asks for checkpoints now. */
-export async function makeCheckpoints(store: Store, principal: Principal, hostKey: HostKey, now: number): Promise<Result<Checkpoint[], CoreError>> {
+export async function makeCheckpoints(store: Store, principal: Principal, hostKey: HostKey | undefined, now: number): Promise<Result<Checkpoint[], CoreError>> {
   if (!can(principal, "ledger.checkpoint")) return forbidden("make checkpoints");
+  if (hostKey === undefined) return failure("CONFLICT", "this host has no checkpoint key: start it with --host-key <file> (`stamp init` made one)");
   return ok(await signChainHeads(store, hostKey, now));
 }
 

@@ -84,6 +84,21 @@ function spendCounter(context: TapContext, stamp: StampRecord, why: string): Par
 }
 
 /**
+ * A genuine stamp of another merchant: its own merchant hears of it (alert, counter spent, both
+ * in its audit chain) without learning which merchant or counter; this one learns nothing.
+ */
+function foreignStamp(context: TapContext, challenge: IssuedChallenge, stamp: StampRecord, unknown: Verdict): TapDecision {
+  const counter = context.response.counter;
+  const detail = "pressed at a counter of another merchant: a stamp taken out of its shops";
+  const alert: NewAlert = { at: context.now, kind: "STAMP_OUTSIDE_SHOP", merchantId: stamp.merchantId, stampId: stamp.id, verifierId: "", shopId: "", reason: unknown.reason, detail: detail };
+  const spend = counter > stamp.lastCounter && stamp.status === "active";
+  const audit = [auditEntry("system", context.now, stamp.merchantId, "alert.STAMP_OUTSIDE_SHOP", stamp.id, { detail: detail })];
+  if (spend) audit.push(auditEntry("system", context.now, stamp.merchantId, "stamp.counter", stamp.id, { from: stamp.lastCounter, to: counter, why: "OUTSIDE_MERCHANT" }));
+  const changes: TapChanges = { signed: signedCounter(context, challenge, stamp), raiseCounterTo: spend ? counter : undefined, ledger: undefined, quarantine: false, alert: alert, audit: audit };
+  return { verdict: unknown, effect: { kind: "commit", changes: changes } };
+}
+
+/**
  * The verifier's decision for one tap: pure, given what the store holds. The order matters:
  * cheap checks on the challenge first; then the signature, so that nothing unauthenticated can
  * spend a challenge, quarantine a stamp or move its counter; then the stamp's status; then the
@@ -102,11 +117,17 @@ export function decideTap(context: TapContext): TapDecision {
   if (challenge.verifierId !== verifier.id) return { verdict: verdict(Reason.WRONG_VERIFIER, "the challenge was issued by another verifier"), effect: NOTHING };
   if (challenge.usedAt !== undefined) return { verdict: verdict(Reason.CHALLENGE_REUSED, "this challenge was already used: replay refused"), effect: NOTHING };
   if (now > challenge.expiresAt) return { verdict: verdict(Reason.CHALLENGE_EXPIRED, "the challenge expired"), effect: NOTHING };
-  if (stamp === undefined) return { verdict: verdict(Reason.UNKNOWN_STAMP, "stamp " + stampId + " is not registered"), effect: NOTHING };
+  const unknown = verdict(Reason.UNKNOWN_STAMP, "stamp " + stampId + " is not registered");
+  if (stamp === undefined) return { verdict: unknown, effect: NOTHING };
 
   const details = { stampId: stamp.id, stampLabel: stamp.label, counter: response.counter, shopId: shop.id };
   const message = tapSignedMessage(wireChallenge(challenge), response.stampId, response.counter, response.flags);
-  if (!verifyStrict(publicKeyObject(stamp.publicKey), message, response.signature)) {
+  const validSignature = verifyStrict(publicKeyObject(stamp.publicKey), message, response.signature);
+  // Another merchant's stamp is answered exactly like one that does not exist: its label and
+  // existence stay hidden from this merchant's stations. Only a genuine signature tells its own
+  // merchant that it was pressed elsewhere; junk naming it writes nothing anywhere.
+  if (stamp.merchantId !== shop.merchantId) return validSignature ? foreignStamp(context, challenge, stamp, unknown) : { verdict: unknown, effect: NOTHING };
+  if (!validSignature) {
     const v = verdict(Reason.BAD_SIGNATURE, "the signature does not verify: forged or corrupted", details);
     return { verdict: v, effect: { kind: "alert", alert: alertFor(context, stamp, "FORGED_SIGNATURE", v, "invalid signature for stamp " + stamp.label + " at " + shop.name) } };
   }

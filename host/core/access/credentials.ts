@@ -17,7 +17,7 @@ import { isSlug } from "../identifiers";
 import { CredentialRecord, EnrolmentCode } from "../model";
 import { displayText, LABEL_MAX_LENGTH, visibleMerchant, visibleVerifier } from "../registry";
 import { can } from "./permissions";
-import { canSee, PersonRole, Principal, StationRole } from "./principal";
+import { canSee, merchantOf, PersonRole, Principal, StationRole } from "./principal";
 
 export const TOKEN_PREFIX = "stamp_";
 export const DEFAULT_TOKEN_TTL_MS = 90 * 24 * 3600_000;
@@ -203,7 +203,7 @@ export async function issueEnrolmentCode(store: Store, principal: Principal, inp
     merchantId = found.value.shop.merchantId;
     verifierId = input.verifierId;
   } else {
-    const merchant = await visibleMerchant(store, principal, input.merchantId ?? (principal.role === "operator" ? "" : principal.merchantId));
+    const merchant = await visibleMerchant(store, principal, input.merchantId ?? merchantOf(principal) ?? "");
     if (!merchant.ok) return merchant;
     merchantId = merchant.value.id;
   }

@@ -2,7 +2,7 @@ import { FastifyInstance } from "fastify";
 import { Checkpoint } from "../../ledger/checkpoint";
 import { checkLedgerEvidence, listCheckpoints, makeCheckpoints } from "../../core/ledger-evidence";
 import { ApiDeps } from "../deps";
-import { sendCoreError, sendError } from "../errors";
+import { sendCoreError } from "../errors";
 import { principal } from "../principal";
 import { emptyQuery, LedgerCheckBody, ledgerCheckBody } from "../schemas";
 
@@ -20,7 +20,6 @@ export function registerLedgerRoutes(app: FastifyInstance, deps: ApiDeps): void 
   });
 
   app.post("/v1/ledger/checkpoints", { schema: { body: { anyOf: [{ type: "object", additionalProperties: false }, { type: "null" }] } } }, async (request, reply) => {
-    if (deps.hostKey === undefined) return sendError(reply, 409, "CONFLICT", "this host has no checkpoint key: start it with --host-key <file> (`stamp init` made one)");
     const made = await makeCheckpoints(deps.store, principal(request), deps.hostKey, deps.now());
     if (!made.ok) return sendCoreError(reply, made.error);
     return reply.code(201).send({ items: made.value, next: null });
