@@ -351,3 +351,28 @@ describe("the stamps' state against the chains", () => {
     expect(broken.out).toContain(`stamp ${stations.stamp.id} has counter 1 in the database but 5 by the chains`);
   }, 30_000);
 });
+
+describe("a flashing station registers a stamp without a console by hand", () => {
+  it("asks for a challenge, takes the stamp's proof, registers it; the same proof is refused a second time", async () => {
+    const world = await initWorld(dir);
+    await addShops(world);
+    const code = JSON.parse(await world.ok("codes", "add", "--role", "flashing-station", "--json")) as { code: string };
+    const key = join(dir, "flasher.key");
+    expect((await stamp(["--db", world.db, "station", "enrol", "--code", code.code, "--key", key, "--role", "flashing-station"])).code).toBe(0);
+    const asFlasher = (...args: string[]) => stamp(["--db", world.db, "--station-key", key, ...args]);
+    const challenge = (await asFlasher("stamps", "challenge")).out.trim();
+    expect(challenge).toMatch(/^[0-9a-f]{64}$/);
+    const { TestStamp } = await import("../support/test-world");
+    const device = new TestStamp();
+    const proofFile = join(dir, "proof.json");
+    writeFileSync(proofFile, JSON.stringify({ publicKey: Buffer.from(device.publicKey).toString("hex"), proof: device.prove(challenge) }));
+    const registered = await asFlasher("stamps", "register", "--proof", proofFile, "--label", "virtual 1", "--merchant", "bean-bros", "--shop", "gangnam");
+    expect(registered.out).toBe(`stamp ${device.id} registered: virtual 1 (shops gangnam)\n`);
+    const again = await asFlasher("stamps", "register", "--proof", proofFile, "--label", "virtual 1", "--merchant", "bean-bros", "--shop", "gangnam");
+    expect(again.err).toMatch(/^error: (the proof's challenge was already used|stamp .* is already registered)/);
+    writeFileSync(proofFile, "{}");
+    expect((await asFlasher("stamps", "register", "--proof", proofFile, "--label", "x", "--merchant", "bean-bros", "--shop", "gangnam")).err).toMatch(/must be \{ publicKey, proof/);
+    const byOwner = await stamp(["--db", world.db, "--token-file", world.ownerTokenFile, "stamps", "challenge"]);
+    expect(byOwner.err).toBe("error: this credential may not ask for provisioning challenges\n");
+  }, 30_000);
+});

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { readFile } from "node:fs/promises";
 import { StampView } from "../../http/views";
 import { CliContext, moreHint, Page, print, withApi } from "../context";
 import { CliError } from "../io";
@@ -32,17 +33,76 @@ function stampDetails(stamp: StampView): string {
   );
 }
 
+interface ProofFile {
+  publicKey: string;
+  proof: { challenge: string; firmwareHash: string; signature: string };
+}
+
+function isProofFile(value: unknown): value is ProofFile {
+  if (typeof value !== "object" || value === null || !("publicKey" in value) || !("proof" in value)) return false;
+  const proof = value.proof;
+  return typeof value.publicKey === "string" && typeof proof === "object" && proof !== null && "challenge" in proof && "firmwareHash" in proof && "signature" in proof;
+}
+
+/** The proof JSON from a file or standard input; the host judges its contents. */
+async function readProof(path: string): Promise<ProofFile> {
+  let text: string;
+  try {
+    text = path === "-" ? await readStream(process.stdin) : await readFile(path, "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read the proof ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new CliError(`the proof ${path} is not JSON`);
+  }
+  if (!isProofFile(parsed)) throw new CliError(`the proof ${path} must be { publicKey, proof: { challenge, firmwareHash, signature } }`);
+  return parsed;
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = "";
+  for await (const chunk of stream) text += String(chunk);
+  return text;
+}
+
 /** Ids are checked here too, before any request, so the message names the argument. */
 function checkStampId(id: string): void {
   if (!/^[0-9a-f]{16}$/.test(id)) throw new CliError(`<id> must be 16 lower-case hex digits (8 bytes), got "${id}"`);
 }
 
 /**
- * Stamps are registered only by a flashing station (`stamp flash`), with the stamp's proof of
- * possession checked by the host; here people list, revoke and reinstate them.
+ * Stamps are registered only by a flashing station (`stamp flash`, or `challenge` + `register`
+ * for a stamp without a console such as the virtual stamp), with the stamp's proof of possession
+ * checked by the host; people list, revoke and reinstate them.
  */
 export function addStampCommands(program: Command, context: CliContext): void {
-  const stamps = program.command("stamps").description("your merchant's stamps: list, show, revoke, reinstate (registration: `stamp flash`)");
+  const stamps = program.command("stamps").description("your merchant's stamps: list, show, revoke, reinstate; a flashing station registers them (`stamp flash`, or challenge + register)");
+  stamps
+    .command("challenge")
+    .description("flashing station: a fresh provisioning challenge for a stamp to sign (valid 120 s, once)")
+    .option("--json", "print JSON")
+    .action(async (options: JsonOption, command: Command) => {
+      const issued = await withApi(context, command, (api) => api.call<{ challenge: string; expiresAt: string }>("POST", "/v1/provisioning-challenges"));
+      print(context, options.json, issued, () => `${issued.challenge}\n`);
+    });
+  stamps
+    .command("register")
+    .description("flashing station: register a stamp from its proof of possession ({publicKey, proof} as JSON, e.g. the virtual stamp's --prove); `stamp flash` does this itself")
+    .requiredOption("--proof <file>", "the proof JSON: { publicKey, proof: { challenge, firmwareHash, signature } } (- for standard input)")
+    .requiredOption("--label <label>", "a name for people, e.g. 'counter stamp 1'")
+    .requiredOption("--merchant <id>", "the merchant (the one this station is enrolled for)")
+    .requiredOption("--shop <id...>", "the shops where the stamp is valid")
+    .option("--json", "print the stamp as JSON")
+    .action(async (options: JsonOption & { proof: string; label: string; merchant: string; shop: string[] }, command: Command) => {
+      const proved = await readProof(options.proof);
+      const body = { publicKey: proved.publicKey, proof: proved.proof, label: options.label, merchantId: options.merchant, shopIds: options.shop };
+      const names = { publicKey: "--proof", proof: "--proof", label: "--label", merchantId: "--merchant", shopIds: "--shop" };
+      const registered = await withApi(context, command, (api) => api.call<StampView>("POST", "/v1/stamps", body, names));
+      print(context, options.json, registered, () => `stamp ${registered.id} registered: ${registered.label} (shops ${registered.shopIds.join(", ")})\n`);
+    });
   stamps
     .command("list")
     .description("list stamps with status and last counter")
