@@ -9,7 +9,8 @@
 import { ConnectionError } from "fastify";
 import { STATUS_CODES } from "node:http";
 import { Socket } from "node:net";
-import { hardeningErrorBody, HardeningErrorCode } from "./error-body";
+import { errorBody } from "../errors";
+import { HardeningErrorCode } from "./error-body";
 
 export interface ClientErrorAnswer {
   status: number;
@@ -27,7 +28,7 @@ export function clientErrorAnswer(errorCode: string): ClientErrorAnswer {
 
 /** The whole HTTP/1.1 response, status line to body, for writing straight to the socket. */
 export function rawErrorResponse(answer: ClientErrorAnswer): string {
-  const body = JSON.stringify(hardeningErrorBody(answer.code, answer.message));
+  const body = JSON.stringify(errorBody(answer.code, answer.message));
   return [
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? "Error"}`,
     "Content-Type: application/json; charset=utf-8",
