@@ -8,14 +8,13 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addMerchant, addShop } from "../../host/core/registry";
 import { DEFAULT_FIRMWARE_DIR, loadFirmwareImage } from "../../host/flashing/firmware-image";
 import { FlashStep } from "../../host/flashing/flash-error";
 import { flashStamp } from "../../host/flashing/station";
 import { ConsoleTraffic } from "../../host/flashing/station-console";
 import { intactStorageDigest, storageDigestExpression } from "../../host/flashing/storage-digest";
-import { SqliteStore } from "../../host/store/sqlite-store";
-import { DeviceBridge, DeviceKind, rigPrelude } from "../../test/flashing/device-bridge";
+import { DeviceBridge, DeviceKind, rigBeforeProve, rigPrelude } from "../../test/flashing/device-bridge";
+import { createFlashWorld, MERCHANT, SHOP } from "../../test/flashing/flash-world";
 
 export interface FlashFigures {
   device: string;
@@ -36,31 +35,30 @@ export interface ToolUploadFigures {
   verified: boolean;
 }
 
-const CHALLENGE = Uint8Array.from({ length: 32 }, (_, i) => (i * 13 + 5) & 0xff);
-
-/** One stamp flashed end to end on `kind` (x86: test signer for the fixed challenge; ARM: native signer). */
+/**
+ * One stamp flashed end to end on `kind` by an enrolled flashing station through the in-process
+ * API, over the host's challenge (x86: the rig's test signer is handed its signature; ARM: native signer).
+ */
 export async function measureFlash(kind: DeviceKind): Promise<FlashFigures> {
   const work = mkdtempSync(join(tmpdir(), "stamp-flash-bench-"));
   const image = loadFirmwareImage(DEFAULT_FIRMWARE_DIR);
-  const store = new SqliteStore(join(work, "stamp.db"));
+  const world = await createFlashWorld(work, image.firmwareHash);
   const bridge = await DeviceBridge.start(kind);
   try {
-    await addMerchant(store, { id: "bench", name: "Bench" });
-    await addShop(store, { id: "bench-shop", merchantId: "bench", name: "Bench shop" });
-    await bridge.writeFiles([{ name: ".boot0", content: rigPrelude(kind, { rngSeed: 7, keyNumber: 7, challenge: CHALLENGE, firmwareHash: image.firmwareHash }) }]);
+    await bridge.writeFiles([{ name: ".boot0", content: rigPrelude(kind, { rngSeed: 7, keyNumber: 7 }) }]);
     const marks: { step: FlashStep; at: number }[] = [];
     const started = performance.now();
     const result = await flashStamp({
       port: bridge.port,
       image: image,
-      store: store,
-      merchantId: "bench",
-      shopIds: ["bench-shop"],
+      registry: world.registry,
+      merchantId: MERCHANT,
+      shopIds: [SHOP],
       label: "bench",
       holdMs: kind.holdMs,
       commandTimeoutMs: kind.timeoutMs,
       silenceMs: kind.native ? 4_000 : 1_000,
-      challenge: () => CHALLENGE,
+      rigBeforeProve: rigBeforeProve(kind, { keyNumber: 7, firmwareHash: image.firmwareHash }),
       progress: (event) => {
         if (marks.length === 0 || marks[marks.length - 1].step !== event.step) marks.push({ step: event.step, at: performance.now() });
       },
@@ -76,7 +74,7 @@ export async function measureFlash(kind: DeviceKind): Promise<FlashFigures> {
     };
   } finally {
     bridge.remove();
-    await store.close();
+    await world.close();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -16,7 +16,9 @@ export type FlashErrorCode =
   | "DUPLICATE"
   | "LOCK_FAILED"
   | "HOST_UNREACHABLE"
-  | "REGISTRY_REFUSED";
+  | "REGISTRY_REFUSED"
+  /** The host does not accept the station's key as an enrolled flashing station (401/403). */
+  | "NOT_ENROLLED";
 
 export class FlashError extends Error {
   constructor(

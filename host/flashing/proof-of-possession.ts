@@ -24,6 +24,8 @@ export interface ProvedStamp {
   stampId: string;
   publicKeyHex: string;
   firmwareHash: string;
+  /** The verified signature, for the host to verify again. */
+  signatureHex: string;
 }
 
 function hexBytes(value: unknown, length: number): Uint8Array | undefined {
@@ -55,5 +57,5 @@ export function judgeProof(answer: unknown, expected: ProofExpectation): Result<
   if (signature === undefined || message === undefined || !verifyStrict(publicKeyObject(publicKey), message, signature)) {
     return err(new FlashError("PROOF_INVALID", "proof of possession invalid: the signature over the station's challenge does not verify under the stamp's key; nothing was registered"));
   }
-  return ok({ stampId: toHex(publicKey.subarray(0, STAMP_ID_LENGTH)), publicKeyHex: publicKeyHex, firmwareHash: expected.firmwareHash });
+  return ok({ stampId: toHex(publicKey.subarray(0, STAMP_ID_LENGTH)), publicKeyHex: publicKeyHex, firmwareHash: expected.firmwareHash, signatureHex: toHex(signature) });
 }

@@ -4,19 +4,16 @@
  *  connect → check the Espruino version and that no key is there (or factory-reset it) → upload
  *  `.bootcde` and the blob into Storage, read back length and SHA-256 on the device → reboot
  *  (load(): the firmware boots from Storage and creates its key) → proof of possession over a
- *  fresh 32-byte challenge, the firmware hash computed on the device → registry pre-check →
- *  lock (stamp.lock, console closed, checked) → register → label.
+ *  challenge the HOST issued, the firmware hash computed on the device → registry pre-check →
+ *  lock (stamp.lock, console closed, checked) → register (the host re-verifies the proof) → label.
  *
- * Nothing is registered before the device has proved everything; a failure at any step leaves
- * the store untouched (the only write is the last step, or the revocation a factory reset asks
- * for). Each failure is one FlashError.
+ * The station reaches the host only through its StationRegistry (station-registry.ts: the HTTP
+ * API with the flashing station's own signed requests). Nothing is registered before the device
+ * has proved everything; a failure at any step leaves the host untouched (the only write is the
+ * last step, or the revocation a factory reset asks for). Each failure is one FlashError.
  */
-import { randomBytes } from "node:crypto";
 import { toHex } from "../../shared/hex";
 import { PUBLIC_KEY_LENGTH, STAMP_ID_LENGTH } from "../../shared/protocol-constants";
-import { PROVISION_CHALLENGE_LENGTH } from "../../shared/provisioning-message";
-import { registerStamp, revokeStamp } from "../core/registry";
-import { Store } from "../store/store";
 import { ConsoleLink, LinkError, openConsoleLink } from "./espruino-link";
 import { FirmwareImage, ImageFile } from "./firmware-image";
 import { FlashError, flashErrorFor, FlashStep } from "./flash-error";
@@ -25,6 +22,7 @@ import { isRecord } from "./json-record";
 import { writeLabel } from "./label";
 import { judgeProof, ProvedStamp } from "./proof-of-possession";
 import { ConsoleTraffic, MAX_LINE, StationConsole } from "./station-console";
+import { RegistryTarget, StationRegistry } from "./station-registry";
 import { intactStorageDigest, storageDigestExpression } from "./storage-digest";
 
 export interface FlashProgress {
@@ -38,7 +36,8 @@ export interface FlashProgress {
 export interface FlashOptions {
   port: string;
   image: FirmwareImage;
-  store: Store;
+  /** The host, as this flashing station's credential sees it (apiStationRegistry). */
+  registry: StationRegistry;
   merchantId: string;
   shopIds: string[];
   label: string;
@@ -54,10 +53,13 @@ export interface FlashOptions {
   ble?: boolean;
   /** How long to wait for the port to open (default 5 s). */
   connectTimeoutMs?: number;
-  /** The station's challenge (tests may fix it; default 32 random bytes from the OS CSPRNG). */
-  challenge?: () => Uint8Array;
+  /**
+   * Test rigs only (never set in production): a console expression evaluated on the device just
+   * before STAMP.prove, given the host's challenge. The x86 rig, whose Espruino cannot run the
+   * native signer, uses it to hand its stand-in signer the one signature it will give.
+   */
+  rigBeforeProve?: (challenge: Uint8Array) => string;
   progress?: (event: FlashProgress) => void;
-  now?: () => number;
 }
 
 export interface FlashResult {
@@ -78,24 +80,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function hostCall<T>(what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw new FlashError("HOST_UNREACHABLE", `host/database unreachable while ${what}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-/** Before the device is touched: the store answers, merchant and shops exist. */
-export async function checkRegistryTarget(store: Store, merchantId: string, shopIds: string[]): Promise<void> {
-  const merchant = await hostCall("reading the merchant", () => store.getMerchant(merchantId));
-  if (merchant === undefined) throw new FlashError("REGISTRY_REFUSED", `merchant ${merchantId} does not exist at the host`);
-  if (shopIds.length === 0) throw new FlashError("REGISTRY_REFUSED", "a stamp must be bound to at least one shop (--shop)");
-  for (const shopId of shopIds) {
-    const shop = await hostCall("reading the shops", () => store.getShop(shopId));
-    if (shop === undefined) throw new FlashError("REGISTRY_REFUSED", `shop ${shopId} does not exist at the host`);
-    if (shop.merchantId !== merchantId) throw new FlashError("REGISTRY_REFUSED", `shop ${shopId} belongs to another merchant`);
-  }
+function targetOf(options: FlashOptions): RegistryTarget {
+  return { merchantId: options.merchantId, shopIds: options.shopIds, firmwareHash: options.image.firmwareHash };
 }
 
 /** The stamp id (first 8 bytes of the public key, hex) from stamp.pub read back as base64. */
@@ -103,17 +89,6 @@ function stampIdFromStoredKey(base64: unknown): string | undefined {
   if (typeof base64 !== "string") return undefined;
   const key = Buffer.from(base64, "base64");
   return key.length === PUBLIC_KEY_LENGTH ? toHex(key.subarray(0, STAMP_ID_LENGTH)) : undefined;
-}
-
-/** Revokes a key that a factory reset is about to destroy; the id revoked, if the host knew it. */
-async function revokeDestroyedKey(store: Store, stampId: string | undefined): Promise<string | undefined> {
-  if (stampId === undefined) return undefined;
-  const known = await hostCall("revoking the old key", () => store.getStamp(stampId));
-  if (known === undefined) return undefined;
-  if (known.status === "revoked") return stampId;
-  const result = await hostCall("revoking the old key", () => revokeStamp(store, stampId));
-  if (!result.ok) throw new FlashError("HOST_UNREACHABLE", `the host did not revoke stamp ${stampId}: ${result.error.message}; its key was not erased`);
-  return stampId;
 }
 
 /** The console of one stamp during one flash: the step it is in, and failures named after it. */
@@ -183,7 +158,7 @@ async function checkStamp(session: FlashSession): Promise<string | undefined> {
   // Revoke first, erase second: if the erase fails the old key is already dead at every
   // verifier; the other order could leave a live registration for a key the operator believes
   // destroyed.
-  const revoked = await revokeDestroyedKey(session.options.store, oldId);
+  const revoked = oldId === undefined ? undefined : await session.options.registry.revokeDestroyedKey(oldId);
   const erased = await session.evaluate(
     info.r === true ? "STAMP.factoryReset()" : "(function(S){S.list(/^stamp\\./).forEach(function(n){S.erase(n);});return true;})(require(\"Storage\"))",
   );
@@ -236,20 +211,30 @@ async function rebootIntoFirmware(session: FlashSession): Promise<string> {
   return boot.k;
 }
 
-/** The proof of possession over a fresh challenge, judged; then the pre-check that registering it would succeed. */
-async function proveStamp(session: FlashSession, bootKeyHex: string): Promise<ProvedStamp> {
+/** A proof the station judged, and the host's challenge it answers. */
+interface Proof {
+  proved: ProvedStamp;
+  challengeHex: string;
+}
+
+/**
+ * The proof of possession over a challenge the host issued, judged here first (the host judges
+ * it again at registration); then the pre-check that registering it would succeed.
+ */
+async function proveStamp(session: FlashSession, bootKeyHex: string): Promise<Proof> {
   const options = session.options;
-  const challenge = options.challenge !== undefined ? options.challenge() : Uint8Array.from(randomBytes(PROVISION_CHALLENGE_LENGTH));
-  session.enter("prove", "proof of possession over a fresh challenge");
+  session.enter("prove", "proof of possession over the host's challenge");
+  const challenge = await options.registry.provisioningChallenge();
+  if (options.rigBeforeProve !== undefined) await session.evaluate(options.rigBeforeProve(challenge));
   const answer = await session.evaluate(`STAMP.prove(E.toUint8Array(atob("${Buffer.from(challenge).toString("base64")}")))`, session.timeoutMs * 3);
   const judged = judgeProof(answer, { challenge: challenge, bootKeyHex: bootKeyHex, firmwareHash: options.image.firmwareHash });
   if (!judged.ok) throw judged.error;
   const stampId = judged.value.stampId;
-  if ((await hostCall("checking for duplicates", () => options.store.getStamp(stampId))) !== undefined) {
+  if (await options.registry.isRegistered(stampId)) {
     throw new FlashError("DUPLICATE", `stamp ${stampId} is already registered at the host (duplicate key); not locked, not registered`);
   }
-  await checkRegistryTarget(options.store, options.merchantId, options.shopIds);
-  return judged.value;
+  await options.registry.checkTarget(targetOf(options));
+  return { proved: judged.value, challengeHex: toHex(challenge) };
 }
 
 /** Writes the lock file; the stamp then closes its console, and the station checks that it is silent. */
@@ -261,20 +246,20 @@ async function lockStamp(session: FlashSession, holdMs: number): Promise<void> {
   if (await session.answers(session.options.silenceMs ?? 2_000)) throw new FlashError("LOCK_FAILED", "the console still answers after lock; nothing was registered");
 }
 
-/** The only write of a flash that succeeded: the proved key, bound to its merchant and shops. */
-async function registerProvedStamp(options: FlashOptions, proved: ProvedStamp): Promise<void> {
-  const registered = await hostCall("registering", () =>
-    registerStamp(
-      options.store,
-      { publicKeyHex: proved.publicKeyHex, label: options.label, merchantId: options.merchantId, shopIds: options.shopIds, verifierIds: [], firmwareHash: proved.firmwareHash },
-      (options.now ?? Date.now)(),
-    ),
-  );
-  if (!registered.ok) {
-    throw new FlashError(
-      registered.error.code === "DUPLICATE" ? "DUPLICATE" : registered.error.code === "WEAK_KEY" ? "WEAK_KEY" : "REGISTRY_REFUSED",
-      `registration refused: ${registered.error.message} (stamp ${proved.stampId} is locked but not registered: factory-reset it)`,
-    );
+/** The only write of a flash that succeeded: the proved key, bound to its merchant and shops; the host re-verifies the proof. */
+async function registerProvedStamp(options: FlashOptions, proof: Proof): Promise<void> {
+  const { proved } = proof;
+  try {
+    await options.registry.register({
+      publicKeyHex: proved.publicKeyHex,
+      label: options.label,
+      merchantId: options.merchantId,
+      shopIds: options.shopIds,
+      proof: { challenge: proof.challengeHex, firmwareHash: proved.firmwareHash, signature: proved.signatureHex },
+    });
+  } catch (error) {
+    if (!(error instanceof FlashError)) throw error;
+    throw new FlashError(error.code, `registration refused: ${error.message} (stamp ${proved.stampId} is locked but not registered: factory-reset it)`);
   }
 }
 
@@ -289,7 +274,7 @@ async function openLink(options: FlashOptions): Promise<ConsoleLink> {
 export async function flashStamp(options: FlashOptions): Promise<FlashResult> {
   const timeoutMs = options.commandTimeoutMs ?? 10_000;
   const holdMs = options.holdMs ?? (options.port.startsWith("tcp://") ? 150 : 0);
-  await checkRegistryTarget(options.store, options.merchantId, options.shopIds);
+  await options.registry.checkTarget(targetOf(options));
   options.progress?.({ step: "connect", message: `connecting to ${options.port}` });
   const link = await openLink(options);
   const session = new FlashSession(new StationConsole(link, { holdMs: holdMs, timeoutMs: timeoutMs }), options, timeoutMs);
@@ -303,10 +288,11 @@ export async function flashStamp(options: FlashOptions): Promise<FlashResult> {
     }
     const revoked = await checkStamp(session);
     await uploadImage(session);
-    const proved = await proveStamp(session, await rebootIntoFirmware(session));
+    const proof = await proveStamp(session, await rebootIntoFirmware(session));
+    const proved = proof.proved;
     await lockStamp(session, holdMs);
     session.enter("register", `registering stamp ${proved.stampId}`);
-    await registerProvedStamp(options, proved);
+    await registerProvedStamp(options, proof);
     let labelPath: string | undefined;
     if (options.labelsDir !== undefined) {
       labelPath = await writeLabel(options.labelsDir, { stampId: proved.stampId, label: options.label, merchantId: options.merchantId, shopIds: options.shopIds });

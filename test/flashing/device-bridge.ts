@@ -210,40 +210,51 @@ export function testKey(seedByte: number): { seed: Buffer; publicKey: Buffer } {
   return { seed, publicKey };
 }
 
+export function testPrivateKey(seedByte: number): ReturnType<typeof createPrivateKey> {
+  return createPrivateKey({ key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), testKey(seedByte).seed]), format: "der", type: "pkcs8" });
+}
+
 /**
- * The x86 test signer: publicKey() returns this device's key; sign() returns the real Ed25519
- * signature (made on the host beforehand) for exactly the one expected message, recognised by its
- * SHA-256, and 64 zero bytes for anything else. `corrupt` flips a bit of that signature.
+ * The x86 test signer: publicKey() returns this device's key; sign() returns the signature the
+ * rig handed it just before STAMP.prove (`STAMP_SIGNER.x = [SHA-256 of the expected message,
+ * signature]`, see rigBeforeProve) for exactly that message, recognised by its SHA-256, and 64
+ * zero bytes for anything else.
  */
-function testSignerPrelude(seedByte: number, expectedMessage: Uint8Array, corrupt = false): string {
-  const key = testKey(seedByte);
-  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), key.seed]), format: "der", type: "pkcs8" });
-  const signature = edSign(null, expectedMessage, privateKey);
-  if (corrupt) signature[10] ^= 0x01;
-  const digest = createHash("sha256").update(expectedMessage).digest("base64");
+function testSignerPrelude(seedByte: number): string {
   return (
-    "global.STAMP_SIGNER={publicKey:function(s){return E.toUint8Array(atob(\"" + key.publicKey.toString("base64") + "\"));}," +
-    "sign:function(s,p,m){return btoa(require(\"crypto\").SHA256(E.toString(m)))==\"" + digest + "\"?E.toUint8Array(atob(\"" + signature.toString("base64") + "\")):new Uint8Array(64);}};"
+    "global.STAMP_SIGNER={publicKey:function(s){return E.toUint8Array(atob(\"" + testKey(seedByte).publicKey.toString("base64") + "\"));}," +
+    "sign:function(s,p,m){var x=STAMP_SIGNER.x;return x&&btoa(require(\"crypto\").SHA256(E.toString(m)))==x[0]?E.toUint8Array(atob(x[1])):new Uint8Array(64);}};"
   );
 }
 
 export interface RigDevice {
   rngSeed: number;
-  /** x86 only: the test signer holds testKey(keyNumber) and signs the proof for this challenge. */
+  /** x86 only: the test signer holds testKey(keyNumber). */
   keyNumber: number;
-  challenge: Uint8Array;
-  firmwareHash: string;
   /** More prelude (e.g. versionPrelude). */
   extra?: string;
-  /** x86 only: the test signer's proof has a flipped bit. */
-  corrupt?: boolean;
 }
 
-/** The rig's `.boot0` for one device: radioPrelude, and on x86 (no native signer) the test signer for the one expected proof. */
+/** The rig's `.boot0` for one device: radioPrelude, and on x86 (no native signer) the test signer. */
 export function rigPrelude(kind: DeviceKind, device: RigDevice): string {
   const prelude = radioPrelude(device.rngSeed) + (device.extra ?? "");
-  if (kind.native) return prelude;
-  const message = provisioningMessage(device.challenge, testKey(device.keyNumber).publicKey, Buffer.from(device.firmwareHash, "hex"));
-  if (message === undefined) throw new Error("bad provisioning message for the test signer");
-  return prelude + testSignerPrelude(device.keyNumber, message, device.corrupt === true);
+  return kind.native ? prelude : prelude + testSignerPrelude(device.keyNumber);
+}
+
+/**
+ * x86 only (undefined on ARM, whose native signer needs no help): the station's rigBeforeProve.
+ * Given the host's challenge, the rig signs the provisioning message with testKey(keyNumber) on
+ * the host (node:crypto) and hands the test signer that one signature through the console;
+ * `corrupt` flips a bit of it.
+ */
+export function rigBeforeProve(kind: DeviceKind, device: { keyNumber: number; firmwareHash: string; corrupt?: boolean }): ((challenge: Uint8Array) => string) | undefined {
+  if (kind.native) return undefined;
+  return (challenge) => {
+    const message = provisioningMessage(challenge, testKey(device.keyNumber).publicKey, Buffer.from(device.firmwareHash, "hex"));
+    if (message === undefined) throw new Error("bad provisioning message for the test signer");
+    const signature = edSign(null, message, testPrivateKey(device.keyNumber));
+    if (device.corrupt === true) signature[10] ^= 0x01;
+    const digest = createHash("sha256").update(message).digest("base64");
+    return "(STAMP_SIGNER.x=[" + JSON.stringify(digest) + "," + JSON.stringify(signature.toString("base64")) + "],true)";
+  };
 }

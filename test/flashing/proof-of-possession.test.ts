@@ -25,8 +25,9 @@ function codeOf(answer: unknown, expectation = expected): string {
 
 describe("proof of possession", () => {
   it("accepts the stamp's signature over the provisioning message and names the stamp by its key's first 8 bytes", () => {
-    const judged = judgeProof(signedProof(), expected);
-    expect(judged).toEqual({ ok: true, value: { stampId: publicKey.subarray(0, 8).toString("hex"), publicKeyHex: publicKey.toString("hex"), firmwareHash: firmwareHash } });
+    const proof = signedProof();
+    const judged = judgeProof(proof, expected);
+    expect(judged).toEqual({ ok: true, value: { stampId: publicKey.subarray(0, 8).toString("hex"), publicKeyHex: publicKey.toString("hex"), firmwareHash: firmwareHash, signatureHex: proof.signature } });
   });
 
   it("refuses answers that are no proof", () => {

@@ -1,12 +1,11 @@
 import { Command, Option } from "commander";
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { DEFAULT_FIRMWARE_DIR, FirmwareImageError, prepareFirmwareImage } from "../../flashing/firmware-image";
 import { FlashError } from "../../flashing/flash-error";
 import { FlashProgress, flashStamp, FlashResult } from "../../flashing/station";
-import { SqliteStore } from "../../store/sqlite-store";
-import { CliContext, dbPath } from "../context";
+import { apiStationRegistry } from "../../flashing/station-registry";
+import { CliContext, connect, stationKeyOf } from "../context";
 import { CliError } from "../io";
 
 interface FlashOptions {
@@ -40,10 +39,15 @@ function bar(event: FlashProgress): string {
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${Math.round((100 * event.done) / event.total)}% ${event.message}`;
 }
 
+const KEY_HINT =
+  "an owner or manager issues a code with `stamp codes add --role flashing-station`, then this machine enrols its key with " +
+  "`stamp station enrol --code <code> --key <file> --role flashing-station`";
+
 /**
  * `stamp flash`: build or reuse the firmware, flash, provision, register, lock and label one
  * stamp, or a tray of them with --batch N (one --port per stamp, or one port and a prompt
- * between stamps).
+ * between stamps). The station acts with its own enrolled key (--station-key) through the API:
+ * in process on the local database (--db), or on a remote host (--url, --ca).
  */
 export function addFlashCommand(program: Command, context: CliContext): void {
   program
@@ -67,6 +71,10 @@ export function addFlashCommand(program: Command, context: CliContext): void {
       if (count < 1) throw new CliError("--batch must be at least 1");
       if (options.port.length !== 1 && options.port.length !== count) throw new CliError(`give one --port, or one per stamp (${count})`);
       const say = (text: string): void => context.io.err(text + "\n");
+      // The key first: without an enrolled flashing-station key nothing else is worth doing.
+      const key = await stationKeyOf(command);
+      if (key === undefined) throw new CliError(`stamp flash needs the flashing station's own key: --station-key <file> (or STAMP_STATION_KEY); ${KEY_HINT}`);
+      if (key.role !== "flashing-station") throw new CliError(`the station key is a ${key.role}'s, not a flashing station's; ${KEY_HINT}`);
       let image;
       try {
         const prepared = prepareFirmwareImage(resolve(options.firmware), options.rebuild === true);
@@ -75,14 +83,14 @@ export function addFlashCommand(program: Command, context: CliContext): void {
       } catch (error) {
         throw new CliError(error instanceof FirmwareImageError ? error.message : String(error));
       }
-      const path = resolve(dbPath(command));
-      if (!existsSync(path)) throw new CliError(`host unreachable: there is no database at ${path} (add the merchant and shops first)`);
-      let store: SqliteStore;
+      let connection;
       try {
-        store = new SqliteStore(path);
+        connection = await connect(context, command);
       } catch (error) {
-        throw new CliError(`host unreachable: cannot open the database ${path}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new CliError(`host unreachable: ${error instanceof Error ? error.message : String(error)}`);
       }
+      const api = connection.api;
+      const registry = apiStationRegistry({ request: (method, path, body) => api.send(method, path, body) });
       const results: (FlashResult | { error: string; code: string })[] = [];
       try {
         for (let i = 0; i < count; i++) {
@@ -98,7 +106,7 @@ export function addFlashCommand(program: Command, context: CliContext): void {
             const result = await flashStamp({
               port: port,
               image: image,
-              store: store,
+              registry: registry,
               merchantId: options.merchant,
               shopIds: options.shop,
               label: label,
@@ -119,7 +127,7 @@ export function addFlashCommand(program: Command, context: CliContext): void {
           }
         }
       } finally {
-        await store.close();
+        await connection.close();
       }
       if (options.json === true) context.io.out(JSON.stringify(results, null, 2) + "\n");
       const failed = results.filter((r) => "error" in r).length;
