@@ -108,9 +108,17 @@ export class DeviceBridge {
       });
       socat.once("exit", () => fail(new Error("socat exited: " + text)));
     });
-    socat.stderr?.resume();
-    return new DeviceBridge(kind, dir, `tcp://127.0.0.1:${port}`, socat);
+    const bridge = new DeviceBridge(kind, dir, `tcp://127.0.0.1:${port}`, socat);
+    // Kept (the last few kB) so that a lost link can be explained: socat -d -d logs each
+    // connection and how its device process ended.
+    socat.stderr?.on("data", (chunk: Buffer) => {
+      bridge.socatLog = (bridge.socatLog + chunk.toString()).slice(-4096);
+    });
+    return bridge;
   }
+
+  /** The end of socat's log: connections, and how each device process exited. */
+  socatLog = "";
 
   /** The same device (its flash) behind a new bridge, powered on another way; this bridge stops. */
   async repower(power: PowerOn): Promise<DeviceBridge> {

@@ -154,8 +154,9 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
     if (kind.native) {
       it("stamp flash --batch 3 on the command line with the station's enrolled key: three stamps, host challenges, one result each, labels", async () => {
         const before = await stampCount();
-        const ports: string[] = [];
-        for (const n of [41, 42, 43]) ports.push((await device(n)).port);
+        const bridges: DeviceBridge[] = [];
+        for (const n of [41, 42, 43]) bridges.push(await device(n));
+        const ports = bridges.map((b) => b.port);
         // The station's key, enrolled as the documented flow does: the owner's code, `stamp station enrol`.
         const keyFile = join(work, "flasher.key");
         const code0 = must(await issueEnrolmentCode(world.store, world.owner, { role: "flashing-station", merchantId: MERCHANT }, Date.now()));
@@ -171,7 +172,8 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
           undefined,
           io,
         );
-        expect({ code: code, errors: err.split("\n").filter((line) => /error:/.test(line)) }).toEqual({ code: 0, errors: [] });
+        const socatLogs = code === 0 ? [] : bridges.map((b) => b.socatLog);
+        expect({ code: code, errors: err.split("\n").filter((line) => /error:/.test(line)), socatLogs: socatLogs }).toEqual({ code: 0, errors: [], socatLogs: [] });
         expect(err).toMatch(/\[3\/3\] upload: \[#{24}\] 100% /);
         const results = JSON.parse(out) as { stampId: string; label: string; labelPath: string }[];
         expect(results.map((r) => r.label)).toEqual(["tray-9-1", "tray-9-2", "tray-9-3"]);
