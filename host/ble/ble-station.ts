@@ -21,8 +21,11 @@ export interface BleStationOptions {
   /** How long to wait for the adapter to power on before giving up (default 10 s). */
   startTimeoutMs?: number;
   onVerdict(verdict: Verdict, clientAddress: string): void;
-  /** Host-side failures while serving (store errors): the connection gets ATT 0x0E. */
+  /** Host-side failures while serving (store errors): the connection gets ATT 0x0E. Also the
+   * adapter going away (down, unplugged) while serving, once per outage. */
   onError(error: Error): void;
+  /** The adapter came back after it went away, and the station advertises again. */
+  onAdapterBack?(): void;
 }
 
 export interface BleStationDeps {
@@ -287,7 +290,7 @@ export async function startBleStation(service: TapService, options: BleStationOp
       });
     });
 
-  try {
+  const advertise = async () => {
     await waitFor("setServices", (done) => bleno.setServices([new bleno.PrimaryService({ uuid: VERIFIER_SERVICE_UUID, characteristics: [challenge, response, verdictCharacteristic] })], done));
     await waitFor("startAdvertising", (done) => {
       bleno.once("advertisingStartError", done);
@@ -296,9 +299,38 @@ export async function startBleStation(service: TapService, options: BleStationOp
         done(error);
       });
     });
+  };
+
+  try {
+    await advertise();
   } catch (error) {
     giveUp(toError(error));
   }
+
+  // The adapter going away while serving (bleno polls it every second): say so once, and when
+  // bleno reports it powered on again, set the service up and advertise again.
+  let adapterUp = true;
+  bleno.on("stateChange", (now: string) => {
+    if (stopped || now === "unknown" || now === "resetting") return;
+    if (now !== "poweredOn") {
+      if (!adapterUp) return;
+      adapterUp = false;
+      closeConnection();
+      fail(new Error(`the Bluetooth adapter went away (${describeState(now)}); waiting for it to come back`));
+      return;
+    }
+    if (adapterUp) return;
+    adapterUp = true;
+    advertise().then(
+      () => {
+        if (!stopped) options.onAdapterBack?.();
+      },
+      (error: unknown) => {
+        adapterUp = false;
+        fail(new Error(`the Bluetooth adapter came back but the station could not advertise: ${toError(error).message}; waiting for the adapter to be reset`));
+      },
+    );
+  });
 
   return {
     address: bleno.address,

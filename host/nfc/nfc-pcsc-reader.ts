@@ -47,6 +47,7 @@ const PCSC_CODES: { code: string; failure: "removed" | "reader"; meaning: string
   { code: "80100009", failure: "reader", meaning: "the reader is unknown (unplugged)" },
   { code: "8010001d", failure: "reader", meaning: "the PC/SC service (pcscd) is not running" },
   { code: "8010001e", failure: "reader", meaning: "the PC/SC service stopped" },
+  { code: "80100013", failure: "reader", meaning: "the connection to the PC/SC service broke (pcscd stopped or was killed)" },
   { code: "80100002", failure: "reader", meaning: "the request was cancelled" },
 ];
 

@@ -2,8 +2,9 @@ import { toHex } from "../../shared/hex";
 import { runStationTap, TapService } from "../core/counter-station";
 import { Verdict } from "../core/verdict";
 import { DEFAULT_FAST_POLL, DEFAULT_POLL, exchangeOverNfc, exchangeOverNfcFast, FastPollPolicy, PollPolicy, sendVerdictOverNfc } from "./mailbox-reader";
-import { openPcscContext, pcscFailure, PcscContext, PcscReader, readerTransport } from "./nfc-pcsc-reader";
-import { PcscTagLink } from "./pcsc-tag-link";
+import { pcscFailure } from "./nfc-pcsc-reader";
+import { ApduTransport, PcscTagLink } from "./pcsc-tag-link";
+import { RetryPolicy, SupervisedPcsc } from "./pcsc-supervisor";
 import { TagError } from "./tag-link";
 
 /**
@@ -49,12 +50,16 @@ export interface NfcStationOptions {
   readerName?: string;
   pagesPoll?: PollPolicy;
   directPoll?: FastPollPolicy;
+  /** Pauses between attempts to reach pcscd while it is missing or after it stopped (1 s doubling to 30 s). */
+  retry?: RetryPolicy;
+  /** How long pcscd may take to give a PC/SC context before it is reported as not answering (3 s). */
+  contextTimeoutMs?: number;
 }
 
 export interface NfcStation {
   /** Resolves when no tap is in progress (the verdict page written or given up). */
   idle(): Promise<void>;
-  /** Stops serving: waits for a tap in progress, then releases the PC/SC context. */
+  /** Stops serving: waits (at most about a second) for a tap in progress, then ends the PC/SC helper. Prompt even while pcscd is missing. */
   stop(): Promise<void>;
 }
 
@@ -66,8 +71,8 @@ export interface NfcStation {
  * through onError with a typed TagError; they record nothing and the station keeps serving.
  */
 export function startNfcStation(service: TapService, options: NfcStationOptions): NfcStation {
-  const context: PcscContext = openPcscContext();
   const inFlight = new Set<Promise<void>>();
+  const busy = new Set<string>();
   let stopped = false;
 
   const report = (event: NfcErrorEvent) => {
@@ -79,9 +84,12 @@ export function startNfcStation(service: TapService, options: NfcStationOptions)
     }
   };
 
-  const tap = async (reader: PcscReader): Promise<void> => {
+  const served = (reader: string) => options.readerName === undefined || reader.includes(options.readerName);
+
+  const tap = async (reader: string): Promise<void> => {
     const started = performance.now();
-    const link = new PcscTagLink(readerTransport(reader), options.mode);
+    const transport: ApduTransport = { transmit: (apdu, max) => pcsc.transmit(reader, apdu, max) };
+    const link = new PcscTagLink(transport, options.mode);
     let uid: string | undefined;
     let phase: NfcTapPhase = "uid";
     try {
@@ -93,7 +101,7 @@ export function startNfcStation(service: TapService, options: NfcStationOptions)
       const apdus = link.traffic.apdus;
       if (!stopped) {
         try {
-          options.onVerdict({ verdict: judged.verdict, reader: reader.name, uid: uid, mode: options.mode, apdus: apdus, elapsedMs: performance.now() - started });
+          options.onVerdict({ verdict: judged.verdict, reader: reader, uid: uid, mode: options.mode, apdus: apdus, elapsedMs: performance.now() - started });
         } catch {
           // a failing listener must not stop the station
         }
@@ -102,7 +110,7 @@ export function startNfcStation(service: TapService, options: NfcStationOptions)
       // Best effort, after the verdict is recorded: the stamp shows it on its LEDs.
       await sendVerdictOverNfc(link, judged.verdict.code);
     } catch (error) {
-      report({ reader: reader.name, uid: uid, phase: phase, error: pcscFailure(error, phase) });
+      report({ reader: reader, uid: uid, phase: phase, error: pcscFailure(error, phase) });
     }
   };
 
@@ -115,30 +123,43 @@ export function startNfcStation(service: TapService, options: NfcStationOptions)
     }
   };
 
-  context.on("reader", (reader) => {
-    reader.autoProcessing = false;
-    if (stopped || (options.readerName !== undefined && !reader.name.includes(options.readerName))) {
-      // Not served, but its errors must not go unhandled (an EventEmitter would throw them).
-      reader.on("error", () => {});
-      return;
-    }
-    let busy = false;
-    reader.on("card.off", () => notify(reader.name, false));
-    reader.on("card", () => {
-      notify(reader.name, true);
-      if (stopped || busy) return;
-      busy = true;
-      const running = tap(reader).finally(() => {
-        busy = false;
-        inFlight.delete(running);
-      });
-      inFlight.add(running);
-    });
-    reader.on("error", (error) => report({ reader: reader.name, uid: undefined, phase: "reader", error: pcscFailure(error, "reader") }));
-    reader.on("end", () => report({ reader: reader.name, uid: undefined, phase: "reader", error: new TagError("reader", `reader ${reader.name} was removed`) }));
-    if (options.onReader !== undefined) options.onReader(reader.name);
-  });
-  context.on("error", (error) => report({ reader: undefined, uid: undefined, phase: "reader", error: pcscFailure(error, "PC/SC") }));
+  // The PC/SC calls run in a supervised helper process: pcsclite blocks its thread while pcscd
+  // is missing (docs/nfc.md, "When pcscd is missing").
+  const pcsc = new SupervisedPcsc(
+    {
+      reader(name) {
+        if (stopped || !served(name)) return;
+        if (options.onReader !== undefined) {
+          try {
+            options.onReader(name);
+          } catch {
+            // a failing listener must not stop the station
+          }
+        }
+      },
+      card(reader, present) {
+        if (!served(reader)) return;
+        notify(reader, present);
+        if (!present || stopped || busy.has(reader)) return;
+        busy.add(reader);
+        const running = tap(reader).finally(() => {
+          busy.delete(reader);
+          inFlight.delete(running);
+        });
+        inFlight.add(running);
+      },
+      readerError(reader, error) {
+        if (served(reader)) report({ reader: reader, uid: undefined, phase: "reader", error: error });
+      },
+      readerGone(reader) {
+        if (served(reader)) report({ reader: reader, uid: undefined, phase: "reader", error: new TagError("reader", `reader ${reader} was removed`) });
+      },
+      serviceError(error) {
+        report({ reader: undefined, uid: undefined, phase: "reader", error: error });
+      },
+    },
+    { retry: options.retry, contextTimeoutMs: options.contextTimeoutMs },
+  );
 
   return {
     async idle(): Promise<void> {
@@ -146,9 +167,13 @@ export function startNfcStation(service: TapService, options: NfcStationOptions)
     },
     async stop(): Promise<void> {
       if (stopped) return;
-      await Promise.allSettled([...inFlight]);
+      // A tap in progress normally ends within a second; a stuck reader must not hold the stop.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+      clearTimeout(timer);
       stopped = true;
-      context.close();
+      await pcsc.stop();
+      await Promise.allSettled([...inFlight]);
     },
   };
 }

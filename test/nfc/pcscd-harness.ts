@@ -40,11 +40,41 @@ export interface PcscdInstance {
   port: number;
   /** The PC/SC socket; PCSCLITE_CSOCK_NAME is set to it in this process. */
   socket: string;
+  /** Where it runs: pass it to startPcscd again to restart pcscd on the same socket and ports. */
+  place: PcscdPlace;
   readerName(slot: 0 | 1): string;
   /** pcscd's log so far (for failure messages). */
   log(): string;
-  /** Stops pcscd (SIGTERM, then SIGKILL after 3 s) and waits for it. */
-  stop(): Promise<void>;
+  /** Stops pcscd (SIGTERM, then SIGKILL after 3 s; or SIGKILL at once) and waits for it. */
+  stop(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
+}
+
+/** A private pcscd's socket, run directory and vpcd ports, whether or not a pcscd runs there. */
+export interface PcscdPlace {
+  port: number;
+  root: string;
+  runDir: string;
+  configDir: string;
+  /** The socket libpcsclite will look for (PCSCLITE_CSOCK_NAME). */
+  socket: string;
+  /** Whether pcscd runs in its own mount namespace (as root); otherwise the socket is /run/pcscd's. */
+  private: boolean;
+}
+
+/** Reserves a place for a private pcscd (no pcscd is started) and points this process's libpcsclite at it. */
+export async function pcscdPlace(): Promise<PcscdPlace> {
+  const port = await freePortPair();
+  const root = mkdtempSync(join(tmpdir(), "stamp-pcscd-"));
+  const configDir = join(root, "reader.conf.d");
+  const runDir = join(root, "run");
+  mkdirSync(configDir);
+  mkdirSync(runDir);
+  const channel = "0x" + port.toString(16).toUpperCase();
+  writeFileSync(join(configDir, "vpcd"), `FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:${channel}\nLIBPATH      ${VPCD_DRIVER}\nCHANNELID    ${channel}\n`);
+  const isolated = canUnshareMount();
+  const socket = isolated ? join(runDir, "pcscd.comm") : "/run/pcscd/pcscd.comm";
+  process.env.PCSCLITE_CSOCK_NAME = socket;
+  return { port, root, runDir, configDir, socket, private: isolated };
 }
 
 function canUnshareMount(): boolean {
@@ -59,25 +89,18 @@ function canUnshareMount(): boolean {
  * clashes with a system pcscd or with another test run. The directory's socket is reached from
  * here through PCSCLITE_CSOCK_NAME (libpcsclite reads it when the first context is made).
  * Without the privilege to do that, it runs plainly and needs /run/pcscd for itself.
+ * With `at` (from pcscdPlace() or an earlier instance's place), it starts, or restarts, pcscd on
+ * that socket and those vpcd ports: a station that was started before keeps looking there.
  */
-export async function startPcscd(): Promise<PcscdInstance> {
-  const port = await freePortPair();
-  const root = mkdtempSync(join(tmpdir(), "stamp-pcscd-"));
-  const configDir = join(root, "reader.conf.d");
-  const runDir = join(root, "run");
-  mkdirSync(configDir);
-  mkdirSync(runDir);
-  const channel = "0x" + port.toString(16).toUpperCase();
-  writeFileSync(join(configDir, "vpcd"), `FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:${channel}\nLIBPATH      ${VPCD_DRIVER}\nCHANNELID    ${channel}\n`);
+export async function startPcscd(at?: PcscdPlace): Promise<PcscdInstance> {
+  const place = at ?? (await pcscdPlace());
+  const { port, runDir, configDir, socket } = place;
   const daemon = `${PCSCD_BIN} --foreground --debug --apdu --config ${configDir}`;
   let child: ChildProcess;
-  let socket: string;
-  if (canUnshareMount()) {
-    socket = join(runDir, "pcscd.comm");
+  if (place.private) {
     // exec: the child's pid is pcscd's own, so stopping it needs no process group.
     child = spawn("unshare", ["--mount", "--", "sh", "-c", `mkdir -p /run/pcscd && mount --bind ${runDir} /run/pcscd && exec ${daemon}`], { stdio: ["ignore", "pipe", "pipe"] });
   } else {
-    socket = "/run/pcscd/pcscd.comm";
     child = spawn("sh", ["-c", `exec ${daemon}`], { stdio: ["ignore", "pipe", "pipe"] });
   }
   process.env.PCSCLITE_CSOCK_NAME = socket;
@@ -105,11 +128,12 @@ export async function startPcscd(): Promise<PcscdInstance> {
   return {
     port: port,
     socket: socket,
+    place: place,
     readerName: (slot) => `Virtual PCD 00 0${slot}`,
     log: () => log,
-    async stop() {
+    async stop(signal = "SIGTERM") {
       if (!running) return;
-      child.kill("SIGTERM");
+      child.kill(signal);
       const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
       await exited;
       clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { approveFirmware } from "../../host/core/stamp-registration";
-import { NfcErrorEvent, NfcMode, NfcStation, NfcVerdictEvent, startNfcStation } from "../../host/nfc/nfc-station";
+import { NfcErrorEvent, NfcMode, NfcStation, NfcStationOptions, NfcVerdictEvent, startNfcStation } from "../../host/nfc/nfc-station";
 import { apiStation } from "../../sim/api-station";
 import { apiFlashingStation, registerProvedStamp, SIMULATED_FIRMWARE_HASH, SIMULATED_FIRMWARE_LABEL } from "../../sim/provision";
 import { VirtualStamp, VirtualStampOptions } from "../../sim/virtual-stamp/virtual-stamp";
@@ -52,10 +52,17 @@ export class StationEvents {
  * reaches the host through the HTTP API in process, every request signed with its enrolled key.
  * stop() also closes its API client.
  */
-export function startTestStation(world: TestWorld, enrolled: EnrolledStation, mode: NfcMode, readerName: string): { station: NfcStation; events: StationEvents } {
+export function startTestStation(
+  world: TestWorld,
+  enrolled: EnrolledStation,
+  mode: NfcMode,
+  readerName: string,
+  extra: Pick<NfcStationOptions, "retry" | "contextTimeoutMs"> = {},
+): { station: NfcStation; events: StationEvents } {
   const events = new StationEvents();
   const api = apiStation(world.store, { keyId: enrolled.keyId, privateKey: enrolled.key.privateKey });
   const station = startNfcStation(api.service, {
+    ...extra,
     mode: mode,
     readerName: readerName,
     onVerdict: (event) => events.push("verdict", event),

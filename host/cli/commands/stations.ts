@@ -43,6 +43,7 @@ export async function startStations(service: TapService, options: StationOptions
         idleTimeoutMs: 5_000,
         onVerdict: (verdict, client) => io.out(verdictLine(`BLE ${client}`, verdict)),
         onError: (error) => io.err(`BLE failure: ${error.message}\n`),
+        onAdapterBack: () => io.out(`BLE adapter is back: advertising for verifier ${options.verifierId} again\n`),
       });
       stops.push(() => station.stop());
       io.out(`BLE station for verifier ${options.verifierId} advertising on ${station.address}\n`);
