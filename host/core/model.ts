@@ -105,6 +105,19 @@ export interface Alert {
 
 export type NewAlert = Omit<Alert, "id">;
 
+/**
+ * The names people know an event or alert by, read beside the ids in the same query: null when
+ * the stamp, shop or verifier is not there (or, for a shop or verifier, not the merchant's own).
+ */
+export interface DisplayNames {
+  stampLabel: string | null;
+  shopName: string | null;
+  verifierLabel: string | null;
+}
+
+export type NamedEvent = LedgerEvent & DisplayNames;
+export type NamedAlert = Alert & DisplayNames;
+
 /** A validly signed stamp response, kept whatever the verdict: the evidence that proves a fork. */
 export interface SignedCounter {
   stampId: string;

@@ -7,7 +7,7 @@ import { EventFilter, HistoryPage, IdPage, Store } from "../store/store";
 import { Action, can } from "./access/permissions";
 import { merchantOf, Principal } from "./access/principal";
 import { CoreError, forbidden } from "./core-error";
-import { Alert, ApprovedFirmware, AuditEntry, CredentialRecord, LedgerEvent, Merchant, Shop, StampRecord, Verifier } from "./model";
+import { ApprovedFirmware, AuditEntry, CredentialRecord, Merchant, NamedAlert, NamedEvent, Shop, StampRecord, Verifier } from "./model";
 import { visibleVerifier } from "./registry";
 
 /** The merchant a merchant-scoped read is about: the principal's own. */
@@ -37,17 +37,19 @@ export async function listVerifiers(store: Store, principal: Principal, page: Id
   return merchantId.ok ? ok(await store.listVerifiers(merchantId.value, page)) : merchantId;
 }
 
-export async function listStamps(store: Store, principal: Principal, page: IdPage): Promise<Result<StampRecord[], CoreError>> {
+/** The principal's merchant's stamps; with `label`, the one stamp so labelled (labels are stored NFC-normalised). */
+export async function listStamps(store: Store, principal: Principal, page: IdPage & { label?: string }): Promise<Result<StampRecord[], CoreError>> {
   const merchantId = scopedMerchant(principal, "stamp.read", "stamps");
-  return merchantId.ok ? ok(await store.listStamps(merchantId.value, page)) : merchantId;
+  const label = page.label?.normalize("NFC");
+  return merchantId.ok ? ok(await store.listStamps(merchantId.value, { ...page, label: label })) : merchantId;
 }
 
-export async function listEvents(store: Store, principal: Principal, filter: Omit<EventFilter, "merchantId">): Promise<Result<LedgerEvent[], CoreError>> {
+export async function listEvents(store: Store, principal: Principal, filter: Omit<EventFilter, "merchantId">): Promise<Result<NamedEvent[], CoreError>> {
   const merchantId = scopedMerchant(principal, "event.read", "events");
   return merchantId.ok ? ok(await store.listEvents({ ...filter, merchantId: merchantId.value })) : merchantId;
 }
 
-export async function listAlerts(store: Store, principal: Principal, page: HistoryPage): Promise<Result<Alert[], CoreError>> {
+export async function listAlerts(store: Store, principal: Principal, page: HistoryPage): Promise<Result<NamedAlert[], CoreError>> {
   const merchantId = scopedMerchant(principal, "alert.read", "alerts");
   return merchantId.ok ? ok(await store.listAlerts(merchantId.value, page)) : merchantId;
 }

@@ -36,6 +36,8 @@ export interface RegistryTarget {
   shopIds: string[];
   /** The firmware the station is about to upload: the operator must have approved it. */
   firmwareHash: string;
+  /** When given: the label must be free within the merchant (no stamp in service has it). */
+  label?: string;
 }
 
 export interface StationRegistry {
@@ -151,6 +153,15 @@ export function apiStationRegistry(client: ApiRequester): StationRegistry {
       for (const shopId of target.shopIds) {
         const shop = shops.get(shopId);
         if (shop === undefined || shop.merchantId !== target.merchantId) throw new FlashError("REGISTRY_REFUSED", `shop ${shopId} does not exist at the host (for merchant ${target.merchantId})`);
+      }
+      if (target.label !== undefined) {
+        const what = `checking that the label "${target.label}" is free`;
+        const page = await call(what, "GET", "/v1/stamps?" + new URLSearchParams({ label: target.label, limit: "1000" }).toString());
+        if (!isListPage(page)) throw new FlashError("HOST_UNREACHABLE", `the host's answer while ${what} is not a list`);
+        const holder = page.items.filter(isRecord).find((stamp) => stamp.status !== "revoked");
+        if (holder !== undefined) {
+          throw new FlashError("DUPLICATE", `the label "${target.label}" is already used by stamp ${String(holder.id)} of merchant ${target.merchantId}: give each stamp its own label (--label)`);
+        }
       }
       const approved = ids(await listAll("reading the approved firmware", "/v1/firmware"), "hash");
       if (!approved.has(target.firmwareHash)) {

@@ -80,8 +80,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function targetOf(options: FlashOptions): RegistryTarget {
-  return { merchantId: options.merchantId, shopIds: options.shopIds, firmwareHash: options.image.firmwareHash };
+/**
+ * What the host must accept. The label is checked free before anything is uploaded, except for a
+ * factory reset, whose old stamp (perhaps of the same label) is revoked only once the device is
+ * read; it is checked again for every stamp after the proof, before the stamp is locked.
+ */
+function targetOf(options: FlashOptions, checkLabel = true): RegistryTarget {
+  return { merchantId: options.merchantId, shopIds: options.shopIds, firmwareHash: options.image.firmwareHash, ...(checkLabel ? { label: options.label } : {}) };
 }
 
 /** The stamp id (first 8 bytes of the public key, hex) from stamp.pub read back as base64. */
@@ -274,7 +279,7 @@ async function openLink(options: FlashOptions): Promise<ConsoleLink> {
 export async function flashStamp(options: FlashOptions): Promise<FlashResult> {
   const timeoutMs = options.commandTimeoutMs ?? 10_000;
   const holdMs = options.holdMs ?? (options.port.startsWith("tcp://") ? 150 : 0);
-  await options.registry.checkTarget(targetOf(options));
+  await options.registry.checkTarget(targetOf(options, options.factoryReset !== true));
   options.progress?.({ step: "connect", message: `connecting to ${options.port}` });
   const link = await openLink(options);
   const session = new FlashSession(new StationConsole(link, { holdMs: holdMs, timeoutMs: timeoutMs }), options, timeoutMs);

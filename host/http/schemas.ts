@@ -177,6 +177,12 @@ export interface IdPageQuery {
 }
 export const idPageQuery = closedObject({ limit: limit, after: { type: "string", pattern: CURSOR_PATTERN } }, []);
 
+export interface StampsQuery extends IdPageQuery {
+  /** Only the stamp with this label (unique within the merchant). */
+  label?: string;
+}
+export const stampsQuery = closedObject({ limit: limit, after: { type: "string", pattern: CURSOR_PATTERN }, label: label }, []);
+
 export interface EventsQuery {
   stampId?: string;
   shopId?: string;

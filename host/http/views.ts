@@ -1,7 +1,9 @@
 /** The JSON shapes the API returns: bytes as hex, times as ISO 8601, purposes by name. */
 import { toHex } from "../../shared/hex";
 import { IssuedForWire } from "../core/challenge-service";
-import { Alert, AuditEntry, CredentialRecord, LedgerEvent, StampRecord, StampStatus, Verifier } from "../core/model";
+import { Alert, AuditEntry, CredentialRecord, DisplayNames, LedgerEvent, StampRecord, StampStatus, Verifier } from "../core/model";
+import { alertSentence, reasonSentence } from "../core/reason-sentences";
+import { Verdict } from "../core/verdict";
 import { purposeName } from "./purpose-names";
 
 export interface StampView {
@@ -56,21 +58,49 @@ export function challengeView(issued: IssuedForWire): ChallengeView {
   };
 }
 
-export interface EventView extends Omit<LedgerEvent, "purpose" | "acceptedAt"> {
+/** An event with the names people know its stamp, shop and verifier by (null when not known). */
+export interface EventView extends Omit<LedgerEvent, "purpose" | "acceptedAt">, DisplayNames {
   purpose: string;
   acceptedAt: string;
 }
 
-export function eventView(event: LedgerEvent): EventView {
-  return { ...event, purpose: purposeName(event.purpose), acceptedAt: new Date(event.acceptedAt).toISOString() };
+export function eventView(event: LedgerEvent & Partial<DisplayNames>): EventView {
+  return {
+    ...event,
+    purpose: purposeName(event.purpose),
+    acceptedAt: new Date(event.acceptedAt).toISOString(),
+    stampLabel: event.stampLabel ?? null,
+    shopName: event.shopName ?? null,
+    verifierLabel: event.verifierLabel ?? null,
+  };
 }
 
-export interface AlertView extends Omit<Alert, "at"> {
+/** An alert with names, and in words: `sentence` says what the kind means, `reasonSentence` the verdict's reason. */
+export interface AlertView extends Omit<Alert, "at">, DisplayNames {
   at: string;
+  sentence: string;
+  reasonSentence: string;
 }
 
-export function alertView(alert: Alert): AlertView {
-  return { ...alert, at: new Date(alert.at).toISOString() };
+export function alertView(alert: Alert & Partial<DisplayNames>): AlertView {
+  return {
+    ...alert,
+    at: new Date(alert.at).toISOString(),
+    stampLabel: alert.stampLabel ?? null,
+    shopName: alert.shopName ?? null,
+    verifierLabel: alert.verifierLabel ?? null,
+    sentence: alertSentence(alert.kind),
+    reasonSentence: reasonSentence(alert.reason),
+  };
+}
+
+/** A tap's verdict as the API answers it: the reason in words beside its code (`sentence`). */
+export interface VerdictView extends Verdict {
+  sentence: string;
+}
+
+export function verdictView(verdict: Verdict): VerdictView {
+  return { ...verdict, sentence: reasonSentence(verdict.reason) };
 }
 
 export interface VerifierView extends Omit<Verifier, "purpose"> {

@@ -81,6 +81,13 @@ CREATE INDEX IF NOT EXISTS credentials_by_merchant ON credentials (merchant_id, 
 CREATE INDEX IF NOT EXISTS request_nonces_by_expiry ON request_nonces (expires_at);
 `;
 
+/**
+ * One label per stamp within a merchant, among stamps in service: a revoked stamp (never
+ * reinstated) gives its label up, so a stamp re-flashed after a factory reset keeps its name.
+ * Made apart from SQLITE_INDEXES: an older database may hold duplicates.
+ */
+export const STAMP_LABEL_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS stamps_live_label_by_merchant ON stamps (merchant_id, label) WHERE status <> 'revoked'";
+
 /** Columns added after databases existed: [table, column, definition]. */
 export const ADDED_COLUMNS: readonly [string, string, string][] = [
   ["stamps", "firmware_hash", "TEXT"],

@@ -15,6 +15,8 @@ import {
   IssuedChallenge,
   LedgerEvent,
   Merchant,
+  NamedAlert,
+  NamedEvent,
   NewAlert,
   NewAuditEntry,
   Shop,
@@ -24,7 +26,7 @@ import {
   Verifier,
 } from "../core/model";
 import { Role, StationRole } from "../core/access/principal";
-import { ADDED_COLUMNS, SQLITE_INDEXES, SQLITE_SCHEMA } from "./sqlite-schema";
+import { ADDED_COLUMNS, SQLITE_INDEXES, SQLITE_SCHEMA, STAMP_LABEL_INDEX } from "./sqlite-schema";
 import {
   DuplicateError,
   EnrolmentOutcome,
@@ -84,6 +86,17 @@ interface AlertRow {
   shop_id: string;
   reason: ReasonName;
   detail: string;
+}
+
+/** The names joined beside the ids of an event or alert (see listEvents, listAlerts). */
+interface NameColumns {
+  stamp_label: string | null;
+  shop_name: string | null;
+  verifier_label: string | null;
+}
+
+function namesFromRow(row: NameColumns): { stampLabel: string | null; shopName: string | null; verifierLabel: string | null } {
+  return { stampLabel: row.stamp_label, shopName: row.shop_name, verifierLabel: row.verifier_label };
 }
 
 interface AuditRow {
@@ -254,6 +267,7 @@ export class SqliteStore implements Store {
       this.db.exec(SQLITE_SCHEMA);
       this.addMissingColumns();
       this.db.exec(SQLITE_INDEXES);
+      this.addLabelIndex();
     });
     this.nonceDb = new Database(path);
     this.nonceDb.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -269,6 +283,19 @@ export class SqliteStore implements Store {
       } catch (error) {
         if (!isBusy(error) || Date.now() > deadline) throw error;
       }
+    }
+  }
+
+  /**
+   * Stamp labels are unique within a merchant (among stamps not revoked). A database made before that rule may already hold
+   * two stamps of one merchant with one label: it still opens (addStamp refuses new clashes
+   * itself), and those stamps are named by id until one is relabelled.
+   */
+  private addLabelIndex(): void {
+    try {
+      this.db.exec(STAMP_LABEL_INDEX);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
     }
   }
 
@@ -385,6 +412,9 @@ export class SqliteStore implements Store {
         outcome = "challenge-used";
         return;
       }
+      // Labels are unique within a merchant among stamps in service: people name stamps by label (`stamp stamps show s1`).
+      const sameLabel = this.sql("SELECT id FROM stamps WHERE merchant_id = ? AND label = ? AND status <> 'revoked'").pluck().get(stamp.merchantId, stamp.label) as string | undefined;
+      if (sameLabel !== undefined) throw new DuplicateError(`the label "${stamp.label}" is already used by stamp ${sameLabel} of this merchant: give each stamp its own label`);
       this.sql(
         "INSERT INTO stamps (id, public_key, label, merchant_id, status, last_counter, registered_at, firmware_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ).run(stamp.id, Buffer.from(stamp.publicKey), stamp.label, stamp.merchantId, stamp.status, stamp.lastCounter, stamp.registeredAt, stamp.firmwareHash ?? null);
@@ -453,8 +483,13 @@ export class SqliteStore implements Store {
     return row && this.stampFromRow(row);
   }
 
-  async listStamps(merchantId: string, page: IdPage): Promise<StampRecord[]> {
-    const rows = this.sql("SELECT * FROM stamps WHERE merchant_id = ? AND id > ? ORDER BY id LIMIT ?").all(merchantId, page.after ?? "", page.limit) as StampRow[];
+  async listStamps(merchantId: string, page: IdPage & { label?: string }): Promise<StampRecord[]> {
+    const rows = this.sql("SELECT * FROM stamps WHERE merchant_id = @merchantId AND (@label IS NULL OR label = @label) AND id > @after ORDER BY id LIMIT @limit").all({
+      merchantId: merchantId,
+      label: page.label ?? null,
+      after: page.after ?? "",
+      limit: page.limit,
+    }) as StampRow[];
     return rows.map((row) => this.stampFromRow(row));
   }
 
@@ -709,23 +744,34 @@ export class SqliteStore implements Store {
     });
   }
 
-  async listEvents(filter: EventFilter): Promise<LedgerEvent[]> {
+  /**
+   * One page of a merchant's events with the stamp's label, the shop's name and the verifier's
+   * label joined in (primary-key lookups, no query per row). Shops and verifiers are joined only
+   * within the merchant, so no other merchant's names can appear.
+   */
+  async listEvents(filter: EventFilter): Promise<NamedEvent[]> {
     const rows = this.sql(
-      `SELECT * FROM ledger WHERE merchant_id = @merchantId AND (@stampId IS NULL OR stamp_id = @stampId)
-         AND (@shopId IS NULL OR shop_id = @shopId) AND (@before IS NULL OR sequence < @before)
-       ORDER BY sequence DESC LIMIT @limit`,
-    ).all({ merchantId: filter.merchantId, stampId: filter.stampId ?? null, shopId: filter.shopId ?? null, before: filter.before ?? null, limit: filter.limit }) as LedgerRow[];
-    return rows.map(eventFromRow);
+      `SELECT l.*, st.label AS stamp_label, sh.name AS shop_name, v.label AS verifier_label FROM ledger l
+         LEFT JOIN stamps st ON st.id = l.stamp_id AND st.merchant_id = l.merchant_id
+         LEFT JOIN shops sh ON sh.id = l.shop_id AND sh.merchant_id = l.merchant_id
+         LEFT JOIN verifiers v ON v.id = l.verifier_id AND v.shop_id = sh.id
+       WHERE l.merchant_id = @merchantId AND (@stampId IS NULL OR l.stamp_id = @stampId)
+         AND (@shopId IS NULL OR l.shop_id = @shopId) AND (@before IS NULL OR l.sequence < @before)
+       ORDER BY l.sequence DESC LIMIT @limit`,
+    ).all({ merchantId: filter.merchantId, stampId: filter.stampId ?? null, shopId: filter.shopId ?? null, before: filter.before ?? null, limit: filter.limit }) as (LedgerRow & NameColumns)[];
+    return rows.map((row) => ({ ...eventFromRow(row), ...namesFromRow(row) }));
   }
 
-  async listAlerts(merchantId: string, page: HistoryPage): Promise<Alert[]> {
-    const rows = this.sql("SELECT * FROM alerts WHERE merchant_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?").all(
-      merchantId,
-      page.before ?? null,
-      page.before ?? null,
-      page.limit,
-    ) as AlertRow[];
-    return rows.map(alertFromRow);
+  /** One page of a merchant's alerts, with names joined in as for listEvents. */
+  async listAlerts(merchantId: string, page: HistoryPage): Promise<NamedAlert[]> {
+    const rows = this.sql(
+      `SELECT a.*, st.label AS stamp_label, sh.name AS shop_name, v.label AS verifier_label FROM alerts a
+         LEFT JOIN stamps st ON st.id = a.stamp_id AND st.merchant_id = a.merchant_id
+         LEFT JOIN shops sh ON sh.id = a.shop_id AND sh.merchant_id = a.merchant_id
+         LEFT JOIN verifiers v ON v.id = a.verifier_id AND v.shop_id = sh.id
+       WHERE a.merchant_id = @merchantId AND (@before IS NULL OR a.id < @before) ORDER BY a.id DESC LIMIT @limit`,
+    ).all({ merchantId: merchantId, before: page.before ?? null, limit: page.limit }) as (AlertRow & NameColumns)[];
+    return rows.map((row) => ({ ...alertFromRow(row), ...namesFromRow(row) }));
   }
 
   async listAudit(merchantId: string | undefined, page: HistoryPage): Promise<AuditEntry[]> {

@@ -1,5 +1,4 @@
 import {
-  Alert,
   ApprovedFirmware,
   AuditEntry,
   CredentialRecord,
@@ -7,6 +6,8 @@ import {
   IssuedChallenge,
   LedgerEvent,
   Merchant,
+  NamedAlert,
+  NamedEvent,
   NewAlert,
   NewAuditEntry,
   Shop,
@@ -77,7 +78,8 @@ export interface Store {
   /**
    * Registers a proved stamp and consumes the provisioning challenge it signed, atomically:
    * "challenge-used" (nothing written) when that challenge was used meanwhile. Refuses a stamp
-   * id or public key that is already registered (DuplicateError).
+   * id or public key that is already registered, or a label another stamp of the same merchant
+   * has, unless that stamp is revoked (DuplicateError).
    */
   addStamp(stamp: StampRecord, provisioningChallenge: string, audit: NewAuditEntry): Promise<"added" | "challenge-used">;
 
@@ -89,7 +91,8 @@ export interface Store {
   listMerchants(only: string | undefined, page: IdPage): Promise<Merchant[]>;
   listShops(merchantId: string, page: IdPage): Promise<Shop[]>;
   listVerifiers(merchantId: string, page: IdPage): Promise<Verifier[]>;
-  listStamps(merchantId: string, page: IdPage): Promise<StampRecord[]>;
+  /** A merchant's stamps by id; with `label`, only those with that label (one in service at most, and revoked ones). */
+  listStamps(merchantId: string, page: IdPage & { label?: string }): Promise<StampRecord[]>;
 
   /** Changes the status only from one of `from`; false (nothing written) otherwise. */
   setStampStatus(id: string, from: StampStatus[], to: StampStatus, audit: NewAuditEntry): Promise<boolean>;
@@ -131,8 +134,9 @@ export interface Store {
   /** An alert that changes nothing else (a forged signature), with its audit entry. */
   addAlert(alert: NewAlert, audit: NewAuditEntry): Promise<void>;
 
-  listEvents(filter: EventFilter): Promise<LedgerEvent[]>;
-  listAlerts(merchantId: string, page: HistoryPage): Promise<Alert[]>;
+  /** With the stamp's label, the shop's name and the verifier's label beside their ids (one query). */
+  listEvents(filter: EventFilter): Promise<NamedEvent[]>;
+  listAlerts(merchantId: string, page: HistoryPage): Promise<NamedAlert[]>;
   /** The audit chain, newest first; all merchants' and the service's entries, or one merchant's. */
   listAudit(merchantId: string | undefined, page: HistoryPage): Promise<AuditEntry[]>;
 

@@ -27,9 +27,9 @@ describe("stamp as a process", () => {
   }, 30_000);
 
   it("exits non-zero with one clear line and no stack trace on a bad argument, and writes nothing", async () => {
-    const result = await runStamp(["--db", db, "stamps", "show", "xyz"]);
+    const result = await runStamp(["--db", db, "stamps", "show", " "]);
     expect(result.code).toBe(1);
-    expect(result.err).toBe('error: <id> must be 16 lower-case hex digits (8 bytes), got "xyz"\n');
+    expect(result.err).toBe('error: <id-or-label> must be a stamp id (16 hex digits) or a stamp\'s label, got " "\n');
     expect(result.out).toBe("");
     expect(existsSync(db)).toBe(false);
   }, 30_000);

@@ -153,6 +153,34 @@ describe("registry commands", () => {
     expect(audit).toMatch(/stamp\.revoke/);
     expect(audit).toMatch(/alert\.REVOKED_STAMP_USED/);
   });
+
+  it("accepts a stamp's label wherever it takes its id: show, revoke, reinstate", async () => {
+    const world = await initWorld(dir);
+    await addShops(world);
+    const stations = await addStationsAndStamp(world);
+    const id = stations.stamp.id;
+    expect(await world.ok("stamps", "show", "gangnam-1")).toMatch(new RegExp(`^stamp\\s+${id}\nlabel\\s+gangnam-1\n`));
+    expect(await stations.tap(GANGNAM_VERIFIER, 1)).toBe("ACCEPTED");
+    expect(await stations.tap(GANGNAM_VERIFIER, 1)).toBe("COUNTER_FORK");
+    expect(await world.ok("stamps", "reinstate", "gangnam-1", "--reason", "checked")).toBe(`stamp ${id} (gangnam-1) reinstated: active\n`);
+    expect(await world.ok("stamps", "revoke", "gangnam-1")).toBe(`stamp ${id} (gangnam-1) revoked\n`);
+    // Another merchant's owner cannot find it by label either: answered like a label nobody has.
+    await world.as(world.operatorTokenFile, "merchants", "add", "tea-house", "Tea House");
+    const teaOwner = join(dir, "tea.token");
+    await world.as(world.operatorTokenFile, "tokens", "add", "--role", "owner", "--merchant", "tea-house", "--label", "tea", "--out", teaOwner);
+    const foreign = await stamp(["--db", world.db, "--token-file", teaOwner, "stamps", "show", "gangnam-1"]);
+    expect(foreign.err).toBe(`error: no stamp of your merchant has the id or label "gangnam-1" (an id is 16 lower-case hex digits; \`stamp stamps list\` shows ids and labels)\n`);
+    expect(JSON.parse(await world.ok("stamps", "show", "gangnam-1", "--json"))).toMatchObject({ id: id, status: "revoked" });
+    // A database from before labels were unique may hold two stamps in service with one label: the CLI asks for the id.
+    const { default: Database } = await import("better-sqlite3");
+    const raw = new Database(world.db);
+    raw.exec("DROP INDEX stamps_live_label_by_merchant");
+    raw.prepare("INSERT INTO stamps (id, public_key, label, merchant_id, status, last_counter, registered_at) VALUES (?, ?, 'twin', 'bean-bros', 'active', 0, 1)").run("00000000000000a1", Buffer.alloc(32, 1));
+    raw.prepare("INSERT INTO stamps (id, public_key, label, merchant_id, status, last_counter, registered_at) VALUES (?, ?, 'twin', 'bean-bros', 'active', 0, 1)").run("00000000000000a2", Buffer.alloc(32, 2));
+    raw.close();
+    const twins = await stamp(["--db", world.db, "--token-file", world.ownerTokenFile, "stamps", "revoke", "twin"]);
+    expect(twins.err).toBe('error: more than one stamp has the label "twin" (00000000000000a1, 00000000000000a2): give the id instead\n');
+  });
 });
 
 describe("history and the ledger's evidence", () => {
@@ -165,12 +193,20 @@ describe("history and the ledger's evidence", () => {
     expect(await stations.tap(GANGNAM_VERIFIER, 2)).toBe("ACCEPTED");
     expect(await stations.tap(HONGDAE_VERIFIER, 3)).toBe("OUTSIDE_SHOP");
     const events = await world.ok("events");
-    expect(events.split("\n")[0]).toMatch(/^SEQ\s+ACCEPTED AT\s+STAMP\s+COUNTER\s+SHOP\s+VERIFIER\s+PURPOSE\s+QTY$/);
-    expect(events.split("\n")[2]).toMatch(new RegExp(`^2\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+${stations.stamp.id}\\s+2\\s+gangnam\\s+${GANGNAM_VERIFIER}\\s+stamp\\s+1$`));
+    expect(events.split("\n")[0]).toMatch(/^SEQ\s+ACCEPTED AT\s+STAMP\s+STAMP ID\s+COUNTER\s+SHOP\s+VERIFIER\s+PURPOSE\s+QTY$/);
+    // The stamp's label, the shop's name and the verifier's label beside the stamp id; the time in UTC.
+    expect(events.split("\n")[2]).toMatch(new RegExp(`^2\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+gangnam-1\\s+${stations.stamp.id}\\s+2\\s+Bean Bros Gangnam\\s+front counter\\s+stamp\\s+1$`));
+    expect(JSON.parse(await world.ok("events", "--json")).items[0]).toMatchObject({ stampId: stations.stamp.id, stampLabel: "gangnam-1", shopId: "gangnam", shopName: "Bean Bros Gangnam", verifierLabel: "front counter" });
+    // --stamp takes the label as well as the id.
+    expect(JSON.parse(await world.ok("events", "--stamp", "gangnam-1", "--json")).items.map((e: { sequence: number }) => e.sequence)).toEqual([2, 1]);
     const first = JSON.parse(await world.ok("events", "--limit", "1", "--json")) as { items: { sequence: number }[]; next: string };
     expect(first.items.map((e) => e.sequence)).toEqual([2]);
     expect(JSON.parse(await world.ok("events", "--before", first.next, "--json")).items.map((e: { sequence: number }) => e.sequence)).toEqual([1]);
-    expect(await world.ok("alerts")).toMatch(/STAMP_OUTSIDE_SHOP\s+[0-9a-f]{16}\s+hongdae\s+OUTSIDE_SHOP\s+stolen stamp used at Bean Bros Hongdae/);
+    const alerts = await world.ok("alerts");
+    expect(alerts).toMatch(new RegExp(`STAMP_OUTSIDE_SHOP\\s+gangnam-1\\s+${stations.stamp.id}\\s+Bean Bros Hongdae\\s+OUTSIDE_SHOP\\s+stolen stamp used at Bean Bros Hongdae`));
+    // Every code in the table, once, in words.
+    expect(alerts).toMatch(/\nwhat these mean:\n  STAMP_OUTSIDE_SHOP  this stamp was pressed at a counter where it does not belong: .*\n  OUTSIDE_SHOP        this stamp belongs to another shop and does not count here; .*\n$/);
+    expect(JSON.parse(await world.ok("alerts", "--json")).items[0]).toMatchObject({ stampLabel: "gangnam-1", shopName: "Bean Bros Hongdae", sentence: expect.any(String), reasonSentence: expect.any(String) });
   });
 
   it("checks the evidence, and a kept checkpoint reveals deleted events and an altered tap", async () => {
@@ -264,13 +300,16 @@ describe("bad arguments: a clear error, a non-zero exit, nothing written", () =>
     [["verifiers", "add", "--shop", "gangnam", "--label", "x", "--id", "XYZ"], /^error: --id must be 16 lower-case hex digits/],
     [["verifiers", "add", "--shop", "nowhere", "--label", "x"], /^error: shop nowhere does not exist/],
     [["verifiers", "add", "--shop", "gangnam", "--label", "x", "--purpose", "gift"], /^error: --purpose must be one of stamp, redeem, clock-in, clock-out/],
-    [["stamps", "revoke", "xyz"], /^error: <id> must be 16 lower-case hex digits \(8 bytes\), got "xyz"/],
+    [["stamps", "revoke", "xyz"], /^error: no stamp of your merchant has the id or label "xyz" \(an id is 16 lower-case hex digits; `stamp stamps list` shows ids and labels\)/],
+    [["stamps", "show", "x".repeat(300)], /^error: <id-or-label> /],
+    [["stamps", "reinstate", "", "--reason", "x"], /^error: <id-or-label> must be a stamp id \(16 hex digits\) or a stamp's label, got ""/],
+    [["events", "--stamp", " "], /^error: --stamp must be a stamp id/],
     [["stamps", "revoke", "0123456789abcdef"], /^error: stamp 0123456789abcdef is not registered/],
     [["stamps", "show", "0123456789abcdef"], /^error: stamp 0123456789abcdef is not registered/],
     [["stamps", "add"], /unknown command 'add'/],
     [["stamps", "list", "--jsn"], /unknown option '--jsn'/],
     [["events", "--limit", "0"], /^error: --limit must be a whole number from 1 to 1000/],
-    [["events", "--stamp", "nope"], /^error: --stamp must be 16 lower-case hex digits/],
+    [["events", "--stamp", "nope"], /^error: no stamp of your merchant has the id or label "nope"/],
     [["events", "--before", "x"], /^error: --before must be a sequence number/],
     [["tokens", "add", "--role", "king", "--label", "x"], /--role must be one of operator, owner, manager, auditor/],
     [["tokens", "revoke", "0123456789abcdef"], /^error: credential 0123456789abcdef does not exist/],

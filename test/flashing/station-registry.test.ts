@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toHex } from "../../shared/hex";
 import { FlashError } from "../../host/flashing/flash-error";
+import { flashStamp } from "../../host/flashing/station";
 import { apiStationRegistry, StampRegistration, StationRegistry } from "../../host/flashing/station-registry";
 import { enrolTestStation, TestStamp, TestStationKey } from "../support/test-world";
 import { createFlashWorld, FlashWorld, MERCHANT, OTHER_MERCHANT, OTHER_SHOP, SHOP } from "./flash-world";
@@ -121,6 +122,40 @@ describe("the flashing station's registry over the host API", () => {
     expect((await refusal(world.registry.register(await registration(world.registry, stamp)))).code).toBe("DUPLICATE");
     const weak = { ...(await registration(world.registry, new TestStamp())), publicKeyHex: "01" + "00".repeat(31) };
     expect((await refusal(world.registry.register(weak))).code).toBe("WEAK_KEY");
+  });
+
+  it("a label another stamp of the merchant has in service is DUPLICATE before anything is uploaded, and the host's DUPLICATE at registration", async () => {
+    const stamp = new TestStamp();
+    const label = "stamp " + stamp.id;
+    await world.registry.register(await registration(world.registry, stamp));
+    const target = { merchantId: MERCHANT, shopIds: [SHOP], firmwareHash: FIRMWARE };
+    expect(await refusal(world.registry.checkTarget({ ...target, label: label }))).toEqual({
+      code: "DUPLICATE",
+      message: `the label "${label}" is already used by stamp ${stamp.id} of merchant ${MERCHANT}: give each stamp its own label (--label)`,
+    });
+    await world.registry.checkTarget({ ...target, label: label + " (new)" });
+    const twin = { ...(await registration(world.registry, new TestStamp())), label: label };
+    expect(await refusal(world.registry.register(twin))).toEqual({ code: "DUPLICATE", message: expect.stringContaining(`the label "${label}" is already used by stamp ${stamp.id}`) });
+    // Revoked (a factory reset revokes the old key first), it gives its label up.
+    expect(await world.registry.revokeDestroyedKey(stamp.id)).toBe(stamp.id);
+    await world.registry.checkTarget({ ...target, label: label });
+  });
+
+  it("stamp flash refuses a label in service before the device is touched (DUPLICATE, not NO_DEVICE); with --factory-reset it checks it later", async () => {
+    const stamp = new TestStamp();
+    await world.registry.register(await registration(world.registry, stamp));
+    const options = {
+      port: "tcp://127.0.0.1:1",
+      image: { files: [], firmwareHash: FIRMWARE },
+      registry: world.registry,
+      merchantId: MERCHANT,
+      shopIds: [SHOP],
+      label: "stamp " + stamp.id,
+      connectTimeoutMs: 2_000,
+    };
+    expect(await refusal(flashStamp(options))).toEqual({ code: "DUPLICATE", message: expect.stringContaining(`is already used by stamp ${stamp.id}`) });
+    expect((await refusal(flashStamp({ ...options, factoryReset: true }))).code).toBe("NO_DEVICE");
+    expect((await refusal(flashStamp({ ...options, label: "a free label" }))).code).toBe("NO_DEVICE");
   });
 
   it("a key the host never enrolled is NOT_ENROLLED at the first call; a broken transport or a 5xx is HOST_UNREACHABLE", async () => {

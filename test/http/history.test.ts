@@ -76,6 +76,12 @@ describe("GET /v1/events", { timeout: NET_TIMEOUT }, () => {
     expect(page.items[2].previousHash).toBe(page.items[3].hash);
   });
 
+  it("names the stamp, shop and verifier beside their ids (stampLabel, shopName, verifierLabel)", async () => {
+    const page = await events();
+    expect(page.items[0]).toMatchObject({ stampId: gangnam.id, stampLabel: "g", shopId: "gangnam", shopName: "Bean Bros Gangnam", verifierId: GANGNAM_VERIFIER, verifierLabel: "front counter" });
+    expect(page.items[1]).toMatchObject({ stampId: hongdae.id, stampLabel: "h", shopId: "hongdae", shopName: "Bean Bros Hongdae" });
+  });
+
   it("pages with limit and the before cursor, `next` pointing at the following page", async () => {
     const first = await events("?limit=3");
     expect(first.items.map((e) => e.sequence)).toEqual([4, 3, 2]);
@@ -154,6 +160,16 @@ describe("GET /v1/alerts", { timeout: NET_TIMEOUT }, () => {
     ]);
     expect(all.next).toBeNull();
     expect(all.items[0].at).toMatch(/Z$/);
+    // Names beside the ids, and the kind and the reason in words.
+    expect(all.items[1]).toMatchObject({
+      stampLabel: "h",
+      shopId: "gangnam",
+      shopName: "Bean Bros Gangnam",
+      verifierLabel: "front counter",
+      sentence: "this stamp was pressed at a counter where it does not belong: it may have been taken from its shop",
+      reasonSentence: "this stamp belongs to another shop and does not count here; the owner has been alerted",
+    });
+    expect(all.items[0]).toMatchObject({ stampLabel: "g", sentence: expect.stringMatching(/number it had already passed/), reasonSentence: expect.stringMatching(/old number/) });
     const first = await call<Page<AlertJson>>(world.beanBros.manager.client, "GET", "/v1/alerts?limit=1", undefined, 200);
     expect(first).toEqual({ items: [all.items[0]], next: String(all.items[0].id) });
     const second = await call<Page<AlertJson>>(world.beanBros.manager.client, "GET", `/v1/alerts?limit=1&before=${first.next}`, undefined, 200);

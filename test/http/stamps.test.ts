@@ -204,6 +204,52 @@ describe("the issue's attack: registering a stranger's key as a stamp is refused
   });
 });
 
+describe("stamp labels: unique within a merchant, and a way to find a stamp", { timeout: NET_TIMEOUT }, () => {
+  it("refuses a second stamp of one merchant with the same label (409 DUPLICATE, nothing written, challenge not spent)", async () => {
+    const first = newTestStamp();
+    const second = newTestStamp();
+    await registerStamp(flasher(), first, { label: "counter 7" });
+    const challenge = await provisioningChallenge(flasher());
+    const clash = await flasher().client.request("POST", "/v1/stamps", stampBody(second, challenge, { label: "counter 7" }));
+    expect(clash.status).toBe(409);
+    expect(errorOf(clash)).toMatchObject({ code: "DUPLICATE", message: `the label "counter 7" is already used by stamp ${first.id} of this merchant: give each stamp its own label` });
+    expect(await api.store.getStamp(second.id)).toBeUndefined();
+    // The same proof goes through under another label: the clash spent nothing.
+    expect(await call(flasher().client, "POST", "/v1/stamps", stampBody(second, challenge, { label: "counter 8" }), 201)).toMatchObject({ id: second.id, label: "counter 8" });
+  });
+
+  it("gives a revoked stamp's label up: a stamp re-flashed after a factory reset keeps its name", async () => {
+    const old = newTestStamp();
+    await registerStamp(flasher(), old, { label: "counter 9" });
+    await call(flasher().client, "POST", `/v1/stamps/${old.id}/revoke`, undefined, 200);
+    const fresh = newTestStamp();
+    await registerStamp(flasher(), fresh, { label: "counter 9" });
+    const both = await call<{ items: { id: string; status: string }[] }>(world.beanBros.owner.client, "GET", `/v1/stamps?label=${encodeURIComponent("counter 9")}`, undefined, 200);
+    expect(both.items.map((s) => [s.id, s.status]).sort()).toEqual([[old.id, "revoked"], [fresh.id, "active"]].sort());
+    // The label is taken again by the stamp in service.
+    const third = stampBody(newTestStamp(), await provisioningChallenge(flasher()), { label: "counter 9" });
+    await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", third), 409, "DUPLICATE");
+  });
+
+  it("lets another merchant use the same label", async () => {
+    const tea = newTestStamp();
+    await registerStamp(world.teaHouse.flasher, tea, { label: "shared label", merchantId: "tea-house", shopIds: ["tea-main"] });
+    const bean = newTestStamp();
+    await registerStamp(flasher(), bean, { label: "shared label" });
+    expect((await api.store.getStamp(bean.id))?.label).toBe("shared label");
+  });
+
+  it("finds a stamp by label (GET /v1/stamps?label=…), within the caller's merchant only, NFC-normalised", async () => {
+    const stamp = newTestStamp();
+    await registerStamp(flasher(), stamp, { label: "Caf\u00e9 1" });
+    const found = await call<{ items: { id: string; label: string }[]; next: string | null }>(world.beanBros.auditor.client, "GET", `/v1/stamps?label=${encodeURIComponent("Cafe\u0301 1")}`, undefined, 200);
+    expect(found).toEqual({ items: [expect.objectContaining({ id: stamp.id, label: "Caf\u00e9 1" })], next: null });
+    expect(await call(world.teaHouse.owner.client, "GET", `/v1/stamps?label=${encodeURIComponent("Caf\u00e9 1")}`, undefined, 200)).toEqual({ items: [], next: null });
+    expect(await call(world.beanBros.owner.client, "GET", "/v1/stamps?label=nothing-like-it", undefined, 200)).toEqual({ items: [], next: null });
+    await expectRefused(api, () => world.beanBros.owner.client.request("GET", `/v1/stamps?label=${"x".repeat(300)}`), 400, "INVALID_INPUT");
+  });
+});
+
 describe("GET /v1/stamps, GET /v1/stamps/:id, revoke and reinstate", { timeout: NET_TIMEOUT }, () => {
   it("lists a page at a time, shows and revokes", async () => {
     const a = newTestStamp();

@@ -26,6 +26,9 @@ import { newTestStamp, signTap, signTapHex, TestStamp } from "./signed-tap";
 let api: TestApi;
 let world: Seeded;
 let stamp: TestStamp;
+/** The test's stamp's label: labels are unique within a merchant, so each test's stamp has its own. */
+let label: string;
+let stampsRegistered = 0;
 
 beforeAll(async () => {
   api = await startApi();
@@ -37,7 +40,8 @@ afterAll(async () => {
 
 beforeEach(async () => {
   stamp = newTestStamp();
-  await registerStamp(world.beanBros.flasher, stamp, { label: "gangnam-1", shopIds: ["gangnam"] });
+  label = `gangnam-${++stampsRegistered}`;
+  await registerStamp(world.beanBros.flasher, stamp, { label: label, shopIds: ["gangnam"] });
 });
 
 interface EventJson {
@@ -86,7 +90,7 @@ async function stampStatus(id: string): Promise<{ status: string; lastCounter: n
 describe("POST /v1/taps (a counter station, for its own verifier)", { timeout: NET_TIMEOUT }, () => {
   it("accepts a correctly signed tap and records one ledger event", async () => {
     const verdict = await tap(signTapHex(stamp, await challenge(), 1));
-    expect(verdict).toMatchObject({ accepted: true, reason: "ACCEPTED", code: 0, stampId: stamp.id, counter: 1 });
+    expect(verdict).toMatchObject({ accepted: true, reason: "ACCEPTED", code: 0, stampId: stamp.id, counter: 1, sentence: "the tap counted: the stamp is genuine and belongs here" });
     expect(await stampStatus(stamp.id)).toMatchObject({ status: "active", lastCounter: 1 });
     expect(await events()).toEqual([expect.objectContaining({ stampId: stamp.id, counter: 1, purpose: "stamp", quantity: 1, shopId: "gangnam", verifierId: GANGNAM_VERIFIER })]);
   });
@@ -136,7 +140,7 @@ describe("POST /v1/taps (a counter station, for its own verifier)", { timeout: N
   it("quarantines on proof of a clone: one counter validly signed over two challenges (COUNTER_FORK, CLONE_PROVEN)", async () => {
     expect((await tap(signTapHex(stamp, await challenge(), 4))).accepted).toBe(true);
     const fork = await tap(signTapHex(stamp, await challenge(), 4));
-    expect(fork).toMatchObject({ accepted: false, reason: "COUNTER_FORK", code: 15 });
+    expect(fork).toMatchObject({ accepted: false, reason: "COUNTER_FORK", code: 15, sentence: expect.stringMatching(/^this stamp has been copied/) });
     expect(await stampStatus(stamp.id)).toMatchObject({ status: "quarantined", lastCounter: 4 });
     expect(await alerts()).toEqual([expect.objectContaining({ kind: "CLONE_PROVEN", reason: "COUNTER_FORK" })]);
     expect(await tap(signTapHex(stamp, await challenge(), 9))).toMatchObject({ accepted: false, reason: "STAMP_QUARANTINED" });
@@ -228,7 +232,7 @@ describe("another merchant's stamp at a counter station answers like a stamp tha
     const absent = await teaTap((c) => signTapHex(nobody, c, 7, { signingKey: forger }));
     const alertsBefore = await alerts();
     const foreign = await teaTap((c) => signTapHex(stamp, c, 7, { signingKey: forger }));
-    expect(JSON.stringify(foreign)).not.toContain("gangnam-1");
+    expect(JSON.stringify(foreign)).not.toContain(`"${label}"`);
     expect(withoutId(foreign, stamp.id)).toBe(withoutId(absent, nobody.id));
     expect(await alerts()).toEqual(alertsBefore);
   });
@@ -237,7 +241,7 @@ describe("another merchant's stamp at a counter station answers like a stamp tha
     const nobody = newTestStamp();
     const absent = await teaTap((c) => signTapHex(nobody, c, 7));
     const foreign = await teaTap((c) => signTapHex(stamp, c, 7));
-    expect(JSON.stringify(foreign)).not.toContain("gangnam-1");
+    expect(JSON.stringify(foreign)).not.toContain(`"${label}"`);
     expect(withoutId(foreign, stamp.id)).toBe(withoutId(absent, nobody.id));
   });
 });

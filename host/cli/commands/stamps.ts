@@ -1,19 +1,22 @@
 import { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { StampView } from "../../http/views";
+import { CliApi } from "../api";
+import { statusTone } from "../colour";
 import { CliContext, moreHint, Page, print, withApi } from "../context";
 import { CliError } from "../io";
-import { pageQuery } from "../query";
+import { pageQuery, query } from "../query";
 import { formatTable, shortTime } from "../table";
 
 interface JsonOption {
   json?: boolean;
 }
 
-function stampTable(page: Page<StampView>): string {
+function stampTable(page: Page<StampView>, colour: boolean): string {
   if (page.items.length === 0) return "no stamps\n";
   const rows = page.items.map((s) => [s.id, s.status, String(s.lastCounter), s.shopIds.join(","), s.verifierIds.join(",") || "-", s.label]);
-  return formatTable(["ID", "STATUS", "COUNTER", "SHOPS", "VERIFIERS", "LABEL"], rows) + moreHint(page, "--after");
+  const tone = (row: number, column: number) => (column === 1 ? statusTone(page.items[row].status) : undefined);
+  return formatTable(["ID", "STATUS", "COUNTER", "SHOPS", "VERIFIERS", "LABEL"], rows, tone, colour) + moreHint(page, "--after");
 }
 
 function stampDetails(stamp: StampView): string {
@@ -68,9 +71,30 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   return text;
 }
 
-/** Ids are checked here too, before any request, so the message names the argument. */
-function checkStampId(id: string): void {
-  if (!/^[0-9a-f]{16}$/.test(id)) throw new CliError(`<id> must be 16 lower-case hex digits (8 bytes), got "${id}"`);
+const STAMP_ID = /^[0-9a-f]{16}$/;
+
+/** Checked before anything is opened, so the message names the argument. */
+export function checkIdOrLabel(idOrLabel: string, argument = "<id-or-label>"): void {
+  if (idOrLabel.trim() === "") throw new CliError(`${argument} must be a stamp id (16 hex digits) or a stamp's label, got "${idOrLabel}"`);
+}
+
+/**
+ * The stamp id for an argument that is either an id (16 lower-case hex digits) or a label. A
+ * label names one stamp in service within the merchant (a revoked stamp gives its label up): the
+ * one in service wins; a label only revoked stamps had names the stamp if there was one.
+ */
+export async function resolveStampId(api: CliApi, idOrLabel: string, argument = "<id-or-label>"): Promise<string> {
+  checkIdOrLabel(idOrLabel, argument);
+  if (STAMP_ID.test(idOrLabel)) return idOrLabel;
+  const page = await api.call<Page<StampView>>("GET", "/v1/stamps" + query({ label: idOrLabel, limit: "1000" }), undefined, { label: argument });
+  const live = page.items.filter((s) => s.status !== "revoked");
+  const candidates = live.length > 0 ? live : page.items;
+  if (candidates.length === 0) throw new CliError(`no stamp of your merchant has the id or label "${idOrLabel}" (an id is 16 lower-case hex digits; \`stamp stamps list\` shows ids and labels)`);
+  if (candidates.length > 1) {
+    const ids = candidates.map((s) => s.id).join(", ");
+    throw new CliError(`more than one stamp has the label "${idOrLabel}" (${ids}): give the id instead`);
+  }
+  return candidates[0].id;
 }
 
 /**
@@ -111,37 +135,39 @@ export function addStampCommands(program: Command, context: CliContext): void {
     .option("--json", "print JSON")
     .action(async (options: JsonOption & { limit?: string; after?: string }, command: Command) => {
       const page = await withApi(context, command, (api) => api.call<Page<StampView>>("GET", "/v1/stamps" + pageQuery(options), undefined, { limit: "--limit", after: "--after" }));
-      print(context, options.json, page, () => stampTable(page));
+      print(context, options.json, page, () => stampTable(page, context.io.colour === true));
     });
   stamps
     .command("show")
     .description("show one stamp")
-    .argument("<id>", "stamp id: 16 hex digits (the first 8 bytes of its public key)")
+    .argument("<id-or-label>", "the stamp's id (16 hex digits: the first 8 bytes of its public key) or its label")
     .option("--json", "print JSON")
     .action(async (id: string, options: JsonOption, command: Command) => {
-      checkStampId(id);
-      const stamp = await withApi(context, command, (api) => api.call<StampView>("GET", `/v1/stamps/${id}`));
+      checkIdOrLabel(id);
+      const stamp = await withApi(context, command, async (api) => api.call<StampView>("GET", `/v1/stamps/${await resolveStampId(api, id)}`));
       print(context, options.json, stamp, () => stampDetails(stamp));
     });
   stamps
     .command("revoke")
     .description("revoke a stamp: every verifier sharing the database refuses it at once, for good")
-    .argument("<id>", "stamp id: 16 hex digits")
+    .argument("<id-or-label>", "the stamp's id (16 hex digits) or its label")
     .option("--json", "print the revoked stamp as JSON")
     .action(async (id: string, options: JsonOption, command: Command) => {
-      checkStampId(id);
-      const stamp = await withApi(context, command, (api) => api.call<StampView>("POST", `/v1/stamps/${id}/revoke`));
+      checkIdOrLabel(id);
+      const stamp = await withApi(context, command, async (api) => api.call<StampView>("POST", `/v1/stamps/${await resolveStampId(api, id)}/revoke`));
       print(context, options.json, stamp, () => `stamp ${stamp.id} (${stamp.label}) revoked\n`);
     });
   stamps
     .command("reinstate")
     .description("put a quarantined stamp back in service; the reason goes into the audit chain")
-    .argument("<id>", "stamp id: 16 hex digits")
+    .argument("<id-or-label>", "the stamp's id (16 hex digits) or its label")
     .requiredOption("--reason <text>", "why, in words (e.g. 'relay test at the counter, stamp checked')")
     .option("--json", "print the stamp as JSON")
     .action(async (id: string, options: JsonOption & { reason: string }, command: Command) => {
-      checkStampId(id);
-      const stamp = await withApi(context, command, (api) => api.call<StampView>("POST", `/v1/stamps/${id}/reinstate`, { reason: options.reason }, { reason: "--reason" }));
+      checkIdOrLabel(id);
+      const stamp = await withApi(context, command, async (api) =>
+        api.call<StampView>("POST", `/v1/stamps/${await resolveStampId(api, id)}/reinstate`, { reason: options.reason }, { reason: "--reason" }),
+      );
       print(context, options.json, stamp, () => `stamp ${stamp.id} (${stamp.label}) reinstated: ${stamp.status}\n`);
     });
 }

@@ -2,7 +2,9 @@ import { startBleStation } from "../../ble/ble-station";
 import { TapService } from "../../core/counter-station";
 import { Verdict } from "../../core/verdict";
 import { NfcMode, startNfcStation } from "../../nfc/nfc-station";
+import { reasonSentence } from "../../core/reason-sentences";
 import { CliIo } from "../io";
+import { shortTime } from "../table";
 
 /** The counter-station radios `stamp serve` can run beside (or instead of) the HTTP API. */
 export interface StationOptions {
@@ -17,10 +19,11 @@ export interface RunningStations {
   stop(): Promise<void>;
 }
 
-function verdictLine(transport: string, verdict: Verdict): string {
+/** One line per verdict: when, where, what, whose, and the reason in plain words. */
+function verdictLine(transport: string, verdict: Verdict, at: Date = new Date()): string {
   const who = verdict.stampLabel === undefined ? "" : ` ${verdict.stampLabel}`;
   const counter = verdict.counter === undefined ? "" : ` counter ${verdict.counter}`;
-  return `${transport}: ${verdict.accepted ? "ACCEPTED" : `REJECTED ${verdict.reason}`}${who}${counter}: ${verdict.message}\n`;
+  return `${shortTime(at.toISOString())} ${transport}: ${verdict.accepted ? "ACCEPTED" : `REJECTED ${verdict.reason}`}${who}${counter}: ${reasonSentence(verdict.reason)}\n`;
 }
 
 /** Starts the requested stations; each verdict and error is one line on the console. */

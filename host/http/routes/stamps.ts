@@ -6,7 +6,7 @@ import { can } from "../../core/access/permissions";
 import { ApiDeps } from "../deps";
 import { sendCoreError, sendError } from "../errors";
 import { principal } from "../principal";
-import { emptyBody, emptyQuery, hexIdParams, IdPageQuery, idPageQuery, IdParams, listLimit, ReinstateBody, reinstateBody, StampBody, stampBody } from "../schemas";
+import { emptyBody, emptyQuery, hexIdParams, IdParams, listLimit, ReinstateBody, reinstateBody, StampBody, stampBody, StampsQuery, stampsQuery } from "../schemas";
 import { pageView, stampView } from "../views";
 
 const optionalEmptyBody = { anyOf: [emptyBody, { type: "null" }] };
@@ -26,9 +26,9 @@ export function registerStampRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return reply.code(201).send(stampView(registered.value));
   });
 
-  app.get<{ Querystring: IdPageQuery }>("/v1/stamps", { schema: { querystring: idPageQuery } }, async (request, reply) => {
+  app.get<{ Querystring: StampsQuery }>("/v1/stamps", { schema: { querystring: stampsQuery } }, async (request, reply) => {
     const limit = listLimit(request.query.limit);
-    const listed = await listStamps(deps.store, principal(request), { limit: limit, after: request.query.after });
+    const listed = await listStamps(deps.store, principal(request), { limit: limit, after: request.query.after, label: request.query.label });
     if (!listed.ok) return sendCoreError(reply, listed.error);
     return pageView(listed.value, limit, stampView, (s) => s.id);
   });

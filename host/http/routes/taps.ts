@@ -6,6 +6,7 @@ import { ApiDeps } from "../deps";
 import { sendError } from "../errors";
 import { principal } from "../principal";
 import { TapBody, tapBody } from "../schemas";
+import { verdictView } from "../views";
 
 /**
  * A well-formed tap from a counter station always gets its verdict with 200, accepted or not: a
@@ -22,6 +23,6 @@ export function registerTapRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const verdict = await submitTap(deps.store, who, bytes.value, deps.now());
     if (verdict.code === Reason.MALFORMED_RESPONSE) return sendError(reply, 400, "INVALID_INPUT", verdict.message);
     if (verdict.code === Reason.UNKNOWN_VERIFIER) return sendError(reply, 404, "NOT_FOUND", verdict.message);
-    return reply.code(200).send(verdict);
+    return reply.code(200).send(verdictView(verdict));
   });
 }
