@@ -415,3 +415,12 @@ describe("a flashing station registers a stamp without a console by hand", () =>
     expect(byOwner.err).toBe("error: this credential may not ask for provisioning challenges\n");
   }, 30_000);
 });
+
+describe("stamp flash arguments", () => {
+  it("refuses a batch on one port without a terminal to prompt on, at once and with exit 2", async () => {
+    // vitest's standard input is not a terminal, as `… </dev/null` or a script's is not.
+    const result = await stamp(["flash", "--batch", "2", "--port", "tcp://127.0.0.1:9", "--merchant", "m", "--shop", "s", "--label", "tray"]);
+    expect(result.code).toBe(2);
+    expect(result.err).toBe("error: --batch 2 with one --port asks for Enter between stamps, and standard input is not a terminal: give one --port per stamp\n");
+  });
+});

@@ -70,6 +70,11 @@ export function addFlashCommand(program: Command, context: CliContext): void {
       const count = options.batch ?? 1;
       if (count < 1) throw new CliError("--batch must be at least 1");
       if (options.port.length !== 1 && options.port.length !== count) throw new CliError(`give one --port, or one per stamp (${count})`);
+      // One port for a batch means a prompt between stamps: without a terminal to answer it,
+      // say so now rather than wait forever for a line that cannot come.
+      if (count > 1 && options.port.length === 1 && process.stdin.isTTY !== true) {
+        throw new CliError(`--batch ${count} with one --port asks for Enter between stamps, and standard input is not a terminal: give one --port per stamp`, 2);
+      }
       const say = (text: string): void => context.io.err(text + "\n");
       // The key first: without an enrolled flashing-station key nothing else is worth doing.
       const key = await stationKeyOf(command);
