@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Makes a fresh clone ready: Debian packages the tests need (through apt-get, when this
-// machine allows it) and the npm packages of package-lock.json (native modules built).
-// Cheap when everything is already there, so `npm test` and `npm run demo` call it first.
-import { execFileSync, spawnSync } from "node:child_process";
+// Makes a fresh clone ready: the npm packages of package-lock.json (native modules built) and,
+// for the tests and benchmarks, the Debian packages they use (through apt-get, when this
+// machine allows it). `--for demo` installs only what the demo needs: the npm packages (the
+// simulated stamps build their C signer with the machine's own cc). Cheap when everything is
+// already there, so `npm test`, `npm run bench` and `npm run demo` call it first.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -60,13 +62,34 @@ function installDebianPackages() {
   execFileSync("apt-get", ["install", "-y", "-q", "--no-install-recommends", ...missing], { stdio: ["ignore", "ignore", "inherit"], env });
 }
 
-function installNpmPackages() {
+/** Runs a command with its output on this one's, rejecting on a non-zero exit. */
+function run(command, args) {
+  return new Promise((resolveRun, rejectRun) => {
+    const child = spawn(command, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+    child.on("error", rejectRun);
+    child.on("exit", (code) => (code === 0 ? resolveRun() : rejectRun(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
+/** A line every 20 s while a long, quiet step runs, so a first run never looks stuck. */
+async function withHeartbeat(what, work) {
+  const started = Date.now();
+  const timer = setInterval(() => log(`still ${what} (${Math.round((Date.now() - started) / 1000)} s)…`), 20_000);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  log(`${what}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+async function installNpmPackages() {
   const lock = join(root, "package-lock.json");
   const marker = join(root, "node_modules", ".setup-lock-hash");
   const hash = createHash("sha256").update(readFileSync(lock)).update(readFileSync(join(root, "package.json"))).digest("hex");
   if (existsSync(marker) && readFileSync(marker, "utf8") === hash) return;
-  log("installing npm packages (npm ci; builds better-sqlite3 from source when no prebuilt binary can be fetched)");
-  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+  log("installing npm packages (npm ci; builds better-sqlite3 from source when no prebuilt binary can be fetched: a few minutes on a fresh machine)");
+  await withHeartbeat("installing npm packages", () => run("npm", ["ci", "--no-audit", "--no-fund"]));
   // npm may skip install scripts it was not told to allow: prove each native module loads.
   for (const name of NATIVE_MODULES) {
     const check = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(name)})`], { cwd: root, encoding: "utf8" });
@@ -76,9 +99,13 @@ function installNpmPackages() {
   writeFileSync(marker, hash);
 }
 
+const forDemo = process.argv.includes("--for") && process.argv[process.argv.indexOf("--for") + 1] === "demo";
+
 try {
-  installDebianPackages();
-  installNpmPackages();
+  // The demo runs on simulated hardware: none of the Debian packages (Arm toolchain, emulators,
+  // PC/SC, valgrind, socat, openssl) is needed for it.
+  if (!forDemo) installDebianPackages();
+  await installNpmPackages();
 } catch (error) {
   log(`failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
