@@ -84,7 +84,8 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
         label: label,
         labelsDir: join(work, "labels"),
         holdMs: kind.holdMs,
-        commandTimeoutMs: kind.native ? kind.timeoutMs : 4_000,
+        // x86: short enough to keep the reset and silence cases quick, long enough for a loaded CI machine.
+        commandTimeoutMs: kind.native ? kind.timeoutMs : 8_000,
         silenceMs: kind.native ? 4_000 : 1_000,
         rigBeforeProve: rigBeforeProve(kind, { keyNumber: proof.keyNumber ?? n, firmwareHash: image.firmwareHash, corrupt: proof.corrupt }),
       };
