@@ -14,8 +14,9 @@ import { constants as fsConstants } from "node:fs";
 import { link, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { err, ok, Result } from "../../shared/result";
+import { STATION_ROLES, StationRole } from "../core/access/principal";
 
-export type StationRole = "counter-station" | "flashing-station";
+export type { StationRole };
 
 export interface StationKey {
   role: StationRole;
@@ -41,7 +42,6 @@ const GROUP_OR_OTHER = 0o077;
 const MAX_FILE_BYTES = 16 * 1024;
 const KEY_ID_PATTERN = /^[0-9a-f]{16}$/;
 const PUBLIC_KEY_HEX_PATTERN = /^[0-9a-f]{64}$/;
-const ROLES: readonly StationRole[] = ["counter-station", "flashing-station"];
 /** The 32 key bytes are the tail of an Ed25519 SubjectPublicKeyInfo. */
 const RAW_PUBLIC_KEY_BYTES = 32;
 
@@ -157,7 +157,7 @@ function isStationKeyFileJson(value: unknown): value is StationKeyFileJson {
     Object.keys(value).length === expectedFields.length &&
     expectedFields.every((field) => field in value) &&
     value.version === 1 &&
-    ROLES.some((role) => role === value.role) &&
+    STATION_ROLES.some((role) => role === value.role) &&
     typeof value.url === "string" &&
     typeof value.publicKey === "string" &&
     PUBLIC_KEY_HEX_PATTERN.test(value.publicKey) &&

@@ -6,7 +6,7 @@ import { TapResponse } from "../../shared/tap-response";
 import { publicKeyObject, verifyStrict } from "../crypto/ed25519-strict";
 import { auditEntry } from "./audit-entry";
 import { wireChallenge } from "./challenge-issuer";
-import { AlertKind, IssuedChallenge, NewAlert, Shop, SignedCounter, StampRecord, Verifier } from "./model";
+import { AlertKind, IssuedChallenge, NewAlert, NewAuditEntry, Shop, SignedCounter, StampRecord, Verifier } from "./model";
 import { TapCommit } from "../store/store";
 import { verdict, Verdict } from "./verdict";
 
@@ -27,7 +27,7 @@ export interface TapContext {
 export type TapChanges = Omit<TapCommit, "nonce" | "verifierId" | "now">;
 
 /** What the decision asks the store to do. */
-export type TapEffect = { kind: "nothing" } | { kind: "alert"; alert: NewAlert } | { kind: "commit"; changes: TapChanges };
+export type TapEffect = { kind: "nothing" } | { kind: "alert"; alert: NewAlert; audit: NewAuditEntry } | { kind: "commit"; changes: TapChanges };
 
 export interface TapDecision {
   verdict: Verdict;
@@ -47,6 +47,11 @@ function alertFor(context: TapContext, stamp: StampRecord, kind: AlertKind, v: V
     reason: v.reason,
     detail: detail,
   };
+}
+
+/** The audit chain's entry for an alert raised at this verifier. */
+function alertAudit(context: TapContext, alert: NewAlert): NewAuditEntry {
+  return auditEntry("system", context.now, alert.merchantId, "alert." + alert.kind, alert.stampId, { reason: alert.reason, detail: alert.detail, verifierId: context.verifier.id });
 }
 
 function isAtPlace(stamp: StampRecord, verifier: Verifier): boolean {
@@ -70,7 +75,7 @@ function signedCounter(context: TapContext, challenge: IssuedChallenge, stamp: S
 /** A validly signed but refused tap: evidence kept, challenge spent, optionally more. */
 function refusal(context: TapContext, challenge: IssuedChallenge, stamp: StampRecord, v: Verdict, more: Partial<TapChanges>): TapDecision {
   const changes: TapChanges = { signed: signedCounter(context, challenge, stamp), raiseCounterTo: undefined, ledger: undefined, quarantine: false, alert: undefined, audit: [], ...more };
-  if (changes.alert !== undefined) changes.audit = [...changes.audit, auditEntry("system", context.now, stamp.merchantId, "alert." + changes.alert.kind, stamp.id, { reason: v.reason, detail: changes.alert.detail, verifierId: context.verifier.id })];
+  if (changes.alert !== undefined) changes.audit = [...changes.audit, alertAudit(context, changes.alert)];
   return { verdict: v, effect: { kind: "commit", changes: changes } };
 }
 
@@ -129,7 +134,8 @@ export function decideTap(context: TapContext): TapDecision {
   if (stamp.merchantId !== shop.merchantId) return validSignature ? foreignStamp(context, challenge, stamp, unknown) : { verdict: unknown, effect: NOTHING };
   if (!validSignature) {
     const v = verdict(Reason.BAD_SIGNATURE, "the signature does not verify: forged or corrupted", details);
-    return { verdict: v, effect: { kind: "alert", alert: alertFor(context, stamp, "FORGED_SIGNATURE", v, "invalid signature for stamp " + stamp.label + " at " + shop.name) } };
+    const alert = alertFor(context, stamp, "FORGED_SIGNATURE", v, "invalid signature for stamp " + stamp.label + " at " + shop.name);
+    return { verdict: v, effect: { kind: "alert", alert: alert, audit: alertAudit(context, alert) } };
   }
   if (stamp.status === "revoked") {
     const v = verdict(Reason.STAMP_REVOKED, "stamp " + stamp.label + " is revoked", details);

@@ -4,7 +4,6 @@ import { decodeTapResponse } from "../../shared/tap-response";
 import { Store } from "../store/store";
 import { can } from "./access/permissions";
 import { Principal } from "./access/principal";
-import { auditEntry } from "./audit-entry";
 import { decideTap, TapContext, TapDecision } from "./tap-decision";
 import { visibleVerifier } from "./registry";
 import { verdict, Verdict } from "./verdict";
@@ -25,7 +24,7 @@ async function apply(store: Store, context: TapContext, decision: TapDecision): 
   const effect = decision.effect;
   if (effect.kind === "nothing") return "done";
   if (effect.kind === "alert") {
-    await store.addAlert(effect.alert, auditEntry("system", context.now, effect.alert.merchantId, "alert." + effect.alert.kind, effect.alert.stampId, { detail: effect.alert.detail }));
+    await store.addAlert(effect.alert, effect.audit);
     return "done";
   }
   const outcome = await store.commitTap({ nonce: effect.changes.signed.nonce, verifierId: context.verifier.id, now: context.now, ...effect.changes });

@@ -226,6 +226,16 @@ function isBusy(error: unknown): boolean {
   return errorCode(error).startsWith("SQLITE_BUSY") || errorCode(error).startsWith("SQLITE_LOCKED");
 }
 
+/** Prepared once per SQL text and connection: preparing is a large share of a tap's cost otherwise. */
+function prepared(db: Database.Database, cache: Map<string, Database.Statement>, text: string): Database.Statement {
+  let statement = cache.get(text);
+  if (statement === undefined) {
+    statement = db.prepare(text);
+    cache.set(text, statement);
+  }
+  return statement;
+}
+
 /** Thrown inside a transaction to roll it back and report why. */
 class Abort {
   constructor(readonly outcome: TapCommitOutcome) {}
@@ -307,23 +317,12 @@ export class SqliteStore implements Store {
     }
   }
 
-  private nonceSql(text: string): Database.Statement {
-    let statement = this.nonceStatements.get(text);
-    if (statement === undefined) {
-      statement = this.nonceDb.prepare(text);
-      this.nonceStatements.set(text, statement);
-    }
-    return statement;
+  private sql(text: string): Database.Statement {
+    return prepared(this.db, this.statements, text);
   }
 
-  /** Prepared once per SQL text: preparing is a large share of a tap's cost otherwise. */
-  private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+  private nonceSql(text: string): Database.Statement {
+    return prepared(this.nonceDb, this.nonceStatements, text);
   }
 
   private async write<T>(work: () => T, db: Database.Database = this.db): Promise<T> {

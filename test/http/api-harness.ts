@@ -10,6 +10,7 @@
  * and flashing stations enrolled with one-time codes and their own keys, approved firmware.
  */
 import Database from "better-sqlite3";
+import { snapshotDatabase as snapshotOf } from "../support/database-snapshot";
 import { FastifyInstance } from "fastify";
 import { generateKeyPairSync, KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -76,15 +77,7 @@ export interface TestApi {
 }
 
 export function snapshotDatabase(dbPath: string): string {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
-    const dump: Record<string, unknown[]> = {};
-    for (const table of tables.filter((name) => !BOOKKEEPING_TABLES.has(name))) dump[table] = db.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all();
-    return JSON.stringify(dump);
-  } finally {
-    db.close();
-  }
+  return snapshotOf(dbPath, BOOKKEEPING_TABLES);
 }
 
 /** One value read straight from the database file (read-only), e.g. a COUNT(*). */
