@@ -4,8 +4,11 @@
  *
  * Every result is printed by a helper the station defines first (`Z`): it prints the marker,
  * then holds the main loop until the next command line has fully arrived (or holdMs). On the
- * Linux Espruino (the test device) console bytes that arrive while the main loop is idle can be
- * garbled (see test/support/espruino-session.ts); on a Puck.js over BLE the hold is 0.
+ * Linux Espruino (the test device) console bytes that arrive while the main loop reads the
+ * console can be garbled, and the device can crash (see test/support/espruino-session.ts); on a
+ * Puck.js over BLE the hold is 0. With a hold, every line is padded to MAX_LINE characters, so
+ * the hold knows exactly how full the console's receive ring is once the next line is complete
+ * (consoleRingFill) and never ends in the middle of a line, however slowly its bytes arrive.
  *
  * A device that restarts under a serial link keeps the link but forgets `Z`: every command line
  * first checks that `Z` is there and otherwise prints `@@X<id>`, so a reset is told apart from a
@@ -17,6 +20,17 @@ import { parseConsoleResult } from "./console-result";
 
 /** Console lines are kept under this (the Espruino console's 1 KB ring takes half per read). */
 export const MAX_LINE = 470;
+/**
+ * How full the Linux Espruino's console receive ring is after `bytes` console bytes arrived into
+ * an empty ring while the main loop holds: its input thread pushes the first byte as one event
+ * and appends the rest to events of up to 63 bytes, each event with a 2-byte header (measured on
+ * both builds, x86-64 and armhf under qemu-arm). A ring that fills in any other way only makes
+ * the hold last its full holdMs: slower, never early.
+ */
+export function consoleRingFill(bytes: number): number {
+  return bytes + 2 * (1 + Math.ceil((bytes - 1) / 63));
+}
+
 /** How long the probe after a timeout waits for the device to say whether it restarted. */
 const PROBE_MS = 3_000;
 
@@ -69,11 +83,11 @@ export class StationConsole {
    */
   async start(timeoutMs: number, attempts = 3): Promise<boolean> {
     const hold = (this.options.holdMs / 1000).toFixed(3);
-    // Z(id, ok, value): print the marker, then hold for the next line (rx ring stops growing).
+    // Z(id, ok, value): print the marker, then hold until the next (padded) line is all in the ring.
     const helper =
       "global.Z=function(i,k,r){print(\"@\"+\"@\"+(k?\"R\":\"E\")+i+\":\"+JSON.stringify(r===undefined?null:r));" +
-      "var m=process.memory(false).rx;if(!m)return;" +
-      "for(var t=getTime(),e=t+" + hold + ",u=0,c=t,n,w;(n=getTime())<e;)if((w=process.memory(false).rx.used)!=u){u=w;c=n;}else if(u&&n-c>0.01)break;}";
+      "if(!process.memory(false).rx)return;" +
+      "for(var e=getTime()+" + hold + ";getTime()<e&&process.memory(false).rx.used<" + consoleRingFill(MAX_LINE + 1) + ";);}";
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (this.lost) return false;
       const id = this.nextId++;
@@ -118,7 +132,7 @@ export class StationConsole {
 
   /** Sends a line that gets no answer (e.g. load()). */
   async fire(line: string): Promise<void> {
-    await this.write(line + "\n").catch(() => {
+    await this.write(this.padded(line) + "\n").catch(() => {
       throw new ConsoleError("LINK_LOST", "the connection to the stamp was lost");
     });
   }
@@ -134,6 +148,11 @@ export class StationConsole {
       if (error instanceof ConsoleError && error.kind === "LINK_LOST") return false;
       throw error;
     }
+  }
+
+  /** A command line as sent: padded to MAX_LINE when the device holds for it (see the top of this file). */
+  private padded(line: string): string {
+    return this.options.holdMs > 0 ? line.padEnd(MAX_LINE, " ") : line;
   }
 
   private write(text: string): Promise<void> {
@@ -152,7 +171,7 @@ export class StationConsole {
         reject(new ConsoleError("TIMEOUT", "the stamp did not answer within " + timeoutMs + " ms"));
       }, timeoutMs);
       this.pending = { id, resolve, reject, timer };
-      this.write(line + "\n").catch(() => this.fail(new ConsoleError("LINK_LOST", "the connection to the stamp was lost")));
+      this.write(this.padded(line) + "\n").catch(() => this.fail(new ConsoleError("LINK_LOST", "the connection to the stamp was lost")));
     });
   }
 

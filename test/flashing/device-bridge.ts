@@ -38,7 +38,7 @@ export function deviceKinds(env: NodeJS.ProcessEnv = process.env): { x86?: Devic
   if (!env.ESPRUINO_BIN) missing.push("ESPRUINO_BIN is not set");
   if (hasSocat && env.ESPRUINO_BIN) out.x86 = { label: "x86_64", exec: resolve(env.ESPRUINO_BIN), holdMs: 150, timeoutMs: 10_000, native: false };
   if (hasSocat && env.ESPRUINO_ARM_BIN) {
-    out.arm = { label: "armhf under qemu-arm", exec: (env.QEMU_ARM || "qemu-arm") + " " + resolve(env.ESPRUINO_ARM_BIN), holdMs: 1_000, timeoutMs: 60_000, native: true };
+    out.arm = { label: "armhf under qemu-arm", exec: (env.QEMU_ARM || "qemu-arm") + " " + resolve(env.ESPRUINO_ARM_BIN), holdMs: 4_000, timeoutMs: 60_000, native: true };
   }
   return out;
 }

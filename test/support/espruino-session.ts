@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseConsoleResult } from "../../host/flashing/console-result";
+import { consoleRingFill, MAX_LINE } from "../../host/flashing/station-console";
 
 /** How to start one Espruino process. */
 export interface EspruinoLauncher {
@@ -34,14 +35,12 @@ export interface EspruinoLauncher {
   commandTimeoutMs: number;
   /** How long start-up (including running the boot files) may take. */
   startTimeoutMs: number;
-  /** After printing a result, Espruino holds its main loop this long (at most) for the next line... */
+  /** After printing a result, Espruino holds its main loop this long (at most) for the next line. */
   holdMaxMs: number;
-  /** ...and ends the hold once that line's bytes have stopped arriving for this long. */
-  holdSettleMs: number;
 }
 
 export function x86Launcher(binary: string): EspruinoLauncher {
-  return { label: "x86_64", command: binary, args: [], commandTimeoutMs: 10_000, startTimeoutMs: 10_000, holdMaxMs: 150, holdSettleMs: 10 };
+  return { label: "x86_64", command: binary, args: [], commandTimeoutMs: 10_000, startTimeoutMs: 10_000, holdMaxMs: 150 };
 }
 
 /** The ARM build: `qemu-arm <binary>` (Debian qemu-user); much slower, so longer timeouts. */
@@ -53,7 +52,6 @@ export function qemuArmLauncher(binary: string, emulator = "qemu-arm"): Espruino
     commandTimeoutMs: 60_000,
     startTimeoutMs: 60_000,
     holdMaxMs: 1_000,
-    holdSettleMs: 50,
   };
 }
 
@@ -72,10 +70,11 @@ export function launchersFromEnv(env: NodeJS.ProcessEnv = process.env): { x86?: 
 }
 
 /**
- * The longest command line sent: the stdin thread reads while the 1 KB ring is under half full
- * (511 bytes, counting a 2-byte header per 64 characters), so such a line arrives in one burst.
+ * The longest command line sent (the station's limit): the stdin thread reads while the 1 KB ring
+ * is under half full (511 bytes, counting a 2-byte header per 64 characters), so such a line
+ * arrives in one burst.
  */
-export const MAX_LINE = 470;
+export { MAX_LINE } from "../../host/flashing/station-console";
 /** Console lines that mean something went wrong inside Espruino, whatever the command said. */
 const PROBLEM_LINE = /Uncaught|ERROR|Out of Memory|Execution Interrupted|Prompt not detected/i;
 
@@ -212,15 +211,15 @@ export class EspruinoSession {
    * lost or misread as event headers (seen: `r===undefined` arriving as `refined`, a command
    * replayed over and over, a crash) — about one upload in four failed before this hold. While
    * the main loop runs JavaScript it does not pop, so the whole next line lands in the buffer
-   * first. process.memory(false).rx.used is the ring's fill level (no garbage collection).
+   * first. process.memory(false).rx.used is the ring's fill level (no garbage collection); every
+   * line is padded to MAX_LINE, so the hold ends when the ring holds a whole line
+   * (consoleRingFill), never at a pause in the middle of one, however slowly its bytes arrive.
    */
   private report(id: number, kind: string, value: string): string {
     const hold = (this.launcher.holdMaxMs / 1000).toFixed(3);
-    const settle = (this.launcher.holdSettleMs / 1000).toFixed(3);
     return (
       "print(\"@\"+\"@\"+" + kind + "+\"" + id + ":\"+JSON.stringify(" + value + "===undefined?null:" + value + "));" +
-      "for(var t=getTime(),e=t+" + hold + ",u=0,c=t,n,w;(n=getTime())<e;)" +
-      "if((w=process.memory(false).rx.used)!=u){u=w;c=n;}else if(u&&n-c>" + settle + ")break;"
+      "for(var e=getTime()+" + hold + ";getTime()<e&&process.memory(false).rx.used<" + consoleRingFill(MAX_LINE + 1) + ";);"
     );
   }
 
@@ -253,7 +252,8 @@ export class EspruinoSession {
         if (killOnTimeout) this.kill();
       }, timeoutMs);
       this.pending = { id: id, resolve: resolve, reject: reject, timer: timer };
-      this.child.stdin.write(line + "\n");
+      // Padded: the hold after the previous result waits for exactly this many bytes (see report()).
+      this.child.stdin.write(line.padEnd(MAX_LINE, " ") + "\n");
     });
   }
 
