@@ -1,10 +1,12 @@
 import { createRequire } from "node:module";
+import { dirname, sep } from "node:path";
 import { CHALLENGE_CHARACTERISTIC_UUID, RESPONSE_CHARACTERISTIC_UUID, VERDICT_CHARACTERISTIC_UUID, VERIFIER_SERVICE_UUID } from "../../shared/ble-gatt";
 import { parseHexBytes } from "../core/identifiers";
 import { Verdict } from "../core/verdict";
 import { TapService } from "../core/counter-station";
 import { verifierAdvertisingData, verifierScanResponseData } from "./advertising";
 import { AttError } from "./att-errors";
+import { adapterErrorReason, adapterStateReason, NoBluetoothAdapterError } from "./bluetooth-adapter";
 import { openVerifierSession, readChallenge, readVerdict, SessionRefusal, VerifierSession, writeReplyChunk } from "./verifier-session";
 
 export type Bleno = typeof import("@abandonware/bleno");
@@ -20,6 +22,8 @@ export interface BleStationOptions {
   advertisingIntervalMs?: number;
   /** How long to wait for the adapter to power on before giving up (default 10 s). */
   startTimeoutMs?: number;
+  /** Abandons a start still waiting for the adapter: it rejects at once and lets the adapter go. */
+  signal?: AbortSignal;
   onVerdict(verdict: Verdict, clientAddress: string): void;
   /** Host-side failures while serving (store errors): the connection gets ATT 0x0E. Also the
    * adapter going away (down, unplugged) while serving, once per outage. */
@@ -41,32 +45,20 @@ export interface BleStation {
 
 const SUCCESS = 0x00;
 
-/** Startup failures that mean "there is no usable adapter here", with the reason. */
-export class NoBluetoothAdapterError extends Error {
-  constructor(detail: string) {
-    super(`no Bluetooth adapter: ${detail}`);
-    this.name = "NoBluetoothAdapterError";
+const nodeRequire = createRequire(import.meta.url);
+
+/**
+ * The installed bleno, a fresh copy each time: bleno is a singleton that keeps its adapter state,
+ * and a start that gave up (adapter down) has let its HCI socket go for good, so the next attempt
+ * needs a new one. Only bleno's own files leave the require cache (the native socket stays).
+ */
+function loadFreshBleno(): Bleno {
+  const main = nodeRequire.resolve("@abandonware/bleno");
+  const packageDir = dirname(main) + sep;
+  for (const key of Object.keys(nodeRequire.cache)) {
+    if (key.startsWith(packageDir) && !key.includes(`${sep}node_modules${sep}`, packageDir.length)) delete nodeRequire.cache[key];
   }
-}
-
-function describeAdapterError(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  const message = error instanceof Error ? error.message : String(error);
-  if (e.code === "EAFNOSUPPORT") return `this kernel has no Bluetooth support (${message})`;
-  if (e.code === "ENODEV") return `no HCI device found (${message}); check \`hciconfig\` / BLENO_HCI_DEVICE_ID`;
-  if (e.code === "EPERM" || e.code === "EACCES") return `not permitted to open the HCI socket (${message}); run as root or give node cap_net_raw,cap_net_admin`;
-  return message;
-}
-
-function describeState(state: string): string {
-  if (state === "poweredOff") return "the adapter is powered off or down (try `sudo hciconfig hci0 up`, and stop bluetoothd if it holds the device)";
-  if (state === "unsupported") return "the adapter does not support Bluetooth Low Energy (HCI version below 4.0)";
-  if (state === "unauthorized") return "not permitted to use the adapter; run as root or give node cap_net_raw,cap_net_admin";
-  return `adapter state ${state}`;
-}
-
-function loadInstalledBleno(): Bleno {
-  return createRequire(import.meta.url)("@abandonware/bleno") as Bleno;
+  return nodeRequire(main) as Bleno;
 }
 
 /** bleno keeps a 1 s "is the device up?" poll and a raw socket; stop() ends both. */
@@ -122,9 +114,9 @@ export async function startBleStation(service: TapService, options: BleStationOp
 
   let bleno: Bleno;
   try {
-    bleno = (deps.loadBleno ?? loadInstalledBleno)();
+    bleno = (deps.loadBleno ?? loadFreshBleno)();
   } catch (error) {
-    throw new NoBluetoothAdapterError(describeAdapterError(error));
+    throw new NoBluetoothAdapterError(adapterErrorReason(error));
   }
 
   const sigintBefore = process.listeners("SIGINT");
@@ -142,23 +134,31 @@ export async function startBleStation(service: TapService, options: BleStationOp
 
   // Adding the first stateChange listener makes bleno bind the HCI socket and initialise it.
   const state = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => resolve("timeout"), options.startTimeoutMs ?? 10_000);
-    const settle = (s: string) => {
-      if (s === "unknown" || s === "resetting") return;
+    const finish = (s: string) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener("abort", abandon);
       resolve(s);
+    };
+    const abandon = () => finish("abandoned");
+    const timer = setTimeout(() => finish("timeout"), options.startTimeoutMs ?? 10_000);
+    options.signal?.addEventListener("abort", abandon, { once: true });
+    if (options.signal?.aborted === true) abandon();
+    const settle = (s: string) => {
+      if (s !== "unknown" && s !== "resetting") finish(s);
     };
     try {
       bleno.on("stateChange", settle);
     } catch (error) {
       clearTimeout(timer);
-      reject(new NoBluetoothAdapterError(describeAdapterError(error)));
+      options.signal?.removeEventListener("abort", abandon);
+      reject(new NoBluetoothAdapterError(adapterErrorReason(error)));
       return;
     }
     settle(bleno.state); // a state emitted while the listener was being added
   }).catch((error: Error) => giveUp(error));
+  if (state === "abandoned") giveUp(new Error("the start was abandoned before the adapter was ready"));
   if (state === "timeout") giveUp(new NoBluetoothAdapterError(`the adapter did not power on within ${options.startTimeoutMs ?? 10_000} ms`));
-  if (state !== "poweredOn") giveUp(new NoBluetoothAdapterError(describeState(state)));
+  if (state !== "poweredOn") giveUp(new NoBluetoothAdapterError(adapterStateReason(state)));
 
   let connection: Connection | undefined;
   let stopped = false;
@@ -316,7 +316,7 @@ export async function startBleStation(service: TapService, options: BleStationOp
       if (!adapterUp) return;
       adapterUp = false;
       closeConnection();
-      fail(new Error(`the Bluetooth adapter went away (${describeState(now)}); waiting for it to come back`));
+      fail(new Error(`the Bluetooth adapter went away (${adapterStateReason(now)}); waiting for it to come back`));
       return;
     }
     if (adapterUp) return;

@@ -7,6 +7,7 @@
  * espruino-tools is a process-wide singleton (a global `Espruino`): one link at a time.
  */
 import { createRequire } from "node:module";
+import { bluetoothAdapterProblem } from "../ble/bluetooth-adapter";
 
 /** The part of espruino-tools' global `Espruino` the station uses. */
 interface EspruinoTools {
@@ -98,13 +99,24 @@ async function loadTools(log: (line: string) => void): Promise<EspruinoTools> {
   return loaded;
 }
 
+/** A port espruino-tools would look for over Bluetooth LE: neither tcp:// nor a serial device. */
+export function isBluetoothPort(port: string): boolean {
+  return !port.startsWith("tcp://") && !port.startsWith("/") && !/^COM\d+$/i.test(port);
+}
+
 /**
  * Opens the console of the Espruino at `port` ("tcp://127.0.0.1:23230", "/dev/ttyACM0", or a BLE
- * address/name with `ble: true`). Fails with LinkError("no device ...") when nothing answers.
+ * address/name with `ble: true`). Fails with LinkError("no device ...") when nothing answers, and
+ * with LinkError("no Bluetooth adapter ...") for a BLE port on a machine without one: noble would
+ * only scan in vain and the stamp would seem out of range.
  */
 export async function openConsoleLink(port: string, options: LinkOptions = {}): Promise<ConsoleLink> {
   const log = options.log ?? (() => undefined);
   if (linkOpen) throw new LinkError("espruino-tools holds one connection at a time, and one is open");
+  if (options.ble === true && isBluetoothPort(port)) {
+    const problem = bluetoothAdapterProblem();
+    if (problem !== undefined) throw new LinkError(`${problem.message}; ${port} is a Bluetooth LE port: flash over a serial device or tcp://host:port instead`);
+  }
   const espruino = await loadTools(log);
   const config = espruino.Config;
   config.BLUETOOTH_LOW_ENERGY = options.ble === true; // the CLI's --no-ble

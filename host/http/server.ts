@@ -6,7 +6,7 @@
  * In front of every route, in order: the Host allow-list (DNS rebinding) and the cross-site
  * check, the per-address rate limit (before any signature is verified), authentication, the
  * per-credential rate limit; then the route, whose core operation decides what the principal
- * may do.
+ * may do. The OpenAPI reference (openapi.ts) is generated from the same route schemas.
  */
 import Fastify, { FastifyInstance } from "fastify";
 import { HostKey } from "../ledger/host-key";
@@ -19,6 +19,7 @@ import { clientErrorHandler } from "./hardening/client-errors";
 import { crossSiteHook } from "./hardening/cross-site";
 import { registerRateLimits } from "./hardening/rate-limits";
 import { registerSecurityHeaders } from "./hardening/security-headers";
+import { registerApiReference } from "./openapi";
 import { registerChallengeRoutes } from "./routes/challenges";
 import { registerCredentialRoutes } from "./routes/credentials";
 import { registerFirmwareRoutes } from "./routes/firmware";
@@ -26,6 +27,7 @@ import { registerHealthRoutes } from "./routes/health";
 import { registerHistoryRoutes } from "./routes/history";
 import { registerLedgerRoutes } from "./routes/ledger";
 import { registerMerchantRoutes } from "./routes/merchants";
+import { registerReferenceRoutes } from "./routes/reference";
 import { registerShopRoutes } from "./routes/shops";
 import { registerStampRoutes } from "./routes/stamps";
 import { registerTapRoutes } from "./routes/taps";
@@ -76,6 +78,15 @@ export function buildServer(store: Store, options: ServerOptions = {}): FastifyI
   app.addHook("onRequest", crossSiteHook(allowed));
   registerAuthentication(app, deps);
   registerRateLimits(app, { ...(options.rateLimits ?? DEFAULT_RATE_LIMITS), credentialOf: (request) => request.principal?.credentialId });
+  // The reference collects routes as they are declared (an onRoute hook that exists once its
+  // plugin has loaded): Fastify loads plugins in order, so the routes go in a plugin after it.
+  // That plugin's context inherits every hook, handler and parser set on `app` above.
+  registerApiReference(app);
+  app.register(async (routes) => registerRoutes(routes, deps));
+  return app;
+}
+
+function registerRoutes(app: FastifyInstance, deps: ApiDeps): void {
   registerHealthRoutes(app);
   registerMerchantRoutes(app, deps);
   registerShopRoutes(app, deps);
@@ -87,5 +98,5 @@ export function buildServer(store: Store, options: ServerOptions = {}): FastifyI
   registerCredentialRoutes(app, deps);
   registerFirmwareRoutes(app, deps);
   registerLedgerRoutes(app, deps);
-  return app;
+  registerReferenceRoutes(app);
 }

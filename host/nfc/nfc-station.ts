@@ -1,10 +1,11 @@
 import { toHex } from "../../shared/hex";
 import { runStationTap, TapService } from "../core/counter-station";
+import { RetryPolicy } from "../core/retry-policy";
 import { Verdict } from "../core/verdict";
 import { DEFAULT_FAST_POLL, DEFAULT_POLL, exchangeOverNfc, exchangeOverNfcFast, FastPollPolicy, PollPolicy, sendVerdictOverNfc } from "./mailbox-reader";
 import { pcscFailure } from "./nfc-pcsc-reader";
 import { ApduTransport, PcscTagLink } from "./pcsc-tag-link";
-import { RetryPolicy, SupervisedPcsc } from "./pcsc-supervisor";
+import { SupervisedPcsc } from "./pcsc-supervisor";
 import { TagError } from "./tag-link";
 
 /**

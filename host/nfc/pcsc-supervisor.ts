@@ -2,6 +2,7 @@ import { ChildProcess, fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { createConnection } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { DEFAULT_RETRY, nextPause, RetryPolicy } from "../core/retry-policy";
 import { TagError, TagFailure } from "./tag-link";
 
 /** A TagError as it crosses the process boundary. */
@@ -24,15 +25,6 @@ export type FromPcscChild =
   | { t: "error"; error: WireTagError }
   | { t: "reply"; id: number; ok: true; data: Uint8Array }
   | { t: "reply"; id: number; ok: false; error: WireTagError };
-
-export interface RetryPolicy {
-  /** First pause after a failure (default 1 s); it doubles up to maxMs. */
-  firstMs: number;
-  /** Longest pause between attempts (default 30 s). */
-  maxMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { firstMs: 1000, maxMs: 30_000 };
 
 export interface SupervisedPcscEvents {
   reader(name: string): void;
@@ -171,7 +163,7 @@ export class SupervisedPcsc {
         };
       });
       this.wakeSleep = undefined;
-      pause = Math.min(pause * 2, this.retry.maxMs);
+      pause = nextPause(pause, this.retry);
     }
   }
 

@@ -6,4 +6,4 @@ it("BLE figures: ≤ 4 tap round trips and ≤ 400 ms modelled at MTU 53 and a 1
   expect(f.mtu53.tapRoundTrips).toBeLessThanOrEqual(4);
   expect(f.mtu53.modelledMs).toBeLessThanOrEqual(400);
   expect(f.mtu23.tapRoundTrips).toBe(8);
-});
+}, 60_000);

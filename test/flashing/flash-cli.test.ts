@@ -4,7 +4,7 @@
  * the operator adds the merchant and approves the firmware, the owner adds the shop and issues a
  * flashing-station code, `stamp station enrol` makes and enrols the station's key.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -147,6 +147,20 @@ describe("stamp flash (command line)", () => {
     }
     const down = await cli(["--url", "http://127.0.0.1:9", "--station-key", remote.stationKey, ...flashArgs, "--json"]);
     expect(JSON.parse(down.out)).toEqual([{ code: "HOST_UNREACHABLE", error: expect.stringMatching(/^host unreachable while reading the station's merchant: cannot reach/) }]);
+  }, 30_000);
+
+  // On a machine with an adapter, noble would scan for the port: nothing to refuse there.
+  const hasAdapter = existsSync("/sys/class/bluetooth") && readdirSync("/sys/class/bluetooth").length > 0;
+  it.skipIf(hasAdapter)("--ble on a machine without Bluetooth says there is no adapter, not that the stamp is out of range", async () => {
+    const ble = await makeHost("ble", { approve: true, shop: true });
+    const overBle = flashArgs.map((arg) => (arg === "tcp://127.0.0.1:9" ? "c0:ff:ee:00:00:01" : arg));
+    const result = await cli(["--db", ble.db, "--station-key", ble.stationKey, ...overBle, "--ble", "--json"]);
+    expect(result.code, result.err).toBe(2);
+    expect(JSON.parse(result.out)).toEqual([
+      { code: "NO_DEVICE", error: expect.stringMatching(/^no Bluetooth adapter: .*; c0:ff:ee:00:00:01 is a Bluetooth LE port: flash over a serial device or tcp:\/\/host:port instead$/) },
+    ]);
+    expect(result.out).not.toMatch(/in range/);
+    expect(await stampsIn(ble.db)).toBe(0);
   }, 30_000);
 
   it("checks its arguments: ports per stamp, batch size", async () => {

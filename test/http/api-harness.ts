@@ -1,6 +1,6 @@
 /**
- * A real, authenticated API for tests: buildServer on a real SQLite file in a fresh temporary
- * directory, listening on an ephemeral loopback port, with a clock the test moves. Every call
+ * A real, authenticated API for tests: buildServer on a real database (an SQLite file in a fresh
+ * temporary directory, or a new PostgreSQL database: see test/support/test-stores.ts), listening on an ephemeral loopback port, with a clock the test moves. Every call
  * goes over HTTP through the project's own ApiClient and httpTransport, as a given credential:
  * an API token (operator, owner, manager, auditor) or a station's own Ed25519 key, signing each
  * request (RFC 9421) with the API's clock.
@@ -9,8 +9,8 @@
  * operator token of `stamp init`, two merchants with their owners, shops, verifiers, counter
  * and flashing stations enrolled with one-time codes and their own keys, approved firmware.
  */
-import Database from "better-sqlite3";
 import { snapshotDatabase as snapshotOf } from "../support/database-snapshot";
+import { createTestDatabase, StoreKind, TestDatabase } from "../support/test-stores";
 import { FastifyInstance } from "fastify";
 import { generateKeyPairSync, KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -23,7 +23,7 @@ import { ApiClient, ApiCredential, ApiResponse } from "../../host/client/api-cli
 import { ApiMethod, ApiTransport, httpTransport } from "../../host/client/transports";
 import { buildServer } from "../../host/http/server";
 import { createHostKeyFile } from "../../host/ledger/host-key";
-import { SqliteStore } from "../../host/store/sqlite-store";
+import { Store } from "../../host/store/store";
 import { rawPublicKey, TestStamp } from "./signed-tap";
 
 export type { ApiResponse };
@@ -58,8 +58,10 @@ export interface RawAnswer {
 export interface TestApi {
   url: string;
   dir: string;
+  /** The --db value: the SQLite file's path, or the PostgreSQL database's URL. */
   dbPath: string;
-  store: SqliteStore;
+  database: TestDatabase;
+  store: Store;
   app: FastifyInstance;
   /** The API's clock (and every client's), in milliseconds; tests move it. */
   now: number;
@@ -72,7 +74,7 @@ export interface TestApi {
   /** Any request with fetch, headers and body exactly as given (malformed JSON, content types, ...). */
   raw(path: string, init: RequestInit): Promise<RawAnswer>;
   /** Every row of every table but the nonce bookkeeping, to prove that a refused request wrote nothing. */
-  snapshot(): string;
+  snapshot(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -80,14 +82,9 @@ export function snapshotDatabase(dbPath: string): string {
   return snapshotOf(dbPath, BOOKKEEPING_TABLES);
 }
 
-/** One value read straight from the database file (read-only), e.g. a COUNT(*). */
-export function queryValue(api: { dbPath: string }, sql: string, ...params: unknown[]): unknown {
-  const db = new Database(api.dbPath, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).pluck().get(...params);
-  } finally {
-    db.close();
-  }
+/** One value read straight from the database, e.g. a COUNT(*); parameters are written `?`. */
+export function queryValue(api: { database: TestDatabase }, sql: string, ...params: unknown[]): Promise<unknown> {
+  return api.database.value(sql, ...params);
 }
 
 async function toRawAnswer(response: Response): Promise<RawAnswer> {
@@ -103,10 +100,10 @@ async function toRawAnswer(response: Response): Promise<RawAnswer> {
   return { status: response.status, body: body, text: text, contentType: response.headers.get("content-type") };
 }
 
-export async function startApi(): Promise<TestApi> {
+export async function startApi(kind: StoreKind = "sqlite"): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), "stamp-http-"));
-  const dbPath = join(dir, "stamp.db");
-  const store = new SqliteStore(dbPath);
+  const database = await createTestDatabase(kind);
+  const store = await database.open();
   const hostKey = createHostKeyFile(join(dir, "host-key.json"));
   if (!hostKey.ok) throw new Error(hostKey.error);
   const state = { now: START_TIME };
@@ -122,18 +119,20 @@ export async function startApi(): Promise<TestApi> {
   const api: TestApi = Object.assign(state, {
     url: url,
     dir: dir,
-    dbPath: dbPath,
+    dbPath: database.location,
+    database: database,
     store: store,
     app: app,
     client: (credential: ApiCredential, clock?: () => number) => new ApiClient(transport(), credential, clock ?? (() => state.now)),
     anonymous: new ApiClient(transport(), { kind: "none" }),
     transport: transport,
     raw: async (path: string, init: RequestInit) => toRawAnswer(await fetch(url + path, init)),
-    snapshot: () => snapshotDatabase(dbPath),
+    snapshot: () => database.dump(BOOKKEEPING_TABLES),
     close: async () => {
       for (const made of transports) await made.close();
       await app.close();
       await store.close();
+      await database.discard();
       rmSync(dir, { recursive: true, force: true });
     },
   });
@@ -162,14 +161,14 @@ export async function expectRefused(
   status: number,
   code: string,
 ): Promise<{ code: string; message: string; field?: string }> {
-  const before = api.snapshot();
+  const before = await api.snapshot();
   const response = await request();
   const text = typeof response.body === "string" ? response.body : JSON.stringify(response.body);
   if (response.status !== status) throw new Error(`expected ${status} ${code}, got ${response.status}: ${text}`);
   const error = errorOf(response);
   if (error.code !== code) throw new Error(`expected code ${code}, got ${error.code}: ${error.message}`);
   if (/\bat .+:\d+:\d+/.test(text)) throw new Error("a stack trace leaked into the response: " + text);
-  if (api.snapshot() !== before) throw new Error(`the refused request changed the database: ${text}`);
+  if ((await api.snapshot()) !== before) throw new Error(`the refused request changed the database: ${text}`);
   return error;
 }
 

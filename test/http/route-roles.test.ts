@@ -268,6 +268,7 @@ const SPECS: Record<string, RouteSpec> = {
   "POST /v1/ledger/check": { success: 200, request: async () => ({ method: "POST", path: "/v1/ledger/check" }) },
   "POST /v1/ledger/checkpoints": { success: 201, request: async () => ({ method: "POST", path: "/v1/ledger/checkpoints" }) },
   "GET /v1/ledger/checkpoints": { success: 200, request: async () => ({ method: "GET", path: "/v1/ledger/checkpoints" }) },
+  "GET /v1/openapi.json": { success: 200, request: async () => ({ method: "GET", path: "/v1/openapi.json" }) },
 };
 
 beforeAll(async () => {

@@ -88,6 +88,9 @@ describeStack("NFC station without pcscd, and pcscd coming and going", () => {
     const readersBefore = events.readers.length;
     await pcscd.stop("SIGKILL");
     await events.until(() => serviceErrors(events, errorsBefore).length > 0, "pcscd's death to be reported", 5000);
+    // Its reader went with it: the same report as for a reader unplugged.
+    const gone = events.errors.slice(errorsBefore).filter((e) => e.reader === "Virtual PCD 00 00" && e.phase === "reader");
+    expect(gone.map((e) => e.error.message)).toContain("reader Virtual PCD 00 00 was removed");
     // Down for a while: the station retries (the line for "not running" comes once).
     await events.until(() => serviceErrors(events, errorsBefore).some((e) => /not running/.test(e.error.message)), "the missing pcscd to be reported", 5000);
     pcscd = await startPcscd(place);

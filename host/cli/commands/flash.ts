@@ -3,10 +3,11 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { DEFAULT_FIRMWARE_DIR, FirmwareImageError, prepareFirmwareImage } from "../../flashing/firmware-image";
 import { FlashError } from "../../flashing/flash-error";
-import { FlashProgress, flashStamp, FlashResult } from "../../flashing/station";
+import { flashStamp, FlashResult } from "../../flashing/station";
 import { apiStationRegistry } from "../../flashing/station-registry";
 import { CliContext, connect, stationKeyOf } from "../context";
-import { CliError } from "../io";
+import { CliError, processIo } from "../io";
+import { ProgressWriter } from "../progress-bar";
 
 interface FlashOptions {
   port: string[];
@@ -30,13 +31,6 @@ function positive(name: string): (value: string) => number {
     if (!Number.isInteger(n) || n < 0) throw new CliError(`${name} must be a whole number, got "${value}"`);
     return n;
   };
-}
-
-function bar(event: FlashProgress): string {
-  if (event.done === undefined || event.total === undefined || event.total === 0) return event.message;
-  const width = 24;
-  const filled = Math.round((width * event.done) / event.total);
-  return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${Math.round((100 * event.done) / event.total)}% ${event.message}`;
 }
 
 const KEY_HINT =
@@ -75,7 +69,9 @@ export function addFlashCommand(program: Command, context: CliContext): void {
       if (count > 1 && options.port.length === 1 && process.stdin.isTTY !== true) {
         throw new CliError(`--batch ${count} with one --port asks for Enter between stamps, and standard input is not a terminal: give one --port per stamp`, 2);
       }
-      const say = (text: string): void => context.io.err(text + "\n");
+      // io.err is the process's stderr only with the process's own streams; a captured io (tests) is no terminal.
+      const progress = new ProgressWriter(context.io.err, context.io === processIo ? process.stderr : {});
+      const say = (text: string): void => progress.note(text);
       // The key first: without an enrolled flashing-station key nothing else is worth doing.
       const key = await stationKeyOf(command);
       if (key === undefined) throw new CliError(`stamp flash needs the flashing station's own key: --station-key <file> (or STAMP_STATION_KEY); ${KEY_HINT}`);
@@ -101,6 +97,7 @@ export function addFlashCommand(program: Command, context: CliContext): void {
         for (let i = 0; i < count; i++) {
           const port = options.port.length === 1 ? options.port[0] : options.port[i];
           if (count > 1 && options.port.length === 1 && i > 0) {
+            progress.end();
             const rl = createInterface({ input: process.stdin, output: process.stderr });
             await rl.question(`put stamp ${i + 1} of ${count} on ${port} and press Enter `);
             rl.close();
@@ -120,10 +117,11 @@ export function addFlashCommand(program: Command, context: CliContext): void {
               ble: options.ble === true,
               holdMs: options.holdMs,
               commandTimeoutMs: options.timeoutMs,
-              progress: (event) => say(prefix + event.step + ": " + bar(event)),
+              progress: (event) => progress.show(prefix, event),
             });
             results.push(result);
             if (result.revoked !== undefined) say(`${prefix}old stamp ${result.revoked} revoked at the host (its key was destroyed)`);
+            progress.end(); // before stdout, which may share the terminal
             if (options.json !== true) context.io.out(`${prefix}stamp ${result.stampId} flashed, registered and locked: ${label} (label ${result.labelPath ?? "-"})\n`);
           } catch (error) {
             if (!(error instanceof FlashError)) throw error;
@@ -132,6 +130,7 @@ export function addFlashCommand(program: Command, context: CliContext): void {
           }
         }
       } finally {
+        progress.end();
         await connection.close();
       }
       if (options.json === true) context.io.out(JSON.stringify(results, null, 2) + "\n");

@@ -9,9 +9,9 @@
  *
  * How the plugin is used, and why (tried against @fastify/rate-limit 11 and Fastify 5):
  * - The plugin's own hooks are attached to routes by an onRoute hook that exists only once the plugin
- *   has loaded. buildServer registers without awaiting and declares its routes right after, so those
- *   hooks would silently never be attached. Hooks added with addHook are attached at ready time to
- *   every route, declared before or after.
+ *   has loaded. registerRateLimits registers without awaiting, and routes declared on the app right
+ *   after it would silently never get those hooks. Hooks added with addHook are attached at ready
+ *   time to every route, declared before or after.
  * - The plugin's hooks throw errorResponseBuilder's result into the app's error handler, which knows
  *   no RATE_LIMITED code. Answering from our own hooks keeps the error format here.
  * - Registering the plugin twice (one per hook) does work when awaited, each with its own store.
@@ -86,6 +86,6 @@ export function registerRateLimits(app: FastifyInstance, options: RateLimitOptio
     instance.addHook("preHandler", limitHook(byCredential));
   };
   // Fastify's documented alternative to fastify-plugin: the hooks land on `app` itself, not in a
-  // child scope, so they reach the routes that buildServer declares on `app`.
+  // child scope, so they reach the routes declared on `app` and in plugins registered after this.
   app.register(Object.assign(plugin, { [Symbol.for("skip-override")]: true }));
 }

@@ -2,13 +2,23 @@ import { FastifyInstance } from "fastify";
 import { issueChallenge } from "../../core/challenge-service";
 import { ApiDeps } from "../deps";
 import { sendCoreError } from "../errors";
+import { aboutRoute, successAnswer } from "../openapi";
 import { principal } from "../principal";
 import { emptyBody } from "../schemas";
 import { challengeView } from "../views";
 
 /** Only a counter station asks, for its own verifier; the body is empty (or absent). */
 export function registerChallengeRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.post("/v1/challenges", { schema: { body: { anyOf: [emptyBody, { type: "null" }] } } }, async (request, reply) => {
+  const issue = {
+    ...aboutRoute(
+      "taps",
+      "Issue a challenge",
+      "A counter station asks for a fresh 32-byte challenge for its own verifier, to hand to the stamp. What a tap is worth (purpose, quantity) is the verifier's configuration. No body, or an empty object.",
+    ),
+    body: { anyOf: [emptyBody, { type: "null" }] },
+    response: successAnswer(201, "The challenge's bytes in hex, its nonce, verifier, purpose, quantity, issue and expiry times."),
+  };
+  app.post("/v1/challenges", { schema: issue }, async (request, reply) => {
     const issued = await issueChallenge(deps.store, principal(request), deps.now());
     if (!issued.ok) return sendCoreError(reply, issued.error);
     return reply.code(201).send(challengeView(issued.value));

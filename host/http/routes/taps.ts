@@ -4,6 +4,7 @@ import { Reason } from "../../../shared/reason-codes";
 import { submitTap } from "../../core/tap-verifier";
 import { ApiDeps } from "../deps";
 import { sendError } from "../errors";
+import { aboutRoute, successAnswer } from "../openapi";
 import { principal } from "../principal";
 import { TapBody, tapBody } from "../schemas";
 import { verdictView } from "../views";
@@ -15,7 +16,16 @@ import { verdictView } from "../views";
  * writes nothing in either case.
  */
 export function registerTapRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  app.post<{ Body: TapBody }>("/v1/taps", { schema: { body: tapBody } }, async (request, reply) => {
+  const submit = {
+    ...aboutRoute(
+      "taps",
+      "Submit a tap",
+      "A counter station submits the stamp's 94-byte tap response (docs/protocol.md) over one of its own challenges. A well-formed tap gets its verdict with 200, accepted or not; bytes that do not decode are 400.",
+    ),
+    body: tapBody,
+    response: successAnswer(200, "The verdict: accepted or not, its reason code and sentence, the stamp and its counter."),
+  };
+  app.post<{ Body: TapBody }>("/v1/taps", { schema: submit }, async (request, reply) => {
     const bytes = fromHex(request.body.response);
     if (!bytes.ok) return sendError(reply, 400, "INVALID_INPUT", `response ${bytes.error}`);
     const who = principal(request);
