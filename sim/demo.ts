@@ -14,7 +14,7 @@ import { apiTapService } from "../host/client/api-tap-service";
 import { injectTransport } from "../host/client/transports";
 import { buildServer } from "../host/http/server";
 import { exchangeOverNfc, sendVerdictOverNfc } from "../host/nfc/mailbox-reader";
-import { SqliteStore } from "../host/store/sqlite-store";
+import { describeStoreLocation, openStore } from "../host/store/open-store";
 import { apiFlashingStation, bootSimulatedStamp, provisionSimulatedStamp, SIMULATED_FIRMWARE_HASH, SIMULATED_FIRMWARE_LABEL, SimulatedStamp } from "./provision";
 import { SimulatedAir } from "./simulated-ble";
 import { SimulatedDevice } from "./simulated-device";
@@ -22,7 +22,7 @@ import { SimulatedTagLink } from "./simulated-nfc";
 import { verifierPeripheral } from "./simulated-verifier-peripheral";
 
 export interface DemoOptions {
-  /** SQLite file; a fresh one in a temporary directory when absent. */
+  /** An SQLite file or a postgres:// URL (a new, empty database); a fresh SQLite file in a temporary directory when absent. */
   dbPath?: string;
   out: (line: string) => void;
 }
@@ -87,17 +87,17 @@ function nfcExchange(device: SimulatedDevice): StampExchange {
 export async function runDemo(options: DemoOptions): Promise<void> {
   const out = options.out;
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), "stamp-demo-")), "stamp.db");
-  const store = new SqliteStore(dbPath);
+  const store = await openStore(dbPath);
   const app = buildServer(store);
   const client = (credential: ApiCredential) => new ApiClient(injectTransport(app), credential);
   try {
-    out(`database: ${dbPath}`);
+    out(`database: ${describeStoreLocation(dbPath)}`);
     out("Every step below goes through the HTTP API (in process, no socket), with a person's token or a station's signed requests.");
     out("");
     out("Setup:");
     // stamp init
     const init = await bootstrapOperator(store, "demo operator", Date.now());
-    if (!init.ok) throw new Error(`the demo sets up a new database and ${dbPath} is not one: ${init.error.message}`);
+    if (!init.ok) throw new Error(`the demo sets up a new database and ${describeStoreLocation(dbPath)} is not one: ${init.error.message}`);
     const operator = client({ kind: "token", token: init.value.token });
     out("  stamp init                   the operator's token is made with the database");
     // stamp merchants add / firmware approve / tokens add --role owner

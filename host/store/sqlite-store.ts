@@ -1,13 +1,10 @@
 import Database from "better-sqlite3";
 import { Purpose } from "../../shared/protocol-constants";
-import { ReasonName } from "../../shared/reason-codes";
 import { auditEntryHash } from "../ledger/audit-chain";
 import { Checkpoint } from "../ledger/checkpoint";
 import { GENESIS } from "../ledger/chain-hash";
 import { ledgerEventHashV2 } from "../ledger/ledger-event-hash";
 import {
-  Alert,
-  AlertKind,
   ApprovedFirmware,
   AuditEntry,
   CredentialRecord,
@@ -25,8 +22,22 @@ import {
   StampStatus,
   Verifier,
 } from "../core/model";
-import { Role, StationRole } from "../core/access/principal";
+import { StationRole } from "../core/access/principal";
 import { ADDED_COLUMNS, SQLITE_INDEXES, SQLITE_SCHEMA, STAMP_LABEL_INDEX } from "./sqlite-schema";
+import {
+  alertFromRow,
+  AlertRow,
+  auditFromRow,
+  AuditRow,
+  challengeFromRow,
+  ChallengeRow,
+  credentialFromRow,
+  CredentialRow,
+  eventFromRow,
+  LedgerRow,
+  NameColumns,
+  namesFromRow,
+} from "./store-rows";
 import {
   DuplicateError,
   EnrolmentOutcome,
@@ -59,159 +70,8 @@ interface VerifierRow {
   quantity: number;
 }
 
-interface LedgerRow {
-  sequence: number;
-  stamp_id: string;
-  counter: number;
-  verifier_id: string;
-  shop_id: string;
-  merchant_id: string;
-  purpose: Purpose;
-  quantity: number;
-  nonce: string;
-  challenge_issued_at: number;
-  accepted_at: number;
-  response: string;
-  previous_hash: string;
-  hash: string;
-}
-
-interface AlertRow {
-  id: number;
-  at: number;
-  kind: AlertKind;
-  merchant_id: string;
-  stamp_id: string;
-  verifier_id: string;
-  shop_id: string;
-  reason: ReasonName;
-  detail: string;
-}
-
-/** The names joined beside the ids of an event or alert (see listEvents, listAlerts). */
-interface NameColumns {
-  stamp_label: string | null;
-  shop_name: string | null;
-  verifier_label: string | null;
-}
-
-function namesFromRow(row: NameColumns): { stampLabel: string | null; shopName: string | null; verifierLabel: string | null } {
-  return { stampLabel: row.stamp_label, shopName: row.shop_name, verifierLabel: row.verifier_label };
-}
-
-interface AuditRow {
-  sequence: number;
-  at: number;
-  actor: string;
-  merchant_id: string | null;
-  action: string;
-  subject: string;
-  detail: string;
-  previous_hash: string;
-  hash: string;
-}
-
-interface CredentialRow {
-  id: string;
-  role: Role;
-  merchant_id: string | null;
-  verifier_id: string | null;
-  label: string;
-  secret_hash: string | null;
-  public_key: Buffer | null;
-  created_at: number;
-  expires_at: number | null;
-  revoked_at: number | null;
-  created_by: string;
-}
-
-interface ChallengeRow {
-  nonce: string;
-  verifier_id: string;
-  issued_at: number;
-  expires_at: number;
-  purpose: Purpose;
-  quantity: number;
-  used_at: number | null;
-}
-
-function eventFromRow(row: LedgerRow): LedgerEvent {
-  return {
-    sequence: row.sequence,
-    stampId: row.stamp_id,
-    counter: row.counter,
-    verifierId: row.verifier_id,
-    shopId: row.shop_id,
-    merchantId: row.merchant_id,
-    purpose: row.purpose,
-    quantity: row.quantity,
-    nonce: row.nonce,
-    challengeIssuedAt: row.challenge_issued_at,
-    acceptedAt: row.accepted_at,
-    response: row.response,
-    previousHash: row.previous_hash,
-    hash: row.hash,
-  };
-}
-
-function alertFromRow(row: AlertRow): Alert {
-  return {
-    id: row.id,
-    at: row.at,
-    kind: row.kind,
-    merchantId: row.merchant_id,
-    stampId: row.stamp_id,
-    verifierId: row.verifier_id,
-    shopId: row.shop_id,
-    reason: row.reason,
-    detail: row.detail,
-  };
-}
-
-function auditFromRow(row: AuditRow): AuditEntry {
-  return {
-    sequence: row.sequence,
-    at: row.at,
-    actor: row.actor,
-    merchantId: row.merchant_id,
-    action: row.action,
-    subject: row.subject,
-    detail: row.detail,
-    previousHash: row.previous_hash,
-    hash: row.hash,
-  };
-}
-
 function verifierFromRow(row: VerifierRow): Verifier {
   return { id: row.id, shopId: row.shop_id, label: row.label, requirePresence: row.require_presence === 1, purpose: row.purpose, quantity: row.quantity };
-}
-
-function credentialFromRow(row: CredentialRow): CredentialRecord {
-  return {
-    id: row.id,
-    role: row.role,
-    merchantId: row.merchant_id ?? undefined,
-    verifierId: row.verifier_id ?? undefined,
-    label: row.label,
-    secretHash: row.secret_hash ?? undefined,
-    publicKey: row.public_key === null ? undefined : new Uint8Array(row.public_key),
-    createdAt: row.created_at,
-    expiresAt: row.expires_at ?? undefined,
-    revokedAt: row.revoked_at ?? undefined,
-    createdBy: row.created_by,
-  };
-}
-
-function challengeFromRow(row: ChallengeRow): IssuedChallenge {
-  return {
-    nonce: row.nonce,
-    verifierId: row.verifier_id,
-    issuedAt: row.issued_at,
-    expiresAt: row.expires_at,
-    purpose: row.purpose,
-    quantity: row.quantity,
-    usedAt: row.used_at ?? undefined,
-  };
 }
 
 function errorCode(error: unknown): string {

@@ -3,21 +3,20 @@
  * health check go on, and a write waits a little without blocking the event loop, then answers
  * 503 with Retry-After.
  */
-import Database from "better-sqlite3";
 import { AddressInfo } from "node:net";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { buildServer } from "../../host/http/server";
+import { describeEachStore } from "../support/test-stores";
 import { createTestWorld } from "../support/test-world";
 
-describe("a database locked by another writer", () => {
+describeEachStore("a database locked by another writer", (kind) => {
   it("keeps answering reads and the health check, and refuses writes with 503 and Retry-After instead of hanging", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const app = buildServer(w.store);
     await app.listen({ port: 0, host: "127.0.0.1" });
     const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const owner = { authorization: "Bearer " + w.ownerToken };
-    const other = new Database(w.dbPath);
-    other.exec("BEGIN IMMEDIATE");
+    const release = await w.database.holdWriteLock();
     try {
       let ticks = 0;
       const ticker = setInterval(() => ticks++, 10);
@@ -34,8 +33,7 @@ describe("a database locked by another writer", () => {
       // The event loop kept running while the write waited (about 2 s of 10 ms ticks).
       expect(ticks).toBeGreaterThan(20);
     } finally {
-      other.exec("ROLLBACK");
-      other.close();
+      await release();
     }
     const after = await fetch(url + "/v1/shops", { method: "POST", headers: { ...owner, "content-type": "application/json" }, body: JSON.stringify({ id: "jamsil", merchantId: "bean-bros", name: "Jamsil" }) });
     expect(after.status).toBe(201);

@@ -1,22 +1,21 @@
 /** Tokens and station enrolment: hashed, expiring, revocable, one-time codes. */
-import Database from "better-sqlite3";
-import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { authenticateToken, bootstrapOperator, enrolStation, issueEnrolmentCode, issueToken, revokeCredential, stationKey } from "../../host/core/access/credentials";
+import { describeEachStore } from "../support/test-stores";
 import { createTestWorld, must, TestStationKey } from "../support/test-world";
 
-describe("credentials", () => {
+describeEachStore("credentials", (kind) => {
   it("bootstraps the operator once", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     expect(await bootstrapOperator(w.store, "again", Date.now())).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
   });
 
   it("keeps only a token's hash, expires it, and revokes it at once", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const now = Date.now();
     const issued = must(await issueToken(w.store, w.owner, { role: "auditor", merchantId: "bean-bros", label: "accountant", ttlMs: 60_000 }, now));
     expect(issued.token).toMatch(/^stamp_[A-Za-z0-9_-]{43}$/);
-    expect(readFileSync(w.dbPath).includes(Buffer.from(issued.token))).toBe(false);
+    expect(await w.database.dump()).not.toContain(issued.token);
     expect(must(await authenticateToken(w.store, issued.token, now))).toMatchObject({ role: "auditor", merchantId: "bean-bros" });
     expect(await authenticateToken(w.store, issued.token, now + 60_000)).toEqual({ ok: false, error: "the credential expired" });
     expect(await authenticateToken(w.store, issued.token + "x", now)).toEqual({ ok: false, error: "unknown token" });
@@ -25,7 +24,7 @@ describe("credentials", () => {
   });
 
   it("lets the operator issue owners only, and an owner only its own merchant's people", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const now = Date.now();
     expect(await issueToken(w.store, w.operator, { role: "manager", merchantId: "bean-bros", label: "x" }, now)).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
     expect(await issueToken(w.store, w.owner, { role: "owner", merchantId: "tea-house", label: "x" }, now)).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
@@ -34,7 +33,7 @@ describe("credentials", () => {
   });
 
   it("enrols a station key with a one-time, expiring code, and refuses weak or repeated keys", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const now = Date.now();
     const code = must(await issueEnrolmentCode(w.store, w.owner, { role: "counter-station", verifierId: w.gangnam.id }, now));
     const key = new TestStationKey();
@@ -50,8 +49,6 @@ describe("credentials", () => {
     expect(await enrolStation(w.store, { code: duplicate.code, publicKey: key.publicKey, label: "x" }, now)).toMatchObject({ ok: false, error: { code: "DUPLICATE" } });
     // The code was not spent by the refused enrolment.
     expect((await enrolStation(w.store, { code: duplicate.code, publicKey: new TestStationKey().publicKey, label: "x" }, now)).ok).toBe(true);
-    const db = new Database(w.dbPath, { readonly: true });
-    expect(db.prepare("SELECT COUNT(*) FROM enrolment_codes WHERE code_hash LIKE ?").pluck().get(code.code + "%")).toBe(0);
-    db.close();
+    expect(await w.database.value("SELECT COUNT(*) FROM enrolment_codes WHERE code_hash LIKE ?", code.code + "%")).toBe(0);
   });
 });

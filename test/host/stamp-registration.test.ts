@@ -1,8 +1,9 @@
 /** A stamp becomes registered only through a flashing station, with a proof the host checks itself. */
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { issueProvisioningChallenge, NewStamp, registerStamp } from "../../host/core/stamp-registration";
 import { GROUP_ORDER, littleEndianToBigInt } from "../../host/crypto/edwards25519";
 import { fromHex, toHex } from "../../shared/hex";
+import { describeEachStore } from "../support/test-stores";
 import { createTestWorld, enrolTestStation, must, TestStamp, TestWorld } from "../support/test-world";
 
 async function attempt(w: TestWorld, input: (stamp: TestStamp, challenge: string) => Partial<NewStamp>, who = w.flasher.principal) {
@@ -25,9 +26,9 @@ function addL(signatureHex: string): string {
   return toHex(out);
 }
 
-describe("stamp registration with proof", () => {
+describeEachStore("stamp registration with proof", (kind) => {
   it("registers a proved stamp with approved firmware, once per challenge", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     expect(await attempt(w, () => ({}))).toBe("REGISTERED");
     const stamp = new TestStamp();
     const challenge = must(await issueProvisioningChallenge(w.store, w.flasher.principal, Date.now())).challenge;
@@ -39,7 +40,7 @@ describe("stamp registration with proof", () => {
   });
 
   it("refuses a bare key, a stranger's proof, a foreign challenge, unapproved firmware and S + L", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const stranger = new TestStamp();
     expect(await attempt(w, (_s, c) => ({ proof: stranger.prove(c) }))).toBe("PROOF_INVALID");
     expect(await attempt(w, (s) => ({ proof: s.prove("ab".repeat(32)) }))).toBe("PROOF_INVALID");
@@ -51,7 +52,7 @@ describe("stamp registration with proof", () => {
   });
 
   it("refuses a challenge issued to another flashing station, and every other role", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const second = await enrolTestStation(w.store, w.owner, "flashing-station", { merchantId: "bean-bros" }, Date.now());
     expect(await attempt(w, () => ({}), second.principal)).toBe("PROOF_INVALID");
     for (const who of [w.owner, w.operator, w.gangnamStation.principal]) expect(await attempt(w, () => ({}), who)).toBe("FORBIDDEN");
@@ -62,7 +63,7 @@ describe("stamp registration with proof", () => {
   });
 
   it("registers only for the merchant the station is enrolled for; another merchant's shops are not found", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     expect(await attempt(w, () => ({ merchantId: "tea-house" }))).toBe("NOT_FOUND");
     expect(await attempt(w, () => ({ shopIds: ["nowhere"] }))).toBe("NOT_FOUND");
   });

@@ -1,11 +1,11 @@
-import Database from "better-sqlite3";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { Principal } from "../../host/core/access/principal";
 import { issueChallenge } from "../../host/core/challenge-service";
 import { configureVerifier } from "../../host/core/registry";
 import { reinstateStamp, revokeStamp } from "../../host/core/stamp-status";
 import { submitTap } from "../../host/core/tap-verifier";
 import { Purpose } from "../../shared/protocol-constants";
+import { describeEachStore } from "../support/test-stores";
 import { createTestWorld, must, TestStamp, TestWorld } from "../support/test-world";
 
 async function alertKinds(w: TestWorld): Promise<string[]> {
@@ -16,9 +16,9 @@ async function events(w: TestWorld) {
   return w.store.listEvents({ merchantId: "bean-bros", limit: 100 });
 }
 
-describe("verifier core over a real SQLite file", () => {
+describeEachStore("verifier core over a real database", (kind) => {
   it("accepts a good tap once and records exactly one chained ledger event", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const response = w.stamp.answer(await w.challengeFor(w.gangnamStation));
     expect(await w.submit(w.gangnamStation, response)).toMatchObject({ accepted: true, reason: "ACCEPTED", counter: 1, stampId: w.stamp.id });
     expect((await w.submit(w.gangnamStation, response)).reason).toBe("CHALLENGE_REUSED");
@@ -27,7 +27,7 @@ describe("verifier core over a real SQLite file", () => {
   });
 
   it("rejects expired challenges, challenges of another verifier, and unknown nonces", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const old = await w.challengeFor(w.gangnamStation, Date.now() - 31_000);
     expect((await w.submit(w.gangnamStation, w.stamp.answer(old))).reason).toBe("CHALLENGE_EXPIRED");
     const elsewhere = w.stamp.answer(await w.challengeFor(w.hongdaeStation));
@@ -39,7 +39,7 @@ describe("verifier core over a real SQLite file", () => {
   });
 
   it("writes nothing for malformed bytes or a credential that is not a counter station", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const response = w.stamp.answer(await w.challengeFor(w.gangnamStation));
     expect((await w.submit(w.gangnamStation, response.subarray(1))).reason).toBe("MALFORMED_RESPONSE");
     expect((await submitTap(w.store, w.owner, response, Date.now())).reason).toBe("UNKNOWN_VERIFIER");
@@ -50,7 +50,7 @@ describe("verifier core over a real SQLite file", () => {
   });
 
   it("does not let junk that names an overheard nonce burn the challenge (the genuine answer still counts)", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const genuine = w.stamp.answer(await w.challengeFor(w.gangnamStation));
     const junk = Uint8Array.from(genuine);
     junk[junk.length - 1] ^= 0xff;
@@ -61,7 +61,7 @@ describe("verifier core over a real SQLite file", () => {
   });
 
   it("rejects a forged signature and an unregistered stamp, with an alert for the forgery", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const forged = w.stamp.answer(await w.challengeFor(w.gangnamStation));
     forged[forged.length - 40] ^= 1;
     expect((await w.submit(w.gangnamStation, forged)).reason).toBe("BAD_SIGNATURE");
@@ -72,7 +72,7 @@ describe("verifier core over a real SQLite file", () => {
   });
 
   it("quarantines on proof: two valid signatures with one counter over different challenges", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     expect((await w.submit(w.gangnamStation, w.stamp.answer(await w.challengeFor(w.gangnamStation), { counter: 5 }))).accepted).toBe(true);
     const clone = await w.submit(w.gangnamStation, w.stamp.answer(await w.challengeFor(w.gangnamStation), { counter: 5 }));
     expect(clone.reason).toBe("COUNTER_FORK");
@@ -85,7 +85,7 @@ describe("verifier core over a real SQLite file", () => {
   });
 
   it("one NFC contact without a press cannot get a genuine stamp quarantined (replies relayed out of order)", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const first = w.stamp.answer(await w.challengeFor(w.gangnamStation), { flags: 0 });
     const second = w.stamp.answer(await w.challengeFor(w.gangnamStation), { flags: 0 });
     expect((await w.submit(w.gangnamStation, second)).reason).toBe("PRESENCE_REQUIRED");
@@ -98,7 +98,7 @@ describe("verifier core over a real SQLite file", () => {
   });
 
   it("a clone restored from a flash dump is proven within one tap of the divergence, whichever taps first", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     for (let i = 0; i < 3; i++) expect((await w.submit(w.gangnamStation, w.stamp.answer(await w.challengeFor(w.gangnamStation)))).accepted).toBe(true);
     // The dump was taken at counter 3: the genuine stamp and the copy both sign 4 next.
     const genuine = w.stamp.answer(await w.challengeFor(w.gangnamStation), { counter: 4 });
@@ -109,7 +109,7 @@ describe("verifier core over a real SQLite file", () => {
   });
 
   it("lets the owner reinstate a quarantined stamp with a recorded reason, and never a revoked one", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     await w.submit(w.gangnamStation, w.stamp.answer(await w.challengeFor(w.gangnamStation), { counter: 2 }));
     await w.submit(w.gangnamStation, w.stamp.answer(await w.challengeFor(w.gangnamStation), { counter: 2 }));
     expect((await w.store.getStamp(w.stamp.id))?.status).toBe("quarantined");
@@ -128,7 +128,7 @@ describe("verifier core over a real SQLite file", () => {
   });
 
   it("rejects a valid stamp outside its shop, alerts, and still spends the counter", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const verdict = await w.submit(w.hongdaeStation, w.stamp.answer(await w.challengeFor(w.hongdaeStation), { counter: 3 }));
     expect(verdict.reason).toBe("OUTSIDE_SHOP");
     const [alert] = await w.store.listAlerts("bean-bros", { limit: 10 });
@@ -139,13 +139,13 @@ describe("verifier core over a real SQLite file", () => {
   });
 
   it("requires the presence flag where the verifier asks for it", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     const verdict = await w.submit(w.gangnamStation, w.stamp.answer(await w.challengeFor(w.gangnamStation), { flags: 0 }));
     expect(verdict.reason).toBe("PRESENCE_REQUIRED");
   });
 
   it("records what the merchant configured a tap to be worth, whatever anyone else wants", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     must(await configureVerifier(w.store, w.owner, w.gangnam.id, { purpose: Purpose.REDEEM, quantity: 10 }, Date.now()));
     const stationTry = await configureVerifier(w.store, w.gangnamStation.principal, w.gangnam.id, { quantity: 100 }, Date.now());
     expect(stationTry.ok ? "changed" : stationTry.error.code).toBe("FORBIDDEN");
@@ -157,7 +157,7 @@ describe("verifier core over a real SQLite file", () => {
   });
 
   it("issues challenges only to a counter station, for its own verifier, and caps the open ones", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     for (const who of [w.owner, w.operator, w.flasher.principal] as Principal[]) {
       const refused = await issueChallenge(w.store, who, Date.now());
       expect(refused.ok ? "issued" : refused.error.code).toBe("FORBIDDEN");
@@ -171,18 +171,14 @@ describe("verifier core over a real SQLite file", () => {
     expect(capped).toBe(4);
     // Expired ones are purged as new ones are issued: the station is not locked out.
     expect((await issueChallenge(w.store, w.gangnamStation.principal, now + 31_000)).ok).toBe(true);
-    const db = new Database(w.dbPath, { readonly: true });
-    expect(db.prepare("SELECT COUNT(*) FROM challenges").pluck().get()).toBe(1);
-    db.close();
+    expect(await w.database.value("SELECT COUNT(*) FROM challenges")).toBe(1);
   });
 
   it("keeps the ledger append-only at the database level", async () => {
-    const w = await createTestWorld();
+    const w = await createTestWorld(kind);
     await w.submit(w.gangnamStation, w.stamp.answer(await w.challengeFor(w.gangnamStation)));
-    const db = new Database(w.dbPath);
-    expect(() => db.prepare("UPDATE ledger SET quantity = 99").run()).toThrow(/append-only/);
-    expect(() => db.prepare("DELETE FROM ledger").run()).toThrow(/append-only/);
-    expect(() => db.prepare("DELETE FROM audit").run()).toThrow(/append-only/);
-    db.close();
+    await expect(w.database.execute("UPDATE ledger SET quantity = 99")).rejects.toThrow(/append-only/);
+    await expect(w.database.execute("DELETE FROM ledger")).rejects.toThrow(/append-only/);
+    await expect(w.database.execute("DELETE FROM audit")).rejects.toThrow(/append-only/);
   });
 });

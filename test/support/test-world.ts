@@ -5,9 +5,6 @@
  * the flashing station with a proof of possession.
  */
 import { createPublicKey, generateKeyPairSync, KeyObject, sign } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { decodeChallenge } from "../../shared/challenge";
 import { fromHex, toHex } from "../../shared/hex";
 import { Purpose } from "../../shared/protocol-constants";
@@ -22,8 +19,8 @@ import { addMerchant, addShop, addVerifier } from "../../host/core/registry";
 import { approveFirmware, issueProvisioningChallenge, registerStamp } from "../../host/core/stamp-registration";
 import { submitTap } from "../../host/core/tap-verifier";
 import { Verdict } from "../../host/core/verdict";
-import { SqliteStore } from "../../host/store/sqlite-store";
 import { Store } from "../../host/store/store";
+import { createTestDatabase, StoreKind, TestDatabase } from "./test-stores";
 
 /** The firmware every test world approves, and its test stamps claim to run. */
 export const TEST_FIRMWARE_HASH = "f1".repeat(32);
@@ -107,8 +104,10 @@ export async function registerTestStamp(store: Store, flasher: Principal, stamp:
 }
 
 export interface TestWorld {
+  /** The --db value: the SQLite file's path, or the PostgreSQL database's URL. */
   dbPath: string;
-  store: SqliteStore;
+  database: TestDatabase;
+  store: Store;
   operator: Principal;
   operatorToken: string;
   owner: Principal;
@@ -125,10 +124,13 @@ export interface TestWorld {
   register(stamp: TestStamp, shopIds: string[], label?: string): Promise<StampRecord>;
 }
 
-/** A real SQLite file in a fresh directory with one merchant, two shops, a verifier and a station in each. */
-export async function createTestWorld(): Promise<TestWorld> {
-  const dbPath = join(mkdtempSync(join(tmpdir(), "stamp-test-")), "stamp.db");
-  const store = new SqliteStore(dbPath);
+/**
+ * A fresh database (an SQLite file in a fresh directory, or a new database on this test file's
+ * PostgreSQL server) with one merchant, two shops, a verifier and a station in each.
+ */
+export async function createTestWorld(kind: StoreKind = "sqlite"): Promise<TestWorld> {
+  const database = await createTestDatabase(kind);
+  const store = await database.open();
   const now = Date.now();
   const bootstrapped = must(await bootstrapOperator(store, "operator", now));
   const operator = must(await authenticateToken(store, bootstrapped.token, now));
@@ -148,7 +150,8 @@ export async function createTestWorld(): Promise<TestWorld> {
   const stamp = new TestStamp();
   await register(stamp, ["gangnam"], "stamp-1");
   return {
-    dbPath,
+    dbPath: database.location,
+    database,
     store,
     operator,
     operatorToken: bootstrapped.token,

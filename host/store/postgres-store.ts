@@ -1,0 +1,839 @@
+import { CustomTypesConfig, DatabaseError, Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow, types } from "pg";
+import { Purpose } from "../../shared/protocol-constants";
+import { StationRole } from "../core/access/principal";
+import {
+  ApprovedFirmware,
+  AuditEntry,
+  CredentialRecord,
+  EnrolmentCode,
+  IssuedChallenge,
+  LedgerEvent,
+  Merchant,
+  NamedAlert,
+  NamedEvent,
+  NewAlert,
+  NewAuditEntry,
+  Shop,
+  SignedCounter,
+  StampRecord,
+  StampStatus,
+  Verifier,
+} from "../core/model";
+import { auditEntryHash } from "../ledger/audit-chain";
+import { GENESIS } from "../ledger/chain-hash";
+import { ChainName, Checkpoint } from "../ledger/checkpoint";
+import { ledgerEventHashV2 } from "../ledger/ledger-event-hash";
+import { POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgres-schema";
+import {
+  DuplicateError,
+  EnrolmentOutcome,
+  EventFilter,
+  HistoryPage,
+  IdPage,
+  LedgerEntry,
+  Store,
+  StoreBusyError,
+  TapCommit,
+  TapCommitOutcome,
+} from "./store";
+import {
+  alertFromRow,
+  AlertRow,
+  auditFromRow,
+  AuditRow,
+  challengeFromRow,
+  ChallengeRow,
+  credentialFromRow,
+  CredentialRow,
+  eventFromRow,
+  LedgerRow,
+  NameColumns,
+  namesFromRow,
+} from "./store-rows";
+
+/**
+ * pg hands bigint columns over as strings (a JavaScript number holds 53 bits, bigint 63). Every
+ * bigint here is a counter, a time in milliseconds, a sequence or a count, far below 2^53: it is
+ * converted to a number, and anything outside the exact range is an error, never a rounded value.
+ */
+function exactInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`the database returned ${text}, outside the range of exact JavaScript integers`);
+  return value;
+}
+
+/**
+ * pg's own parsers, but bigint as exact numbers. Given to this store's pools (and to tools that
+ * read its tables), never set globally: other pg users in the process keep pg's defaults.
+ */
+export const STORE_TYPES: CustomTypesConfig = {
+  getTypeParser: (id, format) => (id === types.builtins.INT8 ? exactInteger : types.getTypeParser(id, format)),
+};
+
+/** How long a statement may wait for a row lock another transaction holds: then StoreBusyError (HTTP 503), as SQLite's busy deadline. */
+const LOCK_TIMEOUT_MS = 2_000;
+/** Tries of a transaction that PostgreSQL cancelled to break a deadlock (or a serialization failure): then StoreBusyError. */
+const MAX_ATTEMPTS = 5;
+/** Key of the transaction-scoped advisory lock under which the first process to open a database makes its tables. */
+const SCHEMA_LOCK_KEY = 0x5354414d50;
+
+/** SQLSTATEs: a transaction PostgreSQL rolled back so that others can go on (safe to run again from the start). */
+const SERIALIZATION_FAILURE = "40001";
+const DEADLOCK_DETECTED = "40P01";
+/** lock_timeout expired. */
+const LOCK_NOT_AVAILABLE = "55P03";
+const UNIQUE_VIOLATION = "23505";
+
+function sqlState(error: unknown): string | undefined {
+  return error instanceof DatabaseError ? error.code : undefined;
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Thrown inside a transaction to roll it back and report why. */
+class Abort {
+  constructor(readonly outcome: TapCommitOutcome) {}
+}
+
+interface StampRow {
+  id: string;
+  public_key: Buffer;
+  label: string;
+  merchant_id: string;
+  status: StampStatus;
+  last_counter: number;
+  registered_at: number;
+  firmware_hash: string | null;
+  shop_ids: string[];
+  verifier_ids: string[];
+}
+
+/** A stamp with its shops and verifiers as arrays: one statement, one snapshot. */
+const STAMP_COLUMNS = `s.*,
+  ARRAY(SELECT shop_id FROM stamp_shops WHERE stamp_id = s.id ORDER BY shop_id) AS shop_ids,
+  ARRAY(SELECT verifier_id FROM stamp_verifiers WHERE stamp_id = s.id ORDER BY verifier_id) AS verifier_ids`;
+
+function stampFromRow(row: StampRow): StampRecord {
+  return {
+    id: row.id,
+    publicKey: new Uint8Array(row.public_key),
+    label: row.label,
+    merchantId: row.merchant_id,
+    shopIds: row.shop_ids,
+    verifierIds: row.verifier_ids,
+    status: row.status,
+    lastCounter: row.last_counter,
+    registeredAt: row.registered_at,
+    firmwareHash: row.firmware_hash ?? undefined,
+  };
+}
+
+interface VerifierRow {
+  id: string;
+  shop_id: string;
+  label: string;
+  require_presence: boolean;
+  purpose: Purpose;
+  quantity: number;
+}
+
+function verifierFromRow(row: VerifierRow): Verifier {
+  return { id: row.id, shopId: row.shop_id, label: row.label, requirePresence: row.require_presence, purpose: row.purpose, quantity: row.quantity };
+}
+
+type Runner = (config: QueryConfig<unknown[]>) => Promise<QueryResult<QueryResultRow>>;
+
+/**
+ * Statements on a pool (each one its own transaction) or on one transaction's connection. Each
+ * SQL text is a named prepared statement, parsed and planned once per connection.
+ */
+class Statements {
+  constructor(
+    private readonly runner: Runner,
+    private readonly names: Map<string, string>,
+    /** The chains whose append lock this transaction holds (see PostgresStore.write). */
+    readonly appending: ReadonlySet<ChainName>,
+  ) {}
+
+  private async query(text: string, values: unknown[]): Promise<QueryResult<QueryResultRow>> {
+    let name = this.names.get(text);
+    if (name === undefined) {
+      name = "stamp_" + this.names.size;
+      this.names.set(text, name);
+    }
+    return this.runner({ name: name, text: text, values: values });
+  }
+
+  async rows<R>(text: string, values: unknown[] = []): Promise<R[]> {
+    return (await this.query(text, values)).rows as R[];
+  }
+
+  async row<R>(text: string, values: unknown[] = []): Promise<R | undefined> {
+    return (await this.rows<R>(text, values))[0];
+  }
+
+  /** The number of rows the statement inserted, updated or deleted. */
+  async run(text: string, values: unknown[] = []): Promise<number> {
+    return (await this.query(text, values)).rowCount ?? 0;
+  }
+}
+
+/**
+ * The store on a PostgreSQL database, for several host processes (and machines) sharing it.
+ *
+ * Transactions run at READ COMMITTED, and each rule rests on something PostgreSQL itself
+ * guarantees, never on a lock inside this process:
+ * - single use (a challenge, a provisioning challenge, an enrolment code, a request nonce) is a
+ *   conditional update (`... WHERE used_at IS NULL`) or a unique key: a second transaction
+ *   waits for the first one's row lock, re-reads the committed row and finds it used;
+ * - a counter only rises by `UPDATE stamps SET last_counter = $n WHERE last_counter < $n`, re-checked
+ *   the same way: of two equal counters exactly one raises it, the other rolls back and
+ *   decides again on fresh data (a fork, then proven by the signatures kept);
+ * - each hash chain (ledger, audit) has one row in chain_append_locks that every transaction
+ *   appending to it locks first: appends queue up, and since READ COMMITTED reads each
+ *   statement's data fresh, each append reads the head its predecessor committed, so the chain
+ *   has no gap and no fork, byte for byte the chain SQLite keeps. Every registry change appends
+ *   an audit entry, so registry changes are serialized just as SQLite's single writer does, and
+ *   their read-then-write steps (the operator bootstrap, a status change) see every change
+ *   committed before them;
+ * - locks are taken in one order (ledger, audit, then rows), so transactions do not deadlock;
+ *   if PostgreSQL still cancels one (deadlock, serialization failure) it runs again from the
+ *   start, a few times, then StoreBusyError; a lock held past LOCK_TIMEOUT_MS is StoreBusyError.
+ * Reads outside a transaction are single statements, each on the latest committed data: a
+ * revocation committed by any process is seen by the next tap everywhere.
+ */
+export class PostgresStore implements Store {
+  private readonly names = new Map<string, string>();
+  private readonly autocommit: Statements;
+  private readonly nonceStatements: Statements;
+
+  private constructor(
+    private readonly pool: Pool,
+    /** For request nonces only (see useRequestNonce). */
+    private readonly noncePool: Pool,
+  ) {
+    this.autocommit = new Statements((config) => pool.query(config), this.names, new Set());
+    this.nonceStatements = new Statements((config) => noncePool.query(config), new Map(), new Set());
+  }
+
+  /** Connects to the database at `url` (postgres://…) and makes its tables if it has none. */
+  static async open(url: string): Promise<PostgresStore> {
+    const pool = new Pool({ connectionString: url, types: STORE_TYPES, lock_timeout: LOCK_TIMEOUT_MS, application_name: "stamp" });
+    // Sessions of this pool commit without waiting for the disk (see useRequestNonce).
+    const noncePool = new Pool({ connectionString: url, types: STORE_TYPES, lock_timeout: LOCK_TIMEOUT_MS, application_name: "stamp-nonces", options: "-c synchronous_commit=off", max: 2 });
+    // An idle connection that breaks (the server restarted) is dropped by the pool, which opens a
+    // new one on demand; without a listener the error would end the process.
+    for (const each of [pool, noncePool]) each.on("error", () => undefined);
+    const store = new PostgresStore(pool, noncePool);
+    try {
+      await store.makeSchema();
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+
+  private async makeSchema(): Promise<void> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      // Several processes opening a new database at once: the first makes the tables, the
+      // others wait here (the lock ends with the transaction) and then find them made.
+      await client.query("SET LOCAL lock_timeout = '60s'");
+      await client.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK_KEY]);
+      const made = await client.query<{ made: boolean }>("SELECT to_regclass('store_schema') IS NOT NULL AS made");
+      if (made.rows[0].made) {
+        const version = (await client.query<{ version: number }>("SELECT version FROM store_schema")).rows[0]?.version;
+        if (version !== POSTGRES_SCHEMA_VERSION) throw new Error(`the database's store schema is version ${version}; this program knows version ${POSTGRES_SCHEMA_VERSION}`);
+      } else {
+        await client.query(POSTGRES_SCHEMA);
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      broken = await rollBack(client);
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
+   * Runs `work` in one READ COMMITTED transaction on one connection, after locking the append
+   * lock of each chain in `appending` (always ledger before audit: one order, no deadlock).
+   */
+  private async write<T>(appending: ChainName[], work: (sql: Statements) => Promise<T>): Promise<T> {
+    const chains = (["ledger", "audit"] as const).filter((chain) => appending.includes(chain));
+    return withRetries(async () => {
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        const sql = new Statements((config) => client.query(config), this.names, new Set(chains));
+        for (const chain of chains) await sql.run("SELECT chain FROM chain_append_locks WHERE chain = $1 FOR UPDATE", [chain]);
+        const result = await work(sql);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        broken = await rollBack(client);
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
+
+  /** As write, with a unique key violated reported as DuplicateError. */
+  private async insertUnique(appending: ChainName[], what: string, insert: (sql: Statements) => Promise<void>): Promise<void> {
+    await this.write(appending, async (sql) => {
+      try {
+        await insert(sql);
+      } catch (error) {
+        if (sqlState(error) === UNIQUE_VIOLATION) throw new DuplicateError(what + " is already registered");
+        throw error;
+      }
+    });
+  }
+
+  /** Appends to the audit chain; `sql` must hold the chain's append lock (write(["audit"], …)). */
+  private async appendAudit(sql: Statements, entry: NewAuditEntry): Promise<void> {
+    if (!sql.appending.has("audit")) throw new Error("appending to the audit chain without its append lock");
+    const last = await sql.row<{ sequence: number; hash: string }>("SELECT sequence, hash FROM audit ORDER BY sequence DESC LIMIT 1");
+    const unhashed = { ...entry, sequence: last ? last.sequence + 1 : 1, previousHash: last ? last.hash : GENESIS };
+    const e: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
+    await sql.run(
+      "INSERT INTO audit (sequence, at, actor, merchant_id, action, subject, detail, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+      [e.sequence, e.at, e.actor, e.merchantId, e.action, e.subject, e.detail, e.previousHash, e.hash],
+    );
+  }
+
+  /** Appends to the ledger; `sql` must hold the chain's append lock (write(["ledger"], …)). */
+  private async appendLedger(sql: Statements, entry: LedgerEntry): Promise<void> {
+    if (!sql.appending.has("ledger")) throw new Error("appending to the ledger without its append lock");
+    const last = await sql.row<{ sequence: number; hash: string }>("SELECT sequence, hash FROM ledger ORDER BY sequence DESC LIMIT 1");
+    const unhashed = { ...entry, sequence: last ? last.sequence + 1 : 1, previousHash: last ? last.hash : GENESIS };
+    const e: LedgerEvent = { ...unhashed, hash: ledgerEventHashV2(unhashed) };
+    await sql.run(
+      `INSERT INTO ledger (sequence, stamp_id, counter, verifier_id, shop_id, merchant_id, purpose, quantity, nonce, challenge_issued_at,
+         accepted_at, response, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [e.sequence, e.stampId, e.counter, e.verifierId, e.shopId, e.merchantId, e.purpose, e.quantity, e.nonce, e.challengeIssuedAt, e.acceptedAt, e.response, e.previousHash, e.hash],
+    );
+  }
+
+  async addMerchant(merchant: Merchant, audit: NewAuditEntry): Promise<void> {
+    await this.insertUnique(["audit"], "merchant " + merchant.id, async (sql) => {
+      await sql.run("INSERT INTO merchants (id, name) VALUES ($1, $2)", [merchant.id, merchant.name]);
+      await this.appendAudit(sql, audit);
+    });
+  }
+
+  async addShop(shop: Shop, audit: NewAuditEntry): Promise<void> {
+    await this.insertUnique(["audit"], "shop " + shop.id, async (sql) => {
+      await sql.run("INSERT INTO shops (id, merchant_id, name) VALUES ($1, $2, $3)", [shop.id, shop.merchantId, shop.name]);
+      await this.appendAudit(sql, audit);
+    });
+  }
+
+  async addVerifier(verifier: Verifier, audit: NewAuditEntry): Promise<void> {
+    await this.insertUnique(["audit"], "verifier " + verifier.id, async (sql) => {
+      await sql.run("INSERT INTO verifiers (id, shop_id, label, require_presence, purpose, quantity) VALUES ($1, $2, $3, $4, $5, $6)", [
+        verifier.id,
+        verifier.shopId,
+        verifier.label,
+        verifier.requirePresence,
+        verifier.purpose,
+        verifier.quantity,
+      ]);
+      await this.appendAudit(sql, audit);
+    });
+  }
+
+  async updateVerifier(verifier: Verifier, audit: NewAuditEntry): Promise<boolean> {
+    return this.write(["audit"], async (sql) => {
+      const changes = await sql.run("UPDATE verifiers SET label = $1, require_presence = $2, purpose = $3, quantity = $4 WHERE id = $5", [
+        verifier.label,
+        verifier.requirePresence,
+        verifier.purpose,
+        verifier.quantity,
+        verifier.id,
+      ]);
+      if (changes === 1) await this.appendAudit(sql, audit);
+      return changes === 1;
+    });
+  }
+
+  async addStamp(stamp: StampRecord, provisioningChallenge: string, audit: NewAuditEntry): Promise<"added" | "challenge-used"> {
+    let outcome: "added" | "challenge-used" = "added";
+    await this.insertUnique(["audit"], "stamp " + stamp.id + " (or its public key)", async (sql) => {
+      // The proof's challenge is spent in the same transaction: one proof, one registration.
+      const used = await sql.run("UPDATE provisioning_challenges SET used_at = $1 WHERE challenge = $2 AND used_at IS NULL", [stamp.registeredAt, provisioningChallenge]);
+      if (used !== 1) {
+        outcome = "challenge-used";
+        return;
+      }
+      // Registrations queue on the audit chain's lock, so this sees every stamp added before;
+      // the unique index stamps_live_label_by_merchant stands behind it.
+      const sameLabel = await sql.row<{ id: string }>("SELECT id FROM stamps WHERE merchant_id = $1 AND label = $2 AND status <> 'revoked'", [stamp.merchantId, stamp.label]);
+      if (sameLabel !== undefined) throw new DuplicateError(`the label "${stamp.label}" is already used by stamp ${sameLabel.id} of this merchant: give each stamp its own label`);
+      await sql.run(
+        "INSERT INTO stamps (id, public_key, label, merchant_id, status, last_counter, registered_at, firmware_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        [stamp.id, Buffer.from(stamp.publicKey), stamp.label, stamp.merchantId, stamp.status, stamp.lastCounter, stamp.registeredAt, stamp.firmwareHash ?? null],
+      );
+      for (const shopId of stamp.shopIds) await sql.run("INSERT INTO stamp_shops (stamp_id, shop_id) VALUES ($1, $2)", [stamp.id, shopId]);
+      for (const verifierId of stamp.verifierIds) await sql.run("INSERT INTO stamp_verifiers (stamp_id, verifier_id) VALUES ($1, $2)", [stamp.id, verifierId]);
+      await this.appendAudit(sql, audit);
+    });
+    return outcome;
+  }
+
+  async getMerchant(id: string): Promise<Merchant | undefined> {
+    return this.autocommit.row<Merchant>("SELECT id, name FROM merchants WHERE id = $1", [id]);
+  }
+
+  async getShop(id: string): Promise<Shop | undefined> {
+    const row = await this.autocommit.row<{ id: string; merchant_id: string; name: string }>("SELECT id, merchant_id, name FROM shops WHERE id = $1", [id]);
+    return row && { id: row.id, merchantId: row.merchant_id, name: row.name };
+  }
+
+  async getVerifier(id: string): Promise<Verifier | undefined> {
+    const row = await this.autocommit.row<VerifierRow>("SELECT * FROM verifiers WHERE id = $1", [id]);
+    return row && verifierFromRow(row);
+  }
+
+  async listMerchants(only: string | undefined, page: IdPage): Promise<Merchant[]> {
+    return this.autocommit.rows<Merchant>("SELECT id, name FROM merchants WHERE ($1::text IS NULL OR id = $1) AND id > $2 ORDER BY id LIMIT $3", [
+      only ?? null,
+      page.after ?? "",
+      page.limit,
+    ]);
+  }
+
+  async listShops(merchantId: string, page: IdPage): Promise<Shop[]> {
+    const rows = await this.autocommit.rows<{ id: string; merchant_id: string; name: string }>(
+      "SELECT id, merchant_id, name FROM shops WHERE merchant_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+      [merchantId, page.after ?? "", page.limit],
+    );
+    return rows.map((row) => ({ id: row.id, merchantId: row.merchant_id, name: row.name }));
+  }
+
+  async listVerifiers(merchantId: string, page: IdPage): Promise<Verifier[]> {
+    const rows = await this.autocommit.rows<VerifierRow>(
+      "SELECT v.* FROM verifiers v JOIN shops s ON s.id = v.shop_id WHERE s.merchant_id = $1 AND v.id > $2 ORDER BY v.id LIMIT $3",
+      [merchantId, page.after ?? "", page.limit],
+    );
+    return rows.map(verifierFromRow);
+  }
+
+  async getStamp(id: string): Promise<StampRecord | undefined> {
+    const row = await this.autocommit.row<StampRow>(`SELECT ${STAMP_COLUMNS} FROM stamps s WHERE s.id = $1`, [id]);
+    return row && stampFromRow(row);
+  }
+
+  async listStamps(merchantId: string, page: IdPage & { label?: string }): Promise<StampRecord[]> {
+    const rows = await this.autocommit.rows<StampRow>(
+      `SELECT ${STAMP_COLUMNS} FROM stamps s WHERE s.merchant_id = $1 AND ($2::text IS NULL OR s.label = $2) AND s.id > $3 ORDER BY s.id LIMIT $4`,
+      [merchantId, page.label ?? null, page.after ?? "", page.limit],
+    );
+    return rows.map(stampFromRow);
+  }
+
+  async setStampStatus(id: string, from: StampStatus[], to: StampStatus, audit: NewAuditEntry): Promise<boolean> {
+    return this.write(["audit"], async (sql) => {
+      // Locked: a tap committing meanwhile (a quarantine, a counter) waits, and so does any other status change.
+      const row = await sql.row<{ status: StampStatus }>("SELECT status FROM stamps WHERE id = $1 FOR UPDATE", [id]);
+      if (row === undefined || !from.includes(row.status)) return false;
+      await sql.run("UPDATE stamps SET status = $1 WHERE id = $2", [to, id]);
+      await this.appendAudit(sql, audit);
+      return true;
+    });
+  }
+
+  async addCredential(credential: CredentialRecord, audit: NewAuditEntry, onlyIfNoOperator = false): Promise<boolean> {
+    let added = false;
+    await this.insertUnique(["audit"], "credential " + credential.id, async (sql) => {
+      // Two `stamp init` racing: both queue on the audit chain's lock, so the second sees the first's operator.
+      if (onlyIfNoOperator && (await sql.row("SELECT 1 FROM credentials WHERE role = 'operator' LIMIT 1")) !== undefined) return;
+      await this.insertCredential(sql, credential);
+      await this.appendAudit(sql, audit);
+      added = true;
+    });
+    return added;
+  }
+
+  private async insertCredential(sql: Statements, c: CredentialRecord): Promise<void> {
+    await sql.run(
+      `INSERT INTO credentials (id, role, merchant_id, verifier_id, label, secret_hash, public_key, created_at, expires_at, revoked_at, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        c.id,
+        c.role,
+        c.merchantId ?? null,
+        c.verifierId ?? null,
+        c.label,
+        c.secretHash ?? null,
+        c.publicKey === undefined ? null : Buffer.from(c.publicKey),
+        c.createdAt,
+        c.expiresAt ?? null,
+        c.revokedAt ?? null,
+        c.createdBy,
+      ],
+    );
+  }
+
+  async getCredential(id: string): Promise<CredentialRecord | undefined> {
+    const row = await this.autocommit.row<CredentialRow>("SELECT * FROM credentials WHERE id = $1", [id]);
+    return row && credentialFromRow(row);
+  }
+
+  async findTokenCredential(secretHash: string): Promise<CredentialRecord | undefined> {
+    const row = await this.autocommit.row<CredentialRow>("SELECT * FROM credentials WHERE secret_hash = $1", [secretHash]);
+    return row && credentialFromRow(row);
+  }
+
+  async listCredentials(merchantId: string | undefined, page: IdPage): Promise<CredentialRecord[]> {
+    const rows = await this.autocommit.rows<CredentialRow>(
+      "SELECT * FROM credentials WHERE ($1::text IS NULL OR merchant_id = $1) AND id > $2 ORDER BY id LIMIT $3",
+      [merchantId ?? null, page.after ?? "", page.limit],
+    );
+    return rows.map(credentialFromRow);
+  }
+
+  async revokeCredential(id: string, at: number, audit: NewAuditEntry): Promise<boolean> {
+    return this.write(["audit"], async (sql) => {
+      const changes = await sql.run("UPDATE credentials SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", [at, id]);
+      if (changes === 1) await this.appendAudit(sql, audit);
+      return changes === 1;
+    });
+  }
+
+  async addEnrolmentCode(code: EnrolmentCode, audit: NewAuditEntry): Promise<void> {
+    await this.write(["audit"], async (sql) => {
+      await sql.run("INSERT INTO enrolment_codes (code_hash, role, merchant_id, verifier_id, expires_at, used_at, created_by) VALUES ($1, $2, $3, $4, $5, NULL, $6)", [
+        code.codeHash,
+        code.role,
+        code.merchantId,
+        code.verifierId ?? null,
+        code.expiresAt,
+        code.createdBy,
+      ]);
+      await this.appendAudit(sql, audit);
+    });
+  }
+
+  async redeemEnrolmentCode(
+    codeHash: string,
+    now: number,
+    credentialFor: (code: EnrolmentCode) => CredentialRecord,
+    auditFor: (credential: CredentialRecord) => NewAuditEntry,
+  ): Promise<EnrolmentOutcome> {
+    let outcome: EnrolmentOutcome = { ok: false, why: "unknown" };
+    await this.insertUnique(["audit"], "station key", async (sql) => {
+      // Locked: of two stations redeeming one code at once, the second waits and finds it used.
+      const row = await sql.row<{ role: StationRole; merchant_id: string; verifier_id: string | null; expires_at: number; used_at: number | null; created_by: string }>(
+        "SELECT * FROM enrolment_codes WHERE code_hash = $1 FOR UPDATE",
+        [codeHash],
+      );
+      if (row === undefined) return;
+      if (row.used_at !== null) {
+        outcome = { ok: false, why: "used" };
+        return;
+      }
+      if (now > row.expires_at) {
+        outcome = { ok: false, why: "expired" };
+        return;
+      }
+      await sql.run("UPDATE enrolment_codes SET used_at = $1 WHERE code_hash = $2", [now, codeHash]);
+      const credential = credentialFor({
+        codeHash: codeHash,
+        role: row.role,
+        merchantId: row.merchant_id,
+        verifierId: row.verifier_id ?? undefined,
+        expiresAt: row.expires_at,
+        createdBy: row.created_by,
+      });
+      await this.insertCredential(sql, credential);
+      await this.appendAudit(sql, auditFor(credential));
+      outcome = { ok: true, credential: credential };
+    });
+    return outcome;
+  }
+
+  /**
+   * One statement on a pool whose sessions commit asynchronously (synchronous_commit = off), as
+   * SQLite's second connection does with synchronous = NORMAL: single use holds across
+   * processes (the primary key: a second insert waits for the first and then inserts
+   * nothing), but the nonce is not flushed to disk before the answer. A crash of the database
+   * server can forget the last moments of nonces, so a request captured just before it could be
+   * replayed within its 60 s window: a replayed challenge request gets a fresh challenge, a
+   * replayed tap meets its spent challenge (that commit is flushed), a replayed change is the
+   * same change again. That buys one disk flush less per request.
+   */
+  async useRequestNonce(credentialId: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    return withRetries(async () => {
+      const inserted = await this.nonceStatements.run(
+        `WITH purged AS (DELETE FROM request_nonces WHERE expires_at < $4)
+         INSERT INTO request_nonces (credential_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [credentialId, nonce, expiresAt, now],
+      );
+      return inserted === 1;
+    });
+  }
+
+  async approveFirmware(firmware: ApprovedFirmware, audit: NewAuditEntry): Promise<void> {
+    await this.insertUnique(["audit"], "firmware " + firmware.hash, async (sql) => {
+      await sql.run("INSERT INTO firmware (hash, label, approved_at) VALUES ($1, $2, $3)", [firmware.hash, firmware.label, firmware.approvedAt]);
+      await this.appendAudit(sql, audit);
+    });
+  }
+
+  async isFirmwareApproved(hash: string): Promise<boolean> {
+    return (await this.autocommit.row("SELECT 1 FROM firmware WHERE hash = $1", [hash])) !== undefined;
+  }
+
+  async listFirmware(): Promise<ApprovedFirmware[]> {
+    const rows = await this.autocommit.rows<{ hash: string; label: string; approved_at: number }>("SELECT hash, label, approved_at FROM firmware ORDER BY approved_at, hash");
+    return rows.map((row) => ({ hash: row.hash, label: row.label, approvedAt: row.approved_at }));
+  }
+
+  async saveProvisioningChallenge(challenge: string, credentialId: string, expiresAt: number): Promise<void> {
+    await withRetries(() =>
+      this.autocommit.run(
+        `WITH purged AS (DELETE FROM provisioning_challenges WHERE expires_at < $4)
+         INSERT INTO provisioning_challenges (challenge, credential_id, expires_at, used_at) VALUES ($1, $2, $3, NULL)`,
+        [challenge, credentialId, expiresAt, expiresAt - 24 * 3600_000],
+      ),
+    );
+  }
+
+  async getProvisioningChallenge(challenge: string): Promise<{ credentialId: string; expiresAt: number; used: boolean } | undefined> {
+    const row = await this.autocommit.row<{ credential_id: string; expires_at: number; used_at: number | null }>(
+      "SELECT credential_id, expires_at, used_at FROM provisioning_challenges WHERE challenge = $1",
+      [challenge],
+    );
+    return row && { credentialId: row.credential_id, expiresAt: row.expires_at, used: row.used_at !== null };
+  }
+
+  async saveChallenge(challenge: IssuedChallenge, maxOpen: number, now: number): Promise<"saved" | "too-many"> {
+    return this.write([], async (sql) => {
+      // Counting and inserting are two steps: the verifier's row, locked, makes one process at a
+      // time do them for this verifier, so the cap holds across processes. (NO KEY UPDATE: it
+      // does not hold up inserts that merely reference the verifier.)
+      await sql.run("SELECT 1 FROM verifiers WHERE id = $1 FOR NO KEY UPDATE", [challenge.verifierId]);
+      // Expired challenges can never be accepted again: deleting them keeps the table bounded by
+      // the open-challenge cap. (A replay of a purged one is refused as UNKNOWN_CHALLENGE.)
+      await sql.run("DELETE FROM challenges WHERE verifier_id = $1 AND expires_at < $2", [challenge.verifierId, now]);
+      const open = await sql.row<{ open: number }>("SELECT COUNT(*) AS open FROM challenges WHERE verifier_id = $1 AND used_at IS NULL", [challenge.verifierId]);
+      if ((open?.open ?? 0) >= maxOpen) return "too-many";
+      await sql.run("INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, used_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)", [
+        challenge.nonce,
+        challenge.verifierId,
+        challenge.issuedAt,
+        challenge.expiresAt,
+        challenge.purpose,
+        challenge.quantity,
+      ]);
+      return "saved";
+    });
+  }
+
+  async getChallenge(nonce: string): Promise<IssuedChallenge | undefined> {
+    const row = await this.autocommit.row<ChallengeRow>("SELECT * FROM challenges WHERE nonce = $1", [nonce]);
+    return row && challengeFromRow(row);
+  }
+
+  async findSignedCounters(stampId: string, counter: number): Promise<SignedCounter[]> {
+    const rows = await this.autocommit.rows<{
+      stamp_id: string;
+      counter: number;
+      nonce: string;
+      verifier_id: string;
+      challenge_issued_at: number;
+      purpose: Purpose;
+      quantity: number;
+      response: string;
+      at: number;
+    }>("SELECT * FROM signed_counters WHERE stamp_id = $1 AND counter = $2 ORDER BY at, nonce", [stampId, counter]);
+    return rows.map((row) => ({
+      stampId: row.stamp_id,
+      counter: row.counter,
+      nonce: row.nonce,
+      verifierId: row.verifier_id,
+      challengeIssuedAt: row.challenge_issued_at,
+      purpose: row.purpose,
+      quantity: row.quantity,
+      response: row.response,
+      at: row.at,
+    }));
+  }
+
+  async commitTap(commit: TapCommit): Promise<TapCommitOutcome> {
+    const appending: ChainName[] = [...(commit.ledger === undefined ? [] : ["ledger" as const]), ...(commit.audit.length === 0 ? [] : ["audit" as const])];
+    try {
+      return await this.write(appending, async (sql): Promise<TapCommitOutcome> => {
+        // The challenge is spent only here, by a validly signed response: junk that merely names
+        // a nonce someone overheard cannot burn it. Of two processes spending it, the second
+        // waits for the first's row lock, then finds used_at set and changes nothing.
+        const used = await sql.run("UPDATE challenges SET used_at = $1 WHERE nonce = $2 AND verifier_id = $3 AND used_at IS NULL", [commit.now, commit.nonce, commit.verifierId]);
+        if (used !== 1) throw new Abort("challenge-used");
+        const s = commit.signed;
+        await sql.run(
+          `INSERT INTO signed_counters (stamp_id, counter, nonce, verifier_id, challenge_issued_at, purpose, quantity, response, at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+          [s.stampId, s.counter, s.nonce, s.verifierId, s.challengeIssuedAt, s.purpose, s.quantity, s.response, s.at],
+        );
+        if (commit.raiseCounterTo !== undefined) {
+          // Re-checked on the committed row after waiting for its lock: of two equal counters one raises it.
+          const raised = await sql.run("UPDATE stamps SET last_counter = $1 WHERE id = $2 AND last_counter < $1", [commit.raiseCounterTo, s.stampId]);
+          if (raised !== 1) throw new Abort("counter-moved");
+        }
+        if (commit.quarantine) await sql.run("UPDATE stamps SET status = 'quarantined' WHERE id = $1 AND status = 'active'", [s.stampId]);
+        if (commit.ledger !== undefined) await this.appendLedger(sql, commit.ledger);
+        if (commit.alert !== undefined) await insertAlert(sql, commit.alert);
+        for (const entry of commit.audit) await this.appendAudit(sql, entry);
+        return "committed";
+      });
+    } catch (error) {
+      if (error instanceof Abort) return error.outcome;
+      throw error;
+    }
+  }
+
+  async addAlert(alert: NewAlert, audit: NewAuditEntry): Promise<void> {
+    await this.write(["audit"], async (sql) => {
+      await insertAlert(sql, alert);
+      await this.appendAudit(sql, audit);
+    });
+  }
+
+  /** One page of a merchant's events with the names joined in, as SqliteStore.listEvents. */
+  async listEvents(filter: EventFilter): Promise<NamedEvent[]> {
+    const rows = await this.autocommit.rows<LedgerRow & NameColumns>(
+      `SELECT l.*, st.label AS stamp_label, sh.name AS shop_name, v.label AS verifier_label FROM ledger l
+         LEFT JOIN stamps st ON st.id = l.stamp_id AND st.merchant_id = l.merchant_id
+         LEFT JOIN shops sh ON sh.id = l.shop_id AND sh.merchant_id = l.merchant_id
+         LEFT JOIN verifiers v ON v.id = l.verifier_id AND v.shop_id = sh.id
+       WHERE l.merchant_id = $1 AND ($2::text IS NULL OR l.stamp_id = $2)
+         AND ($3::text IS NULL OR l.shop_id = $3) AND ($4::bigint IS NULL OR l.sequence < $4)
+       ORDER BY l.sequence DESC LIMIT $5`,
+      [filter.merchantId, filter.stampId ?? null, filter.shopId ?? null, filter.before ?? null, filter.limit],
+    );
+    return rows.map((row) => ({ ...eventFromRow(row), ...namesFromRow(row) }));
+  }
+
+  /** One page of a merchant's alerts, with names joined in as for listEvents. */
+  async listAlerts(merchantId: string, page: HistoryPage): Promise<NamedAlert[]> {
+    const rows = await this.autocommit.rows<AlertRow & NameColumns>(
+      `SELECT a.*, st.label AS stamp_label, sh.name AS shop_name, v.label AS verifier_label FROM alerts a
+         LEFT JOIN stamps st ON st.id = a.stamp_id AND st.merchant_id = a.merchant_id
+         LEFT JOIN shops sh ON sh.id = a.shop_id AND sh.merchant_id = a.merchant_id
+         LEFT JOIN verifiers v ON v.id = a.verifier_id AND v.shop_id = sh.id
+       WHERE a.merchant_id = $1 AND ($2::bigint IS NULL OR a.id < $2) ORDER BY a.id DESC LIMIT $3`,
+      [merchantId, page.before ?? null, page.limit],
+    );
+    return rows.map((row) => ({ ...alertFromRow(row), ...namesFromRow(row) }));
+  }
+
+  async listAudit(merchantId: string | undefined, page: HistoryPage): Promise<AuditEntry[]> {
+    const rows = await this.autocommit.rows<AuditRow>(
+      "SELECT * FROM audit WHERE ($1::text IS NULL OR merchant_id = $1) AND ($2::bigint IS NULL OR sequence < $2) ORDER BY sequence DESC LIMIT $3",
+      [merchantId ?? null, page.before ?? null, page.limit],
+    );
+    return rows.map(auditFromRow);
+  }
+
+  async readLedger(fromSequence: number, limit: number): Promise<LedgerEvent[]> {
+    const rows = await this.autocommit.rows<LedgerRow>("SELECT * FROM ledger WHERE sequence >= $1 ORDER BY sequence LIMIT $2", [fromSequence, limit]);
+    return rows.map(eventFromRow);
+  }
+
+  async readAudit(fromSequence: number, limit: number): Promise<AuditEntry[]> {
+    const rows = await this.autocommit.rows<AuditRow>("SELECT * FROM audit WHERE sequence >= $1 ORDER BY sequence LIMIT $2", [fromSequence, limit]);
+    return rows.map(auditFromRow);
+  }
+
+  async readStamps(page: IdPage): Promise<StampRecord[]> {
+    const rows = await this.autocommit.rows<StampRow>(`SELECT ${STAMP_COLUMNS} FROM stamps s WHERE s.id > $1 ORDER BY s.id LIMIT $2`, [page.after ?? "", page.limit]);
+    return rows.map(stampFromRow);
+  }
+
+  async chainHeads(): Promise<{ ledger: { count: number; headHash: string }; audit: { count: number; headHash: string } }> {
+    const head = async (chain: ChainName) => {
+      const row = await this.autocommit.row<{ sequence: number; hash: string }>(`SELECT sequence, hash FROM ${chain} ORDER BY sequence DESC LIMIT 1`);
+      return row === undefined ? { count: 0, headHash: GENESIS } : { count: row.sequence, headHash: row.hash };
+    };
+    return { ledger: await head("ledger"), audit: await head("audit") };
+  }
+
+  async saveCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    await withRetries(() =>
+      this.autocommit.run("INSERT INTO checkpoints (chain, count, head_hash, at, host_key_id, signature) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING", [
+        checkpoint.chain,
+        checkpoint.count,
+        checkpoint.headHash,
+        checkpoint.at,
+        checkpoint.hostKeyId,
+        checkpoint.signature,
+      ]),
+    );
+  }
+
+  async listCheckpoints(): Promise<Checkpoint[]> {
+    const rows = await this.autocommit.rows<{ chain: ChainName; count: number; head_hash: string; at: number; host_key_id: string; signature: string }>(
+      "SELECT * FROM checkpoints ORDER BY at, chain",
+    );
+    return rows.map((row) => ({ chain: row.chain, count: row.count, headHash: row.head_hash, at: row.at, hostKeyId: row.host_key_id, signature: row.signature }));
+  }
+
+  async close(): Promise<void> {
+    await this.noncePool.end();
+    await this.pool.end();
+  }
+}
+
+/**
+ * Runs a transaction again from the start when PostgreSQL cancelled it for a deadlock or a
+ * serialization failure, at most MAX_ATTEMPTS times; then, or when a lock stayed held past
+ * LOCK_TIMEOUT_MS, StoreBusyError (HTTP 503 with Retry-After).
+ */
+async function withRetries<T>(transaction: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (error) {
+      const state = sqlState(error);
+      const cancelled = state === SERIALIZATION_FAILURE || state === DEADLOCK_DETECTED;
+      if (cancelled && attempt < MAX_ATTEMPTS) {
+        await pause(attempt * (5 + Math.random() * 20));
+        continue;
+      }
+      if (cancelled || state === LOCK_NOT_AVAILABLE) throw new StoreBusyError("the database is busy (other transactions hold the rows this one needs)");
+      throw error;
+    }
+  }
+}
+
+async function insertAlert(sql: Statements, alert: NewAlert): Promise<void> {
+  await sql.run("INSERT INTO alerts (at, kind, merchant_id, stamp_id, verifier_id, shop_id, reason, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", [
+    alert.at,
+    alert.kind,
+    alert.merchantId,
+    alert.stampId,
+    alert.verifierId,
+    alert.shopId,
+    alert.reason,
+    alert.detail,
+  ]);
+}
+
+/** Rolls back after an error; the error of a rollback that failed (the connection is then discarded). */
+async function rollBack(client: PoolClient): Promise<Error | undefined> {
+  try {
+    await client.query("ROLLBACK");
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Rows as both adapters read them (snake_case columns, numbers for integers) and the model
+ * objects made from them: the SQLite and PostgreSQL stores return the very same objects.
+ */
+import { Purpose } from "../../shared/protocol-constants";
+import { ReasonName } from "../../shared/reason-codes";
+import { Role } from "../core/access/principal";
+import { Alert, AlertKind, AuditEntry, CredentialRecord, DisplayNames, IssuedChallenge, LedgerEvent } from "../core/model";
+
+export interface LedgerRow {
+  sequence: number;
+  stamp_id: string;
+  counter: number;
+  verifier_id: string;
+  shop_id: string;
+  merchant_id: string;
+  purpose: Purpose;
+  quantity: number;
+  nonce: string;
+  challenge_issued_at: number;
+  accepted_at: number;
+  response: string;
+  previous_hash: string;
+  hash: string;
+}
+
+export interface AlertRow {
+  id: number;
+  at: number;
+  kind: AlertKind;
+  merchant_id: string;
+  stamp_id: string;
+  verifier_id: string;
+  shop_id: string;
+  reason: ReasonName;
+  detail: string;
+}
+
+/** The names joined beside the ids of an event or alert (see listEvents, listAlerts). */
+export interface NameColumns {
+  stamp_label: string | null;
+  shop_name: string | null;
+  verifier_label: string | null;
+}
+
+export function namesFromRow(row: NameColumns): DisplayNames {
+  return { stampLabel: row.stamp_label, shopName: row.shop_name, verifierLabel: row.verifier_label };
+}
+
+export interface AuditRow {
+  sequence: number;
+  at: number;
+  actor: string;
+  merchant_id: string | null;
+  action: string;
+  subject: string;
+  detail: string;
+  previous_hash: string;
+  hash: string;
+}
+
+export interface CredentialRow {
+  id: string;
+  role: Role;
+  merchant_id: string | null;
+  verifier_id: string | null;
+  label: string;
+  secret_hash: string | null;
+  public_key: Buffer | null;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  created_by: string;
+}
+
+export interface ChallengeRow {
+  nonce: string;
+  verifier_id: string;
+  issued_at: number;
+  expires_at: number;
+  purpose: Purpose;
+  quantity: number;
+  used_at: number | null;
+}
+
+export function eventFromRow(row: LedgerRow): LedgerEvent {
+  return {
+    sequence: row.sequence,
+    stampId: row.stamp_id,
+    counter: row.counter,
+    verifierId: row.verifier_id,
+    shopId: row.shop_id,
+    merchantId: row.merchant_id,
+    purpose: row.purpose,
+    quantity: row.quantity,
+    nonce: row.nonce,
+    challengeIssuedAt: row.challenge_issued_at,
+    acceptedAt: row.accepted_at,
+    response: row.response,
+    previousHash: row.previous_hash,
+    hash: row.hash,
+  };
+}
+
+export function alertFromRow(row: AlertRow): Alert {
+  return {
+    id: row.id,
+    at: row.at,
+    kind: row.kind,
+    merchantId: row.merchant_id,
+    stampId: row.stamp_id,
+    verifierId: row.verifier_id,
+    shopId: row.shop_id,
+    reason: row.reason,
+    detail: row.detail,
+  };
+}
+
+export function auditFromRow(row: AuditRow): AuditEntry {
+  return {
+    sequence: row.sequence,
+    at: row.at,
+    actor: row.actor,
+    merchantId: row.merchant_id,
+    action: row.action,
+    subject: row.subject,
+    detail: row.detail,
+    previousHash: row.previous_hash,
+    hash: row.hash,
+  };
+}
+
+
+export function credentialFromRow(row: CredentialRow): CredentialRecord {
+  return {
+    id: row.id,
+    role: row.role,
+    merchantId: row.merchant_id ?? undefined,
+    verifierId: row.verifier_id ?? undefined,
+    label: row.label,
+    secretHash: row.secret_hash ?? undefined,
+    publicKey: row.public_key === null ? undefined : new Uint8Array(row.public_key),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at ?? undefined,
+    revokedAt: row.revoked_at ?? undefined,
+    createdBy: row.created_by,
+  };
+}
+
+export function challengeFromRow(row: ChallengeRow): IssuedChallenge {
+  return {
+    nonce: row.nonce,
+    verifierId: row.verifier_id,
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+    purpose: row.purpose,
+    quantity: row.quantity,
+    usedAt: row.used_at ?? undefined,
+  };
+}
