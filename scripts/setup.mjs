@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Makes a fresh clone ready: the npm packages of package-lock.json (native modules built) and,
-// for the tests and benchmarks, the Debian packages they use (through apt-get, when this
-// machine allows it). `--for demo` installs only what the demo needs: the npm packages (the
-// simulated stamps build their C signer with the machine's own cc). Cheap when everything is
-// already there, so `npm test`, `npm run bench` and `npm run demo` call it first.
+// Makes a fresh clone ready: the npm packages of package-lock.json (native modules built), the
+// compiled `stamp` CLI that bin/stamp.mjs runs (`npm run build`: about a second, done every time
+// so that it follows the sources) and, for the tests and benchmarks, the Debian packages they
+// use (through apt-get, when this machine allows it). `--for demo` installs only what the demo
+// needs: the npm packages (the simulated stamps build their C signer with the machine's own cc).
+// Cheap when everything is already there, so `npm test`, `npm run bench` and `npm run demo` call
+// it first.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -28,6 +30,8 @@ const DEBIAN_PACKAGES = [
   "vsmartcard-vpcd",
   "libpcsclite-dev",
   "openssl",
+  // The server the store's tests start for the PostgreSQL adapter (test/support/postgres-server.ts).
+  "postgresql",
 ];
 /** Native npm modules that must really have been built (npm may skip install scripts). */
 const NATIVE_MODULES = ["better-sqlite3", "@pokusew/pcsclite", "@abandonware/bluetooth-hci-socket"];
@@ -106,6 +110,7 @@ try {
   // PC/SC, valgrind, socat, openssl) is needed for it.
   if (!forDemo) installDebianPackages();
   await installNpmPackages();
+  await run(process.execPath, [join(root, "scripts", "build-cli.mjs")]);
 } catch (error) {
   log(`failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -11,8 +11,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const NATIVE_DIR = path.dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = path.resolve(NATIVE_DIR, "..", "..");
+/** Two levels up from this module: from firmware/native/, and from the compiled CLI's dist/host/ (the demo). */
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const NATIVE_DIR = path.join(REPO_ROOT, "firmware", "native");
 export const DIST_DIR = path.join(REPO_ROOT, "dist", "firmware");
 
 export const BLOB_PATH = path.join(DIST_DIR, "ed25519.bin");

@@ -4,9 +4,8 @@ import { resolve } from "node:path";
 import { loadStationKeyFile, StationKey } from "../auth/station-key";
 import { ApiClient, ApiCredential } from "../client/api-client";
 import { httpTransport, injectTransport } from "../client/transports";
-import { buildServer } from "../http/server";
 import { HostKey, loadHostKey } from "../ledger/host-key";
-import { SqliteStore } from "../store/sqlite-store";
+import { describeStoreLocation, isPostgresUrl, openStore, storeLocation } from "../store/open-store";
 import { Store } from "../store/store";
 import { CliApi, FieldNames, tokenCredential } from "./api";
 import { CliError, CliIo } from "./io";
@@ -35,9 +34,9 @@ function globals(command: Command): GlobalOptions {
   return command.optsWithGlobals<GlobalOptions>();
 }
 
-/** The database path from the global --db option (or STAMP_DB, or the default). */
+/** The database from the global --db option (or STAMP_DB, or the default): an absolute SQLite path, or a postgres:// URL as given. */
 export function dbPath(command: Command): string {
-  return resolve(globals(command).db ?? DEFAULT_DB);
+  return storeLocation(globals(command).db ?? DEFAULT_DB);
 }
 
 /** Whether --db was given (on the command line or through STAMP_DB) rather than defaulted. */
@@ -46,14 +45,15 @@ export function dbChosen(command: Command): boolean {
   return source !== undefined && source !== "default";
 }
 
-/** Opens the local database, which `stamp init` must have made. */
-export function openLocalStore(command: Command): SqliteStore {
+/** Opens the local database (SQLite file or PostgreSQL), which `stamp init` must have made. */
+export async function openLocalStore(command: Command): Promise<Store> {
   const path = dbPath(command);
-  if (!existsSync(path)) throw new CliError(`there is no database at ${path}: run \`stamp init\` first (or give --db, or --url for a remote host)`);
+  if (!isPostgresUrl(path) && !existsSync(path)) throw new CliError(`there is no database at ${path}: run \`stamp init\` first (or give --db, or --url for a remote host)`);
+  // openStore loads the adapter only now: `stamp --help` and remote commands never load SQLite or pg.
   try {
-    return new SqliteStore(path);
+    return await openStore(path);
   } catch (error) {
-    throw new CliError(`cannot open the database ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CliError(`cannot open the database ${describeStoreLocation(path)}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -107,9 +107,11 @@ export async function connect(context: CliContext, command: Command, explicit?: 
     const api = new CliApi(new ApiClient(transport, credential), credential, options.url);
     return { api: api, store: undefined, close: () => api.close() };
   }
-  const store = openLocalStore(command);
+  // Loaded here, not at the top: Fastify is most of the CLI's start-up time.
+  const { buildServer } = await import("../http/server");
+  const store = await openLocalStore(command);
   const app = buildServer(store, { hostKey: hostKeyOf(command) });
-  const api = new CliApi(new ApiClient(injectTransport(app), credential), credential, "the database " + dbPath(command));
+  const api = new CliApi(new ApiClient(injectTransport(app), credential), credential, "the database " + describeStoreLocation(dbPath(command)));
   return {
     api: api,
     store: store,

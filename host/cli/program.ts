@@ -23,7 +23,7 @@ export function buildProgram(extra?: (program: Command, context: CliContext) => 
   program
     .description("host of the smart stamp: access, registry of merchants, shops, verifiers and stamps; challenges, taps, ledger, alerts")
     .version("0.1.0", "-V, --version", "print the version")
-    .addOption(new Option("--db <path>", "the local SQLite database file").env("STAMP_DB").default(DEFAULT_DB))
+    .addOption(new Option("--db <path>", "the database: an SQLite file, or a PostgreSQL URL (postgres://user@host:5432/stamp)").env("STAMP_DB").default(DEFAULT_DB))
     .addOption(new Option("--url <url>", "a remote host's API instead of the local database, e.g. https://stamp.shop.lan:8443").env("STAMP_URL"))
     .addOption(new Option("--ca <file>", "trust this CA (PEM) for --url's TLS certificate").env("STAMP_CA"))
     .addOption(new Option("--token-file <file>", "your API token, in a file (or STAMP_TOKEN in the environment)").env("STAMP_TOKEN_FILE"))

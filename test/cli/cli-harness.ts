@@ -109,3 +109,42 @@ export function spawnStamp(args: string[], options: { env?: Record<string, strin
 export async function runStamp(args: string[], options: { env?: Record<string, string>; entry?: string[] } = {}): Promise<ChildResult> {
   return spawnStamp(args, options).done;
 }
+
+/** The stamp CLI as a child process with both streams watched (spawnStamp waits on stdout only). */
+export function spawnWatchedStamp(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "bin/stamp-main.ts", ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  const watchers: (() => void)[] = [];
+  const changed = () => watchers.forEach((watch) => watch());
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => ((out += chunk), changed()));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => ((err += chunk), changed()));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+  const exited = { value: false };
+  void done.then(() => {
+    exited.value = true;
+    changed();
+  });
+  return {
+    child,
+    done,
+    output: () => ({ out, err }),
+    /** Resolves when the condition holds; fails at the timeout or when the process ends first. */
+    until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out (${timeoutMs} ms) waiting for ${what}; stdout: ${out}; stderr: ${err}`)), timeoutMs);
+        const check = () => {
+          if (condition()) {
+            clearTimeout(timer);
+            resolve();
+          } else if (exited.value) {
+            clearTimeout(timer);
+            reject(new Error(`the process ended before ${what}; stdout: ${out}; stderr: ${err}`));
+          }
+        };
+        watchers.push(check);
+        check();
+      });
+    },
+  };
+}

@@ -7,7 +7,7 @@ import { bootstrapOperator } from "../../core/access/credentials";
 import { PERSON_ROLES, STATION_ROLES } from "../../core/access/principal";
 import { CredentialView } from "../../http/views";
 import { createHostKeyFile } from "../../ledger/host-key";
-import { SqliteStore } from "../../store/sqlite-store";
+import { describeStoreLocation, openStore } from "../../store/open-store";
 import { CliContext, dbPath, moreHint, Page, print, withApi } from "../context";
 import { CliError } from "../io";
 import { pageQuery } from "../query";
@@ -60,14 +60,15 @@ export function addAccessCommands(program: Command, context: CliContext): void {
       const hostKeyPath = resolve(options.hostKeyOut);
       // Refused before anything is made: init runs once, and never overwrites a secret.
       for (const file of [tokenPath, hostKeyPath]) if (existsSync(file)) throw new CliError(`${file} already exists: it is not overwritten`);
-      const store = new SqliteStore(path);
+      // openStore loads the adapter only now: `stamp --help` never loads SQLite or pg.
+      const store = await openStore(path);
       try {
         const made = await bootstrapOperator(store, options.label, Date.now());
         if (!made.ok) throw new CliError(made.error.message);
         await writeSecretFile(tokenPath, made.value.token + "\n");
         const hostKey = createHostKeyFile(hostKeyPath);
         if (!hostKey.ok) throw new CliError(hostKey.error);
-        context.io.out(`database ${path} ready; operator credential ${made.value.credential.id}\n`);
+        context.io.out(`database ${describeStoreLocation(path)} ready; operator credential ${made.value.credential.id}\n`);
         context.io.out(`operator token written to ${tokenPath} (mode 0600): use it with --token-file or STAMP_TOKEN\n`);
         context.io.out(`host checkpoint key ${hostKey.value.id} written to ${hostKeyPath} (mode 0600): keep it off the database's disk; use it with --host-key\n`);
       } finally {
@@ -143,7 +144,7 @@ export function addAccessCommands(program: Command, context: CliContext): void {
       const url = command.optsWithGlobals<{ url?: string }>().url;
       const keyPath = resolve(options.key);
       const existing = await loadStationKeyFile(keyPath, { requireEnrolled: false });
-      const key = existing.ok && existing.value.keyId === null ? existing : await createStationKeyFile(keyPath, { role: options.role, url: url ?? "local:" + dbPath(command) });
+      const key = existing.ok && existing.value.keyId === null ? existing : await createStationKeyFile(keyPath, { role: options.role, url: url ?? "local:" + describeStoreLocation(dbPath(command)) });
       if (!key.ok) throw new CliError(key.error);
       const keyId = Buffer.from(key.value.publicKey).toString("hex").slice(0, 16);
       const body = { code: options.code, publicKey: Buffer.from(key.value.publicKey).toString("hex"), label: options.label };

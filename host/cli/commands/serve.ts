@@ -8,14 +8,15 @@ import { apiTapService } from "../../client/api-tap-service";
 import { ApiTransport, httpTransport, injectTransport } from "../../client/transports";
 import { defaultAllowedHosts } from "../../http/hardening/allowed-hosts";
 import { listenPlan } from "../../http/hardening/tls";
-import { buildServer } from "../../http/server";
 import { VerifierView } from "../../http/views";
+import { describeStoreLocation } from "../../store/open-store";
 import { Store } from "../../store/store";
 import { signChainHeads } from "../../core/ledger-evidence";
 import { HostKey } from "../../ledger/host-key";
 import { CliContext, dbPath, hostKeyOf, openLocalStore, Page, stationKeyOf } from "../context";
 import { CliError } from "../io";
 import { RunningStations, startStations } from "./stations";
+import { logTapVerdicts } from "./verdict-log";
 
 function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError("must be a whole number from 0 to 65535 (0: any free port).");
@@ -140,8 +141,10 @@ export function addServeCommand(program: Command, context: CliContext): void {
       const plan = listenPlan({ host: options.host, tlsCert: options.tlsCert, tlsKey: options.tlsKey, insecureHttp: options.insecureHttp === true });
       if (!plan.ok) throw new CliError(plan.error);
       const remote = command.optsWithGlobals<{ url?: string }>().url !== undefined;
-      const store: Store | undefined = options.http || !remote ? openLocalStore(command) : undefined;
       const hostKey = hostKeyOf(command);
+      // Loaded here, not at the top: Fastify is most of the CLI's start-up time.
+      const { buildServer } = await import("../../http/server");
+      const store: Store | undefined = options.http || !remote ? await openLocalStore(command) : undefined;
       const app =
         store === undefined
           ? undefined
@@ -153,6 +156,7 @@ export function addServeCommand(program: Command, context: CliContext): void {
               allowedHosts: defaultAllowedHosts(options.host, 0, options.allowHost),
               hostKey: hostKey,
             });
+      if (app !== undefined && options.http) logTapVerdicts(app, context.io, key?.keyId ?? undefined);
       const stopped = untilStopped(context);
       let stations: RunningStations | undefined;
       const stopCheckpoints = store !== undefined && hostKey !== undefined ? startCheckpoints(store, hostKey, options.checkpointEvery, context.io) : () => undefined;
@@ -169,7 +173,7 @@ export function addServeCommand(program: Command, context: CliContext): void {
           const address = app.server.address() as AddressInfo;
           const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
           const scheme = plan.value.https === undefined ? "http" : "https";
-          context.io.out(`stamp host listening on ${scheme}://${host}:${address.port} (database ${dbPath(command)})\n`);
+          context.io.out(`stamp host listening on ${scheme}://${host}:${address.port} (database ${describeStoreLocation(dbPath(command))})\n`);
         }
         phase = "station";
         if (key !== undefined) stations = await startStationsFor(command, context, options, app, key);

@@ -1,10 +1,8 @@
-import { startBleStation } from "../../ble/ble-station";
+import { superviseBleStation } from "../../ble/ble-supervisor";
 import { TapService } from "../../core/counter-station";
-import { Verdict } from "../../core/verdict";
 import { NfcMode, startNfcStation } from "../../nfc/nfc-station";
-import { reasonSentence } from "../../core/reason-sentences";
 import { CliIo } from "../io";
-import { shortTime } from "../table";
+import { verdictLine } from "./verdict-log";
 
 /** The counter-station radios `stamp serve` can run beside (or instead of) the HTTP API. */
 export interface StationOptions {
@@ -17,13 +15,6 @@ export interface StationOptions {
 
 export interface RunningStations {
   stop(): Promise<void>;
-}
-
-/** One line per verdict: when, where, what, whose, and the reason in plain words. */
-function verdictLine(transport: string, verdict: Verdict, at: Date = new Date()): string {
-  const who = verdict.stampLabel === undefined ? "" : ` ${verdict.stampLabel}`;
-  const counter = verdict.counter === undefined ? "" : ` counter ${verdict.counter}`;
-  return `${shortTime(at.toISOString())} ${transport}: ${verdict.accepted ? "ACCEPTED" : `REJECTED ${verdict.reason}`}${who}${counter}: ${reasonSentence(verdict.reason)}\n`;
 }
 
 /** Starts the requested stations; each verdict and error is one line on the console. */
@@ -41,15 +32,17 @@ export async function startStations(service: TapService, options: StationOptions
       io.out(`NFC station for verifier ${options.verifierId} (${options.nfcMode} mode): waiting for readers and stamps\n`);
     }
     if (options.ble) {
-      const station = await startBleStation(service, {
+      // Without a usable adapter it says why and keeps trying: serve does not wait for it.
+      const station = superviseBleStation(service, {
         verifierId: options.verifierId,
         idleTimeoutMs: 5_000,
         onVerdict: (verdict, client) => io.out(verdictLine(`BLE ${client}`, verdict)),
         onError: (error) => io.err(`BLE failure: ${error.message}\n`),
         onAdapterBack: () => io.out(`BLE adapter is back: advertising for verifier ${options.verifierId} again\n`),
+        onWaiting: (error) => io.err(`BLE station for verifier ${options.verifierId} is waiting: ${error.message}; trying again until the adapter is there\n`),
+        onServing: (address) => io.out(`BLE station for verifier ${options.verifierId} advertising on ${address}\n`),
       });
       stops.push(() => station.stop());
-      io.out(`BLE station for verifier ${options.verifierId} advertising on ${station.address}\n`);
     }
   } catch (error) {
     for (const stop of stops.reverse()) await stop();
