@@ -1,7 +1,6 @@
 /** A printable label per stamp: stamp id, label, merchant and shop, and a QR code, as SVG. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import QRCode from "qrcode";
 
 export interface LabelInput {
   stampId: string;
@@ -21,6 +20,8 @@ export function labelPayload(input: LabelInput): string {
 
 /** Writes `<dir>/<stamp id>.svg` and returns its path. */
 export async function writeLabel(dir: string, input: LabelInput): Promise<string> {
+  // Loaded when a label is made: `stamp --help` never loads it.
+  const { default: QRCode } = await import("qrcode");
   const qr = await QRCode.toString(labelPayload(input), { type: "svg", errorCorrectionLevel: "M", margin: 1 });
   const inner = qr.replace(/^<svg /, '<svg x="10" y="10" width="180" height="180" ');
   const lines = [`stamp ${input.stampId}`, input.label, `${input.merchantId} · ${input.shopIds.join(", ")}`];
