@@ -10,9 +10,10 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { qemuArmLauncher, x86Launcher } from "../test/support/espruino-session";
 import { measureEspruinoFigures } from "./firmware/espruino-figures";
-import { measureNativeEspruinoFigures } from "./firmware/native-espruino-figures";
+import { formatArmStampFigures, measureArmStampFigures } from "./firmware/arm-stamp-figures";
 import { measureNfcHandlerLatency } from "./firmware/nfc-handler-latency";
 import { measureHostFigures } from "./host-figures";
+import { formatCliStartup, measureCliStartup } from "./cli-startup";
 import { formatEd25519BenchmarkMarkdown, runEd25519Benchmark } from "./native/ed25519-bench";
 import { measureBleTapFigures } from "./ble/ble-tap-figures";
 import { FlashFigures, measureFlash, measureToolUpload } from "./flashing/flash-figures";
@@ -82,23 +83,7 @@ async function main(): Promise<void> {
   out();
   const arm = binary("ESPRUINO_ARM_BIN", "espruino-puckjs-armhf");
   if (arm !== undefined) {
-    const armFigures = await measureEspruinoFigures(arm, { launcher: qemuArmLauncher(arm) });
-    out("ARM build under qemu-arm (13-byte variables, as on a Puck.js), same bundle and test prelude:");
-    out();
-    out("| | variables | of 2,630 |");
-    out("|---|---:|---:|");
-    out(`| after first boot | ${armFigures.memoryUsageAfterBoot} | ${armFigures.usagePercentAfterBoot} % |`);
-    out(`| test prelude alone | ${armFigures.preludeOnlyUsage} | ${fixed((100 * armFigures.preludeOnlyUsage) / armFigures.memoryTotal)} % |`);
-    out(`| the firmware's own share | ${armFigures.bundleUsage} | ${fixed((100 * armFigures.bundleUsage) / armFigures.memoryTotal)} % |`);
-    out();
-    const native = await measureNativeEspruinoFigures(qemuArmLauncher(arm), dist);
-    out("ARM build under qemu-arm, with the real native Ed25519 blob (key created by the blob at first boot):");
-    out();
-    out("| | variables | of 2,630 |");
-    out("|---|---:|---:|");
-    out(`| after first boot | ${native.usageAfterBoot} | ${fixed((100 * native.usageAfterBoot) / native.memoryTotal)} % |`);
-    out(`| after one signature | ${native.usageAfterSigning} | ${fixed((100 * native.usageAfterSigning) / native.memoryTotal)} % |`);
-    out(`| of which the blob's RAM copy (Linux builds only; a Puck.js runs it from memory-mapped flash) | ${native.blobCopyVariables} | ${fixed((100 * native.blobCopyVariables) / native.memoryTotal)} % |`);
+    for (const line of formatArmStampFigures(await measureArmStampFigures(qemuArmLauncher(arm), dist))) out(line);
     out();
   }
 
@@ -167,6 +152,9 @@ async function main(): Promise<void> {
     const u = host.unauthenticated[i];
     out(`| ${a.concurrency} | ${thousands(a.tapsPerSecond)} | ${fixed(a.p50Millis, 2)} / ${fixed(a.p99Millis, 2)} | ${thousands(u.tapsPerSecond)} | ${fixed(u.p50Millis, 2)} / ${fixed(u.p99Millis, 2)} | ${fixed(1000 / a.tapsPerSecond - 1000 / u.tapsPerSecond, 2)} ms per tap |`);
   });
+  out();
+
+  out(formatCliStartup(measureCliStartup()));
   out();
 
   out(formatNfcTapFigures(await measureNfcTapFigures(200)));

@@ -54,86 +54,117 @@ export function pickVerifier(stamp: Stamp, adverts: BleAdvert[]): BleAdvert | un
   return best;
 }
 
-/** Reads a chunked value (the challenge) one ATT Read at a time until its last chunk. */
-function readChunks(link: BleLink, uuid: string, assembly: ChunkAssembly): Promise<Uint8Array> {
-  return link.read(uuid).then(function (chunk) {
-    const added = addChunk(assembly, chunk, CHALLENGE_LENGTH);
-    if (!added.ok) throw new Error(added.error.detail);
-    return added.value.complete ? concatBytes(added.value.parts) : readChunks(link, uuid, added.value);
-  });
-}
-
-function writeAll(link: BleLink, chunks: Uint8Array[], index: number): Promise<void> {
-  if (index >= chunks.length) return Promise.resolve();
-  return link.write(RESPONSE_CHARACTERISTIC_UUID, chunks[index]).then(function () {
-    return writeAll(link, chunks, index + 1);
-  });
-}
-
 /**
  * One BLE tap after a press: scan (bounded retries), connect to the nearest allowed verifier,
  * read its challenge, answer in MTU-sized chunks, read the verdict, show it, disconnect. A press
  * while a tap is running is ignored. A failure before signing is retried once with a fresh scan;
  * after the counter was committed nothing is retried (the host may already have recorded it).
  * Resolves with the verdict byte, or -1 when no verifier answered.
+ *
+ * Written as steps that each start one radio operation and name the step that takes its result,
+ * rather than as a chain of returned promises: on the Puck.js a pending promise costs ~25 of the
+ * 2,630 variables, and a chain keeps every link alive until the whole tap ends.
  */
 export function runBleTap(device: Device, stamp: Stamp, feedback: Feedback, tapper: BleTapper): Promise<number> {
   if (tapper.busy) return Promise.resolve(-1);
   tapper.busy = true;
   showBusy(feedback);
-  let link: BleLink | undefined;
-  let finished = false;
-  let signed = false;
-  function drop(): void {
-    if (link !== undefined) link.disconnect();
-    link = undefined;
-  }
-  function finish(verdict: number): number {
-    if (finished) return verdict;
-    finished = true;
-    device.clearTimer(timer);
-    tapper.busy = false;
-    drop();
-    if (verdict < 0) device.setLeds(false, false, false);
-    else showVerdict(feedback, verdict === Reason.ACCEPTED);
-    return verdict;
-  }
-  const timer = device.setTimer(function () {
-    finish(Reason.STAMP_REFUSED);
-  }, BLE_TAP_TIMEOUT_MS);
-  function exchange(advert: BleAdvert): Promise<number> {
-    return advert.connect().then(function (connected) {
-      if (finished) {
-        connected.disconnect();
-        return -1;
+  return new Promise<number>(function (resolve) {
+    let link: BleLink | undefined;
+    let finished = false;
+    let signed = false;
+    let scans = 0;
+    let connects = 0;
+    let challenge: ChunkAssembly = createChunkAssembly();
+    let replyChunks: Uint8Array[] = [];
+    let written = 0;
+    const timer = device.setTimer(function () {
+      finish(Reason.STAMP_REFUSED);
+    }, BLE_TAP_TIMEOUT_MS);
+
+    function drop(): void {
+      if (link !== undefined) link.disconnect();
+      link = undefined;
+    }
+    function finish(verdict: number): void {
+      if (finished) return;
+      finished = true;
+      device.clearTimer(timer);
+      tapper.busy = false;
+      drop();
+      if (verdict < 0) device.setLeds(false, false, false);
+      else showVerdict(feedback, verdict === Reason.ACCEPTED);
+      resolve(verdict);
+    }
+    /** A radio operation failed (or a step threw): retry from a fresh scan while nothing was signed. */
+    function failed(): void {
+      if (finished) return;
+      if (signed || connects + 1 >= MAX_CONNECTS) {
+        finish(Reason.STAMP_REFUSED);
+        return;
       }
-      link = connected;
-      return readChunks(connected, CHALLENGE_CHARACTERISTIC_UUID, createChunkAssembly())
-        .then(function (challenge) {
-          signed = true;
-          return writeAll(connected, splitIntoChunks(answerChallenge(stamp, challenge), writeSizeFor(connected)), 0);
-        })
-        .then(function () {
-          return connected.read(VERDICT_CHARACTERISTIC_UUID);
-        })
-        .then(function (verdict) {
-          return verdict.length === 1 ? verdict[0] : Reason.STAMP_REFUSED;
-        });
-    });
-  }
-  function attempt(scans: number, connects: number): Promise<number> {
-    if (finished) return Promise.resolve(-1);
-    return device.ble.scan(VERIFIER_SERVICE_UUID, SCAN_MS).then(function (adverts) {
-      const advert = pickVerifier(stamp, adverts);
-      if (advert === undefined) return scans + 1 < MAX_SCANS && !finished ? attempt(scans + 1, connects) : -1;
-      return exchange(advert).then(undefined, function (e) {
-        if (signed || finished || connects + 1 >= MAX_CONNECTS) throw e;
-        drop();
-        return attempt(scans, connects + 1);
+      drop();
+      connects++;
+      challenge = createChunkAssembly();
+      scan();
+    }
+    /** Runs a step; anything it throws counts as a failed operation. */
+    function step<T>(operation: Promise<T>, next: (value: T) => void): void {
+      operation.then(function (value) {
+        if (finished) return;
+        try {
+          next(value);
+        } catch (e) {
+          failed();
+        }
+      }, failed);
+    }
+    function scan(): void {
+      step(device.ble.scan(VERIFIER_SERVICE_UUID, SCAN_MS), function (adverts) {
+        const advert = pickVerifier(stamp, adverts);
+        if (advert !== undefined) connect(advert);
+        else if (++scans < MAX_SCANS) scan();
+        else finish(-1);
       });
-    });
-  }
-  return attempt(0, 0).then(finish, function () {
-    return finish(Reason.STAMP_REFUSED);
+    }
+    function connect(advert: BleAdvert): void {
+      advert.connect().then(function (opened) {
+        // A link that opens after the tap was given up is closed at once.
+        if (finished) {
+          opened.disconnect();
+          return;
+        }
+        link = opened;
+        try {
+          readChallenge();
+        } catch (e) {
+          failed();
+        }
+      }, failed);
+    }
+    function readChallenge(): void {
+      step((link as BleLink).read(CHALLENGE_CHARACTERISTIC_UUID), function (chunk) {
+        const added = addChunk(challenge, chunk, CHALLENGE_LENGTH);
+        if (!added.ok) throw new Error(added.error.detail);
+        challenge = added.value;
+        if (!challenge.complete) {
+          readChallenge();
+          return;
+        }
+        // From here on the counter may be committed: no retry can sign a second time.
+        signed = true;
+        replyChunks = splitIntoChunks(answerChallenge(stamp, concatBytes(challenge.parts)), writeSizeFor(link as BleLink));
+        challenge = createChunkAssembly();
+        writeReply();
+      });
+    }
+    function writeReply(): void {
+      if (written < replyChunks.length) step((link as BleLink).write(RESPONSE_CHARACTERISTIC_UUID, replyChunks[written++]), writeReply);
+      else step((link as BleLink).read(VERDICT_CHARACTERISTIC_UUID), readVerdict);
+    }
+    function readVerdict(verdict: Uint8Array): void {
+      finish(verdict.length === 1 ? verdict[0] : Reason.STAMP_REFUSED);
+    }
+    scan();
   });
 }

@@ -7,7 +7,9 @@
 /** Ed25519 (RFC 8032) over a 32-byte seed. Implementations must not keep or export the seed. */
 export interface Signer {
   publicKey(seed: Uint8Array): Uint8Array;
-  sign(seed: Uint8Array, publicKey: Uint8Array, message: Uint8Array): Uint8Array;
+  /** The 64-byte signature, or undefined when the signer cannot sign now (too little memory:
+   * a refusal that allocates nothing, where an exception would). */
+  sign(seed: Uint8Array, publicKey: Uint8Array, message: Uint8Array): Uint8Array | undefined;
 }
 
 /** A cancellable timer handle, opaque to the logic. */

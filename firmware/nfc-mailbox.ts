@@ -61,17 +61,34 @@ function setStatus(mailbox: Mailbox, state: number, stampStatus: number, replyLe
   mailbox.memory[offset + 3] = mailbox.sequence & 0xff;
 }
 
-/** The field went away: forget a half-written challenge. A signature being made is lost with
- * its counter value (the counter never goes back; the next tap uses a higher value): the new
- * sequence number stops its reply from landing in the next tap's mailbox. */
+/** The field went away: forget a half-written challenge (pages 8-41 cleared, state IDLE with
+ * the new sequence number). A signature being made is lost with its counter value (the counter
+ * never goes back; the next tap uses a higher value): the new sequence number stops its reply
+ * from landing in the next tap's mailbox. */
 export function resetMailbox(mailbox: Mailbox): void {
   mailbox.writtenPages = 0;
   mailbox.sequence++;
   mailbox.memory.fill(0, CHALLENGE_FIRST_PAGE * PAGE_SIZE, TAG_PAGES * PAGE_SIZE);
+  setStatus(mailbox, MailboxState.IDLE, 0, 0);
 }
 
 function isWritablePage(page: number): boolean {
   return (page >= CHALLENGE_FIRST_PAGE && page < CHALLENGE_FIRST_PAGE + CHALLENGE_PAGES) || page === VERDICT_PAGE;
+}
+
+/** Puts a stamp reply into the reply pages, every reply byte after it zero, and its state
+ * (READY for an OK reply, ERROR for a refusal) into the status page. */
+function publishReply(mailbox: Mailbox, reply: Uint8Array): void {
+  mailbox.memory.fill(0, REPLY_FIRST_PAGE * PAGE_SIZE, (REPLY_FIRST_PAGE + REPLY_PAGES) * PAGE_SIZE);
+  mailbox.memory.set(reply, REPLY_FIRST_PAGE * PAGE_SIZE);
+  setStatus(mailbox, reply[0] === StampStatus.OK ? MailboxState.READY : MailboxState.ERROR, reply[0], reply.length);
+}
+
+/** The same for a one-byte refusal, allocating nothing (it must work when memory is short). */
+function publishRefusal(mailbox: Mailbox, stampStatus: number): void {
+  mailbox.memory.fill(0, REPLY_FIRST_PAGE * PAGE_SIZE, (REPLY_FIRST_PAGE + REPLY_PAGES) * PAGE_SIZE);
+  mailbox.memory[REPLY_FIRST_PAGE * PAGE_SIZE] = stampStatus;
+  setStatus(mailbox, MailboxState.ERROR, stampStatus, 1);
 }
 
 function startSigning(device: Device, mailbox: Mailbox, hooks: MailboxHooks): void {
@@ -82,11 +99,13 @@ function startSigning(device: Device, mailbox: Mailbox, hooks: MailboxHooks): vo
   const challenge = copyBytes(mailbox.memory, start, CHALLENGE_PAGES * PAGE_SIZE);
   const sequence = mailbox.sequence;
   device.setTimer(function () {
+    // SIGNER_FAILED is in place before signing starts: if the stamp runs out of memory on the
+    // way (Espruino then stops this code outright, nothing after it runs), the reader finds a
+    // refusal instead of a stamp that stays BUSY. The counter value may already be committed:
+    // it is spent, never reused.
+    if (mailbox.sequence === sequence) publishRefusal(mailbox, StampStatus.SIGNER_FAILED);
     const reply = hooks.answer(challenge);
-    if (mailbox.sequence !== sequence) return;
-    mailbox.memory.fill(0, REPLY_FIRST_PAGE * PAGE_SIZE, (REPLY_FIRST_PAGE + REPLY_PAGES) * PAGE_SIZE);
-    mailbox.memory.set(reply, REPLY_FIRST_PAGE * PAGE_SIZE);
-    setStatus(mailbox, reply[0] === 0 ? MailboxState.READY : MailboxState.ERROR, reply[0], reply.length);
+    if (mailbox.sequence === sequence) publishReply(mailbox, reply);
   }, 0);
 }
 
@@ -109,8 +128,7 @@ function handleWrite(device: Device, mailbox: Mailbox, hooks: MailboxHooks, fram
     else {
       // An incomplete challenge is answered like a malformed one: a one-byte refusal.
       mailbox.writtenPages = 0;
-      mailbox.memory[REPLY_FIRST_PAGE * PAGE_SIZE] = StampStatus.MALFORMED_CHALLENGE;
-      setStatus(mailbox, MailboxState.ERROR, StampStatus.MALFORMED_CHALLENGE, 1);
+      publishRefusal(mailbox, StampStatus.MALFORMED_CHALLENGE);
     }
   }
 }

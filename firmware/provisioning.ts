@@ -19,6 +19,7 @@ export function proveProvisioning(stamp: Stamp, challenge: Uint8Array, firmwareH
   const message = provisioningMessage(challenge, key.publicKey, firmwareHash);
   if (message === undefined) return { error: "challenge must be 32 bytes" };
   const signature = stamp.device.signer.sign(key.seed, key.publicKey, message);
+  if (signature === undefined) return { error: "too little memory to sign" };
   return { publicKey: key.publicKey, firmwareHash: firmwareHash, signature: signature };
 }
 

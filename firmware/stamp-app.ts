@@ -100,13 +100,14 @@ export function answerChallenge(stamp: Stamp, challengeBytes: Uint8Array): Uint8
   if ("error" in taken) return refusal(taken.error === "exhausted" ? StampStatus.COUNTER_EXHAUSTED : StampStatus.COUNTER_UNAVAILABLE);
   const flags = consumePresence(stamp.presence, stamp.device.now()) ? FLAG_USER_PRESENT : 0;
   const message = tapSignedMessage(challenge, key.stampId, taken.value, flags);
-  let signature: Uint8Array;
+  // From here on a failure is SIGNER_FAILED and the committed value is spent, never reused.
+  let signature: Uint8Array | undefined;
   try {
     signature = stamp.device.signer.sign(key.seed, key.publicKey, message);
   } catch (e) {
     return refusal(StampStatus.SIGNER_FAILED);
   }
-  if (signature.length !== 64) return refusal(StampStatus.SIGNER_FAILED);
+  if (signature === undefined || signature.length !== 64) return refusal(StampStatus.SIGNER_FAILED);
   return encodeStampReply({
     status: StampStatus.OK,
     response: encodeTapResponse({

@@ -15,14 +15,21 @@ export type KeyLoad = { key: StampKey; created: boolean } | { error: string };
 /**
  * Loads the stamp key, or creates it on first boot from the hardware RNG. The seed is written
  * before the public key: a power cut in between leaves a seed whose public key is recomputed
- * at the next boot, never a public key without its seed.
+ * at the next boot, never a public key without its seed. The key keeps the seed as the file
+ * reads it (on the Puck.js a view of memory-mapped flash, no copy in RAM); a new seed is read
+ * back from flash, compared, and its RAM copy wiped.
  */
 export function loadOrCreateKey(device: Device): KeyLoad {
   let seed = device.readFile(SEED_FILE);
   let created = false;
   if (seed === undefined) {
-    seed = device.randomBytes(SEED_LENGTH);
-    if (!device.writeFile(SEED_FILE, seed)) return { error: "could not store the new key" };
+    const fresh = device.randomBytes(SEED_LENGTH);
+    const written = device.writeFile(SEED_FILE, fresh);
+    const stored = device.readFile(SEED_FILE);
+    const intact = written && stored !== undefined && bytesEqual(stored, fresh);
+    fresh.fill(0);
+    if (!intact || stored === undefined) return { error: "could not store the new key" };
+    seed = stored;
     created = true;
   }
   if (seed.length !== SEED_LENGTH) return { error: "stored key is damaged" };

@@ -67,3 +67,9 @@ declare const global: {
 /** Set by the firmware build from dist/firmware/ed25519.bin. */
 declare const ED25519_BLOB_LENGTH: number;
 declare const ED25519_BLOB_SHA256: string;
+
+/** Espruino's `process` (read as global.process: the host project's Node types own the name). */
+interface EspruinoProcess {
+  /** Variable counts; `false` skips the garbage collection first. */
+  memory(collectGarbage?: boolean): { free: number; usage: number; total: number };
+}

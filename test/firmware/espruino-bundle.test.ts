@@ -12,9 +12,10 @@
  * Every signed message the test signer was handed is compared byte for byte with the host's own
  * construction (shared/signed-message.ts), and every reply is decoded with the host's decoders.
  *
- * Binaries: ESPRUINO_BIN (x86_64, e.g. ../shared/tools/espruino-puckjs-x86_64) and, optionally,
- * ESPRUINO_ARM_BIN (armhf, run as `qemu-arm <bin>`). Without ESPRUINO_BIN this suite is skipped,
- * and says so.
+ * Binary: ESPRUINO_BIN (x86_64, e.g. ../shared/tools/espruino-puckjs-x86_64): the x86 build
+ * cannot run the native Thumb blob, hence the recording signer. The ARM build runs the whole stamp
+ * as shipped, blob included, in test/firmware/espruino-native-signer.test.ts. Without
+ * ESPRUINO_BIN this suite is skipped, and says so.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
@@ -633,10 +634,5 @@ if (launchers.x86 !== undefined) {
   });
 }
 
-if (launchers.arm !== undefined) {
-  defineStampSuite(launchers.arm, 600_000);
-} else {
-  describe.skip("firmware bundle on real Espruino (armhf under qemu-arm) — set ESPRUINO_ARM_BIN to run", () => {
-    it("boots dist/firmware/stamp.js on the ARM build", () => undefined);
-  });
-}
+// The ARM build runs the whole stamp as shipped, with the native blob instead of the recording
+// signer: test/firmware/espruino-native-signer.test.ts.

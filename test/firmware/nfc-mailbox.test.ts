@@ -1,8 +1,13 @@
+import { createPublicKey, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { encodeChallenge } from "../../shared/challenge";
+import { decodeChallenge, encodeChallenge } from "../../shared/challenge";
 import { CHALLENGE_FIRST_PAGE, MailboxState, STATUS_PAGE, T2T_ACK, T2T_NACK_INVALID, VERDICT_PAGE } from "../../shared/nfc-mailbox-layout";
-import { Purpose } from "../../shared/protocol-constants";
+import { Purpose, TAP_RESPONSE_LENGTH } from "../../shared/protocol-constants";
+import { tapSignedMessage } from "../../shared/signed-message";
 import { decodeStampReply, StampStatus } from "../../shared/stamp-reply";
+import { decodeTapResponse } from "../../shared/tap-response";
+import { Device, TimerHandle } from "../../firmware/device";
+import { handleNfcFrame, createMailbox } from "../../firmware/nfc-mailbox";
 import { startStamp } from "../../firmware/stamp-runtime";
 import { exchangeOverNfc } from "../../host/nfc/mailbox-reader";
 import { TagError } from "../../host/nfc/tag-link";
@@ -10,6 +15,7 @@ import { simulatedStampSigner } from "../../sim/stamp-signer";
 import { SimulatedAir } from "../../sim/simulated-ble";
 import { SimulatedDevice } from "../../sim/simulated-device";
 import { NFC_FRAME_BUDGET_MS, SimulatedTagLink } from "../../sim/simulated-nfc";
+import { documentedPagesReads, replyFromReads } from "./pages-reads";
 
 const challenge = encodeChallenge({
   verifierId: new Uint8Array(8).fill(1),
@@ -27,12 +33,89 @@ function stampOnReader() {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function writeChallenge(link: SimulatedTagLink, bytes: Uint8Array): Promise<void> {
+  for (let i = 0; i < 8; i++) await link.writePage(CHALLENGE_FIRST_PAGE + i, bytes.subarray(4 * i, 4 * i + 4));
+}
+
+async function statusWhenDone(link: SimulatedTagLink): Promise<Uint8Array> {
+  for (let polls = 0; polls < 200; polls++) {
+    const status = await link.readPages(STATUS_PAGE);
+    if (status[0] !== MailboxState.BUSY) return status;
+    await pause(5);
+  }
+  throw new Error("the stamp stayed BUSY");
+}
+
 describe("the stamp's Type 2 Tag mailbox", () => {
   it("carries a challenge and its signed reply, every frame within the 4.8 ms budget", async () => {
     const { device, link } = stampOnReader();
     const reply = decodeStampReply(await exchangeOverNfc(link, challenge));
     expect(reply.ok && reply.value.status).toBe(StampStatus.OK);
     expect(device.nfc.slowestFrameMs).toBeLessThan(NFC_FRAME_BUDGET_MS);
+  });
+
+  it("gives a reader that makes exactly the READs docs/protocol.md lists the whole reply, which verifies", async () => {
+    const { link, runtime } = stampOnReader();
+    const plan = documentedPagesReads();
+    await writeChallenge(link, challenge);
+    const status = await statusWhenDone(link);
+    expect([...status.subarray(0, 3)]).toEqual([MailboxState.READY, StampStatus.OK, 1 + TAP_RESPONSE_LENGTH]);
+    const answers: Uint8Array[] = [];
+    for (const read of plan) answers.push(read.page === STATUS_PAGE ? status : await link.readPages(read.page));
+    const reply = replyFromReads(plan, answers, status[2]);
+    const stampReply = decodeStampReply(reply);
+    if (!stampReply.ok || stampReply.value.status !== StampStatus.OK) throw new Error("not an OK reply");
+    const response = decodeTapResponse(stampReply.value.response);
+    const decoded = decodeChallenge(challenge);
+    if (!response.ok || !decoded.ok) throw new Error("does not decode");
+    const publicKey = runtime.report.publicKey ?? new Uint8Array(0);
+    const key = createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), publicKey]), format: "der", type: "spki" });
+    const message = tapSignedMessage(decoded.value, publicKey.subarray(0, 8), response.value.counter, response.value.flags);
+    expect(verify(null, message, key, response.value.signature)).toBe(true);
+    // The last READ (page 40) carries reply bytes 92-94: without it the reply is 92 bytes short.
+    expect(plan[plan.length - 1]).toEqual({ page: 40, answerBytes: [0, 2], replyBytes: [92, 94] });
+  });
+
+  it("zeroes every reply byte behind a shorter reply, and shows the new sequence number when the field drops", async () => {
+    const { device, link } = stampOnReader();
+    const plan = documentedPagesReads();
+    await writeChallenge(link, challenge);
+    const ok = await statusWhenDone(link);
+    expect(ok[0]).toBe(MailboxState.READY);
+    expect(ok[3]).toBe(1); // 0 at boot, 1 for this challenge
+    // Still in the field: only the last challenge page written — a one-byte refusal over the 95-byte reply.
+    await link.writePage(CHALLENGE_FIRST_PAGE + 7, challenge.subarray(28, 32));
+    const answers: Uint8Array[] = [];
+    for (const read of plan) answers.push(await link.readPages(read.page));
+    expect([...answers[0].subarray(0, 4)]).toEqual([MailboxState.ERROR, StampStatus.MALFORMED_CHALLENGE, 1, 1]);
+    const replyArea = [...answers[0].subarray(4), ...answers.slice(1, -1).flatMap((answer) => [...answer]), ...answers[answers.length - 1].subarray(0, 4)];
+    expect(replyArea).toEqual([StampStatus.MALFORMED_CHALLENGE, ...new Array<number>(95).fill(0)]);
+    device.nfc.removeFromField();
+    expect([...(await link.readPages(STATUS_PAGE)).subarray(0, 4)]).toEqual([MailboxState.IDLE, 0, 0, 2]);
+  });
+
+  it("answers SIGNER_FAILED, never BUSY for good, when signing stops half way (Espruino out of memory)", () => {
+    // A device whose timers the test runs by hand; the answer hook stops as out-of-memory
+    // stops Espruino code: nothing after it runs.
+    const timers: (() => void)[] = [];
+    const sent: unknown[] = [];
+    const device = {
+      setTimer: (handler: () => void): TimerHandle => timers.push(handler),
+      nfc: { sendAck: (nibble: number) => sent.push(nibble), send: (frame: Uint8Array) => sent.push([...frame]), ignore: () => sent.push(null) },
+    } as unknown as Device;
+    const mailbox = createMailbox(new Uint8Array(10));
+    const hooks = {
+      answer: (): Uint8Array => {
+        throw new Error("out of memory: execution interrupted");
+      },
+      verdict: () => undefined,
+    };
+    for (let i = 0; i < 8; i++) handleNfcFrame(device, mailbox, hooks, new Uint8Array([0xa2, CHALLENGE_FIRST_PAGE + i, ...challenge.subarray(4 * i, 4 * i + 4)]));
+    expect(mailbox.memory[STATUS_PAGE * 4]).toBe(MailboxState.BUSY);
+    expect(timers).toHaveLength(1);
+    expect(() => timers[0]()).toThrow("out of memory");
+    expect([...mailbox.memory.subarray(STATUS_PAGE * 4, STATUS_PAGE * 4 + 4)]).toEqual([MailboxState.ERROR, StampStatus.SIGNER_FAILED, 1, 1]);
+    expect(mailbox.memory[(STATUS_PAGE + 1) * 4]).toBe(StampStatus.SIGNER_FAILED);
   });
 
   it("presents a valid NDEF capability container and an empty NDEF message", async () => {

@@ -124,4 +124,20 @@ describe("stamp firmware on the simulated device", () => {
     const { stamp } = bootStamp(device);
     expect(statusOf(answerChallenge(stamp, encodeChallenge(challenge)))).toBe(StampStatus.SIGNER_FAILED);
   });
+
+  it("answers SIGNER_FAILED when the signer declines (too little memory), its counter value spent and never reused", () => {
+    const signer = simulatedStampSigner();
+    let decline = true;
+    const device = new SimulatedDevice(
+      { publicKey: signer.publicKey, sign: (seed, publicKey, message) => (decline ? undefined : signer.sign(seed, publicKey, message)) },
+      new SimulatedAir(),
+    );
+    const { stamp } = bootStamp(device);
+    expect(statusOf(answerChallenge(stamp, encodeChallenge(challenge)))).toBe(StampStatus.SIGNER_FAILED);
+    // Committed before signing: value 1 is in flash and spent.
+    expect(stamp.counter?.last).toBe(1);
+    expect(boot(device.flash).stamp.counter?.last).toBe(1);
+    decline = false;
+    expect(tap(stamp).counter).toBe(2);
+  });
 });

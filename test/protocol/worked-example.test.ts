@@ -332,6 +332,7 @@ describe("docs/protocol.md tables agree with the code", () => {
         "decode-errors",
         "flags",
         "nfc-memory-map",
+        "nfc-pages-reads", // driven as a tap by test/firmware/nfc-mailbox.test.ts and the ARM suite
         "nfc-status-page",
         "purposes",
         "reasons",

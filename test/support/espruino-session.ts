@@ -555,18 +555,6 @@ export const STAMP_TEST_SIGNER_PRELUDE = [
 
 export const STAMP_TEST_PRELUDE = STAMP_RADIO_PRELUDE + STAMP_TEST_SIGNER_PRELUDE;
 
-/**
- * What a Linux Espruino lacks of a Puck.js, and nothing more: this stamp signs with its own native
- * code, so the prelude is kept small (the Linux build also holds a RAM copy of the blob).
- * W holds the button watches, X(bytes) gives hex.
- */
-export const STAMP_NATIVE_PRELUDE = [
-  "global.W=[];global.X=function(a){var s=\"\";for(var i=0;i<a.length;i++)s+=(a[i]+256).toString(16).substr(1);return s;};",
-  "global.NRF={nfcStart:function(){return new Uint8Array(10).buffer;},nfcSend:function(){},on:function(){},",
-  "findDevices:function(c,o){setTimeout(function(){c([]);},o.timeout);}};",
-  "global.LED1=global.LED2=global.LED3={write:function(){}};global.BTN={};global.setWatch=function(f){W.push(f);};",
-].join("");
-
 /** The host-side mirror of the prelude's sign(): what the stamp must put in the reply. */
 export function testSignerSignature(message: Uint8Array): Uint8Array {
   let checksum = 0;
