@@ -130,7 +130,6 @@ export function auditFromRow(row: AuditRow): AuditEntry {
   };
 }
 
-
 export function credentialFromRow(row: CredentialRow): CredentialRecord {
   return {
     id: row.id,

@@ -48,6 +48,29 @@ export async function stamp(args: string[], options: InProcessOptions = {}): Pro
   return result;
 }
 
+/** `stamp serve` in this process: its URL once it listens, and stop() to end it with its result. */
+export async function serveInProcess(args: string[]): Promise<{ url: string; stop(): Promise<CliResult> }> {
+  const stop = new AbortController();
+  let announce: (url: string) => void = () => undefined;
+  const announced = new Promise<string>((resolveUrl) => (announce = resolveUrl));
+  const running = stamp(args, {
+    stop: stop.signal,
+    onOut: (text) => {
+      const match = /listening on (http:\/\/\S+)/.exec(text);
+      if (match) announce(match[1]);
+    },
+  });
+  // A serve that ends before it listens (a refused option) settles the wait too.
+  const url = await Promise.race([announced, running.then((result) => Promise.reject(new Error("serve ended before listening: " + result.err)))]);
+  return {
+    url: url,
+    stop: () => {
+      stop.abort();
+      return running;
+    },
+  };
+}
+
 export interface ChildResult extends CliResult {
   signal: NodeJS.Signals | null;
 }

@@ -5,7 +5,7 @@ import { Command } from "commander";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildProgram } from "../../host/cli/program";
 import { snapshotDatabase } from "../support/database-snapshot";
-import { stamp, tempDir } from "./cli-harness";
+import { serveInProcess, stamp, tempDir } from "./cli-harness";
 import { addShops, addStationsAndStamp, CliWorld, GANGNAM_VERIFIER, HONGDAE_VERIFIER, initWorld } from "./cli-world";
 
 let dir: string;
@@ -344,17 +344,8 @@ describe("serve (in-process)", () => {
   it("serves the API on the given port, authenticated, and stops cleanly when asked", async () => {
     const world = await initWorld(dir);
     await addShops(world);
-    const stop = new AbortController();
-    let announce: (url: string) => void = () => undefined;
-    const announced = new Promise<string>((resolveUrl) => (announce = resolveUrl));
-    const running = stamp(["--db", world.db, "serve", "--port", "0"], {
-      stop: stop.signal,
-      onOut: (text) => {
-        const match = /listening on (http:\/\/\S+)/.exec(text);
-        if (match) announce(match[1]);
-      },
-    });
-    const url = await announced;
+    const server = await serveInProcess(["--db", world.db, "serve", "--port", "0"]);
+    const url = server.url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(url + "/v1/shops")).status).toBe(401);
     const shops = await fetch(url + "/v1/shops", { headers: { authorization: "Bearer " + readFileSync(world.ownerTokenFile, "utf8").trim() } });
@@ -364,8 +355,7 @@ describe("serve (in-process)", () => {
     // The remote CLI reaches it with --url.
     const remote = await stamp(["--url", url, "--token-file", world.ownerTokenFile, "shops", "list", "--json"]);
     expect(JSON.parse(remote.out).items).toHaveLength(2);
-    stop.abort();
-    const result = await running;
+    const result = await server.stop();
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/stop: shutting down\nstopped; database closed\n$/);
   }, 30_000);

@@ -10,7 +10,7 @@ import { httpTransport } from "../../host/client/transports";
 import { authenticateToken } from "../../host/core/access/credentials";
 import { SqliteStore } from "../../host/store/sqlite-store";
 import { EnrolledStation, enrolTestStation, must, registerTestStamp, TestStamp } from "../support/test-world";
-import { stamp, tempDir } from "./cli-harness";
+import { serveInProcess, tempDir } from "./cli-harness";
 import { addShops, GANGNAM_VERIFIER, initWorld } from "./cli-world";
 
 let dir: string;
@@ -37,25 +37,15 @@ describe("stamp serve's verdict log", () => {
       await store.close();
     }
 
-    const stop = new AbortController();
-    let announce: (url: string) => void = () => undefined;
-    const announced = new Promise<string>((resolveUrl) => (announce = resolveUrl));
-    const running = stamp(["--db", world.db, "serve", "--port", "0"], {
-      stop: stop.signal,
-      onOut: (text) => {
-        const match = /listening on (http:\/\/\S+)/.exec(text);
-        if (match) announce(match[1]);
-      },
-    });
-    const client = new ApiClient(httpTransport(await announced), { kind: "station", keyId: station.keyId, privateKey: station.key.privateKey });
+    const server = await serveInProcess(["--db", world.db, "serve", "--port", "0"]);
+    const client = new ApiClient(httpTransport(server.url), { kind: "station", keyId: station.keyId, privateKey: station.key.privateKey });
     const issued = await client.request("POST", "/v1/challenges");
     const challenge = must(fromHex((issued.body as { challenge: string }).challenge));
     const response = { response: toHex(stampKey.answer(challenge)) };
     expect(((await client.request("POST", "/v1/taps", response)).body as { reason: string }).reason).toBe("ACCEPTED");
     expect(((await client.request("POST", "/v1/taps", response)).body as { reason: string }).reason).toBe("CHALLENGE_REUSED");
     await client.close();
-    stop.abort();
-    const result = await running;
+    const result = await server.stop();
 
     expect(result.code, result.err).toBe(0);
     const verdicts = result.out.split("\n").filter((line) => line.includes(" HTTP station "));
