@@ -12,6 +12,7 @@ import { qemuArmLauncher, x86Launcher } from "../test/support/espruino-session";
 import { measureEspruinoFigures } from "./firmware/espruino-figures";
 import { formatArmStampFigures, measureArmStampFigures } from "./firmware/arm-stamp-figures";
 import { measureNfcHandlerLatency } from "./firmware/nfc-handler-latency";
+import { formatPhoneUrlFigures, measurePhoneUrlFigures } from "./firmware/phone-url-figures";
 import { measureHostFigures } from "./host-figures";
 import { formatCliStartup, measureCliStartup } from "./cli-startup";
 import { formatEd25519BenchmarkMarkdown, runEd25519Benchmark } from "./native/ed25519-bench";
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
   const arm = binary("ESPRUINO_ARM_BIN", "espruino-puckjs-armhf");
   if (arm !== undefined) {
     for (const line of formatArmStampFigures(await measureArmStampFigures(qemuArmLauncher(arm), dist))) out(line);
+    out();
+    for (const line of formatPhoneUrlFigures(await measurePhoneUrlFigures(qemuArmLauncher(arm), dist))) out(line);
     out();
   }
 

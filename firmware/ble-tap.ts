@@ -92,7 +92,11 @@ export function runBleTap(device: Device, stamp: Stamp, feedback: Feedback, tapp
       device.clearTimer(timer);
       tapper.busy = false;
       drop();
-      if (verdict < 0) device.setLeds(false, false, false);
+      // No verifier answered: the busy light goes out, unless the press's phone URL showed its
+      // own colour meanwhile (a verdict light with its own timer).
+      if (verdict < 0) {
+        if (feedback.offTimer === undefined) device.setLeds(false, false, false);
+      }
       else showVerdict(feedback, verdict === Reason.ACCEPTED);
       resolve(verdict);
     }

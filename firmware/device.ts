@@ -28,6 +28,12 @@ export interface NfcRadio {
   sendAck(nibble: number): void;
   /** Sends nothing back (HALT) and waits for the next frame. */
   ignore(): void;
+  /**
+   * Takes the tag off the air and puts it straight back (NRF.nfcStop() then NRF.nfcStart() on
+   * the Puck.js): a reader in the field loses the tag and discovers it anew, so a phone reads
+   * the tag memory again. The field-lost handler runs, as when the field goes away.
+   */
+  restart(): void;
 }
 
 /** One verifier seen while scanning. */

@@ -9,10 +9,6 @@ export interface Feedback {
   offTimer: TimerHandle | undefined;
 }
 
-export function createFeedback(device: Device): Feedback {
-  return { device: device, offTimer: undefined };
-}
-
 function show(feedback: Feedback, red: boolean, green: boolean, blue: boolean, forMs: number): void {
   const device = feedback.device;
   if (feedback.offTimer !== undefined) device.clearTimer(feedback.offTimer);

@@ -1,8 +1,15 @@
 import { copyBytes } from "../shared/bytes";
+import { NDEF_MESSAGE_TLV, TERMINATOR_TLV } from "../shared/ndef";
 import {
+  CAPABILITY_CONTAINER_PAGE,
+  CC_DATA_AREA_SIZE,
+  CC_MAPPING_VERSION,
+  CC_NDEF_MAGIC,
+  CC_READ_ONLY_ACCESS,
   CHALLENGE_FIRST_PAGE,
   CHALLENGE_PAGES,
   MailboxState,
+  NDEF_FIRST_PAGE,
   PAGE_SIZE,
   REPLY_FIRST_PAGE,
   STAMP_WRITE_CHALLENGE,
@@ -28,6 +35,8 @@ import { Device } from "./device";
  * the radio's frame-delay budget, and the signature is computed between frames.
  */
 export interface Mailbox {
+  device: Device;
+  hooks: MailboxHooks;
   memory: Uint8Array;
   /** The 16-byte answer to READ, filled in place: frame handlers allocate nothing. The radio
    * copies what it is given (NRF.nfcSend copies into the NFCT buffer), so reuse is safe. */
@@ -44,13 +53,21 @@ export interface MailboxHooks {
   verdict(reason: number): void;
 }
 
-export function createMailbox(uidHeader: Uint8Array): Mailbox {
+/** The frame handlers take the mailbox and the frame only: on the Puck.js every parameter of a
+ * function the firmware keeps costs one of its 2,630 variables. */
+export function createMailbox(device: Device, hooks: MailboxHooks, uidHeader: Uint8Array): Mailbox {
   const memory = new Uint8Array(TAG_PAGES * PAGE_SIZE);
   memory.set(uidHeader.subarray(0, 10), 0);
-  // Capability container: NDEF magic, mapping version 1.0, data area (38 pages) / 8, read/write.
-  memory.set([0xe1, 0x10, ((TAG_PAGES - 4) * PAGE_SIZE) / 8, 0x00], 3 * PAGE_SIZE);
-  memory.set([0x03, 0x00, 0xfe], 4 * PAGE_SIZE);
-  return { memory: memory, readBuffer: new Uint8Array(T2T_READ_LENGTH), writtenPages: 0, sequence: 0 };
+  const cc = CAPABILITY_CONTAINER_PAGE * PAGE_SIZE;
+  memory[cc] = CC_NDEF_MAGIC;
+  memory[cc + 1] = CC_MAPPING_VERSION;
+  memory[cc + 2] = CC_DATA_AREA_SIZE;
+  memory[cc + 3] = CC_READ_ONLY_ACCESS;
+  // An empty NDEF message and the terminator: what a phone finds on a stamp without a base URL.
+  const ndef = NDEF_FIRST_PAGE * PAGE_SIZE;
+  memory[ndef] = NDEF_MESSAGE_TLV;
+  memory[ndef + 2] = TERMINATOR_TLV;
+  return { device: device, hooks: hooks, memory: memory, readBuffer: new Uint8Array(T2T_READ_LENGTH), writtenPages: 0, sequence: 0 };
 }
 
 function setStatus(mailbox: Mailbox, state: number, stampStatus: number, replyLength: number): void {
@@ -61,7 +78,7 @@ function setStatus(mailbox: Mailbox, state: number, stampStatus: number, replyLe
   mailbox.memory[offset + 3] = mailbox.sequence & 0xff;
 }
 
-/** The field went away: forget a half-written challenge (pages 8-41 cleared, state IDLE with
+/** The field went away: forget a half-written challenge (challenge to verdict pages cleared, state IDLE with
  * the new sequence number). A signature being made is lost with its counter value (the counter
  * never goes back; the next tap uses a higher value): the new sequence number stops its reply
  * from landing in the next tap's mailbox. */
@@ -70,10 +87,6 @@ export function resetMailbox(mailbox: Mailbox): void {
   mailbox.sequence++;
   mailbox.memory.fill(0, CHALLENGE_FIRST_PAGE * PAGE_SIZE, TAG_PAGES * PAGE_SIZE);
   setStatus(mailbox, MailboxState.IDLE, 0, 0);
-}
-
-function isWritablePage(page: number): boolean {
-  return (page >= CHALLENGE_FIRST_PAGE && page < CHALLENGE_FIRST_PAGE + CHALLENGE_PAGES) || page === VERDICT_PAGE;
 }
 
 /** Puts a stamp reply into the reply pages, every reply byte after it zero, and its state
@@ -91,40 +104,42 @@ function publishRefusal(mailbox: Mailbox, stampStatus: number): void {
   setStatus(mailbox, MailboxState.ERROR, stampStatus, 1);
 }
 
-function startSigning(device: Device, mailbox: Mailbox, hooks: MailboxHooks): void {
+function startSigning(mailbox: Mailbox): void {
   mailbox.writtenPages = 0;
   mailbox.sequence++;
   setStatus(mailbox, MailboxState.BUSY, 0, 0);
   const start = CHALLENGE_FIRST_PAGE * PAGE_SIZE;
   const challenge = copyBytes(mailbox.memory, start, CHALLENGE_PAGES * PAGE_SIZE);
   const sequence = mailbox.sequence;
-  device.setTimer(function () {
+  mailbox.device.setTimer(function () {
     // SIGNER_FAILED is in place before signing starts: if the stamp runs out of memory on the
     // way (Espruino then stops this code outright, nothing after it runs), the reader finds a
     // refusal instead of a stamp that stays BUSY. The counter value may already be committed:
     // it is spent, never reused.
     if (mailbox.sequence === sequence) publishRefusal(mailbox, StampStatus.SIGNER_FAILED);
-    const reply = hooks.answer(challenge);
+    const reply = mailbox.hooks.answer(challenge);
     if (mailbox.sequence === sequence) publishReply(mailbox, reply);
   }, 0);
 }
 
-function handleWrite(device: Device, mailbox: Mailbox, hooks: MailboxHooks, frame: Uint8Array): void {
+function handleWrite(mailbox: Mailbox, frame: Uint8Array): void {
+  const nfc = mailbox.device.nfc;
   const page = frame[1];
   const busy = mailbox.memory[STATUS_PAGE * PAGE_SIZE] === MailboxState.BUSY;
-  if (frame.length !== 6 || !isWritablePage(page) || busy) {
-    device.nfc.sendAck(T2T_NACK_INVALID);
+  const writable = (page >= CHALLENGE_FIRST_PAGE && page < CHALLENGE_FIRST_PAGE + CHALLENGE_PAGES) || page === VERDICT_PAGE;
+  if (frame.length !== 6 || !writable || busy) {
+    nfc.sendAck(T2T_NACK_INVALID);
     return;
   }
   for (let i = 0; i < PAGE_SIZE; i++) mailbox.memory[page * PAGE_SIZE + i] = frame[2 + i];
-  device.nfc.sendAck(T2T_ACK);
+  nfc.sendAck(T2T_ACK);
   if (page === VERDICT_PAGE) {
-    hooks.verdict(frame[2]);
+    mailbox.hooks.verdict(frame[2]);
     return;
   }
   mailbox.writtenPages |= 1 << (page - CHALLENGE_FIRST_PAGE);
   if (page === CHALLENGE_FIRST_PAGE + CHALLENGE_PAGES - 1) {
-    if (mailbox.writtenPages === (1 << CHALLENGE_PAGES) - 1) startSigning(device, mailbox, hooks);
+    if (mailbox.writtenPages === (1 << CHALLENGE_PAGES) - 1) startSigning(mailbox);
     else {
       // An incomplete challenge is answered like a malformed one: a one-byte refusal.
       mailbox.writtenPages = 0;
@@ -133,10 +148,11 @@ function handleWrite(device: Device, mailbox: Mailbox, hooks: MailboxHooks, fram
   }
 }
 
-function handleRead(device: Device, mailbox: Mailbox, frame: Uint8Array): void {
+function handleRead(mailbox: Mailbox, frame: Uint8Array): void {
+  const nfc = mailbox.device.nfc;
   const page = frame[1];
   if (frame.length !== 2 || page >= TAG_PAGES) {
-    device.nfc.sendAck(T2T_NACK_INVALID);
+    nfc.sendAck(T2T_NACK_INVALID);
     return;
   }
   // READ returns 4 pages (16 bytes). Within memory the answer is a view (a native call, no JS
@@ -144,57 +160,53 @@ function handleRead(device: Device, mailbox: Mailbox, frame: Uint8Array): void {
   // pages roll over to page 0, as Type 2 Tags do, and are assembled byte by byte.
   const start = page * PAGE_SIZE;
   if (start + T2T_READ_LENGTH <= TAG_PAGES * PAGE_SIZE) {
-    device.nfc.send(mailbox.memory.subarray(start, start + T2T_READ_LENGTH));
+    nfc.send(mailbox.memory.subarray(start, start + T2T_READ_LENGTH));
     return;
   }
   const out = mailbox.readBuffer;
   for (let i = 0; i < T2T_READ_LENGTH; i++) out[i] = mailbox.memory[(start + i) % (TAG_PAGES * PAGE_SIZE)];
-  device.nfc.send(out);
+  nfc.send(out);
 }
 
 /** FAST_READ `3a first last` (NTAG21x): pages first..last in one answer, no roll-over. The
  * answer is a view on the prepared memory: nothing is copied in the handler. */
-function handleFastRead(device: Device, mailbox: Mailbox, frame: Uint8Array): void {
+function handleFastRead(mailbox: Mailbox, frame: Uint8Array): void {
   const first = frame[1];
   const last = frame[2];
-  if (frame.length !== 3 || first > last || last >= TAG_PAGES) device.nfc.sendAck(T2T_NACK_INVALID);
-  else device.nfc.send(mailbox.memory.subarray(first * PAGE_SIZE, (last + 1) * PAGE_SIZE));
+  if (frame.length !== 3 || first > last || last >= TAG_PAGES) mailbox.device.nfc.sendAck(T2T_NACK_INVALID);
+  else mailbox.device.nfc.send(mailbox.memory.subarray(first * PAGE_SIZE, (last + 1) * PAGE_SIZE));
 }
 
 /** WRITE_CHALLENGE `7a` + 32 bytes (vendor): the whole challenge in one frame, ACKed, then
  * signed after the frame exactly as after the WRITE of the last challenge page. */
-function handleWriteChallenge(device: Device, mailbox: Mailbox, hooks: MailboxHooks, frame: Uint8Array): void {
+function handleWriteChallenge(mailbox: Mailbox, frame: Uint8Array): void {
   const size = CHALLENGE_PAGES * PAGE_SIZE;
   if (frame.length !== size + 1 || mailbox.memory[STATUS_PAGE * PAGE_SIZE] === MailboxState.BUSY) {
-    device.nfc.sendAck(T2T_NACK_INVALID);
+    mailbox.device.nfc.sendAck(T2T_NACK_INVALID);
     return;
   }
   const start = CHALLENGE_FIRST_PAGE * PAGE_SIZE;
   for (let i = 0; i < size; i++) mailbox.memory[start + i] = frame[i + 1];
-  device.nfc.sendAck(T2T_ACK);
-  startSigning(device, mailbox, hooks);
+  mailbox.device.nfc.sendAck(T2T_ACK);
+  startSigning(mailbox);
 }
 
 /** Answers one reader frame (command byte first, CRC already stripped by the radio). */
-export function handleNfcFrame(device: Device, mailbox: Mailbox, hooks: MailboxHooks, frame: Uint8Array): void {
-  if (frame.length === 0) {
-    device.nfc.sendAck(T2T_NACK_INVALID);
-    return;
-  }
-  const command = frame[0];
-  if (command === T2T_READ) handleRead(device, mailbox, frame);
-  else if (command === T2T_WRITE) handleWrite(device, mailbox, hooks, frame);
-  else if (command === T2T_FAST_READ) handleFastRead(device, mailbox, frame);
-  else if (command === STAMP_WRITE_CHALLENGE) handleWriteChallenge(device, mailbox, hooks, frame);
-  else if (command === T2T_HALT) device.nfc.ignore();
-  else device.nfc.sendAck(T2T_NACK_INVALID);
+export function handleNfcFrame(mailbox: Mailbox, frame: Uint8Array): void {
+  const command = frame.length === 0 ? -1 : frame[0];
+  if (command === T2T_READ) handleRead(mailbox, frame);
+  else if (command === T2T_WRITE) handleWrite(mailbox, frame);
+  else if (command === T2T_FAST_READ) handleFastRead(mailbox, frame);
+  else if (command === STAMP_WRITE_CHALLENGE) handleWriteChallenge(mailbox, frame);
+  else if (command === T2T_HALT) mailbox.device.nfc.ignore();
+  else mailbox.device.nfc.sendAck(T2T_NACK_INVALID); // an empty frame too
 }
 
 /** Starts tag emulation and routes every frame to the mailbox. */
 export function startNfcMailbox(device: Device, hooks: MailboxHooks): Mailbox {
-  const mailbox = createMailbox(device.nfc.start());
+  const mailbox = createMailbox(device, hooks, device.nfc.start());
   device.nfc.onFrame(function (frame) {
-    handleNfcFrame(device, mailbox, hooks, frame);
+    handleNfcFrame(mailbox, frame);
   });
   device.nfc.onFieldLost(function () {
     resetMailbox(mailbox);

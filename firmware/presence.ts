@@ -6,10 +6,6 @@ export interface Presence {
   pressedAt: number;
 }
 
-export function createPresence(): Presence {
-  return { pressedAt: -Infinity };
-}
-
 export function recordPress(presence: Presence, now: number): void {
   presence.pressedAt = now;
 }

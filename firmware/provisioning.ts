@@ -1,6 +1,6 @@
 import { provisioningMessage } from "../shared/provisioning-message";
 import { Stamp } from "./stamp-app";
-import { COUNTER_SLOT_FILES, LOCK_FILE, PUBLIC_KEY_FILE, SEED_FILE, ALLOWED_VERIFIERS_FILE } from "./storage-files";
+import { ALLOWED_VERIFIERS_FILE, BASE_URL_FILE, COUNTER_SLOT_FILES, LOCK_FILE, PUBLIC_KEY_FILE, SEED_FILE } from "./storage-files";
 
 export interface ProvisioningProof {
   publicKey: Uint8Array;
@@ -33,5 +33,5 @@ export function writeLock(stamp: Stamp): boolean {
  * not a module constant, so the list takes no RAM on a stamp that is never reset.
  */
 export function factoryResetFiles(): string[] {
-  return [SEED_FILE, PUBLIC_KEY_FILE, COUNTER_SLOT_FILES[0], COUNTER_SLOT_FILES[1], ALLOWED_VERIFIERS_FILE, LOCK_FILE];
+  return [SEED_FILE, PUBLIC_KEY_FILE, COUNTER_SLOT_FILES[0], COUNTER_SLOT_FILES[1], ALLOWED_VERIFIERS_FILE, BASE_URL_FILE, LOCK_FILE];
 }

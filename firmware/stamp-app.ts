@@ -6,7 +6,8 @@ import { encodeStampReply, StampStatus } from "../shared/stamp-reply";
 import { encodeTapResponse } from "../shared/tap-response";
 import { Counter, initializeCounter, loadCounter, takeCounterValue } from "./counter-store";
 import { Device } from "./device";
-import { consumePresence, createPresence, Presence, recordPress } from "./presence";
+import { PhoneUrl, withdrawPhoneUrl } from "./phone-url";
+import { consumePresence, Presence } from "./presence";
 import { loadOrCreateKey, StampKey } from "./stamp-key";
 import { ALLOWED_VERIFIERS_FILE, SEED_FILE } from "./storage-files";
 
@@ -19,6 +20,8 @@ export interface Stamp {
   allowedVerifiers: Uint8Array[];
   /** Why the stamp cannot sign, when it cannot. */
   fault: string | undefined;
+  /** The phone URL in the tag, when the stamp has a base URL (firmware/phone-url.ts). */
+  phoneUrl: PhoneUrl | undefined;
 }
 
 export interface BootReport {
@@ -37,19 +40,21 @@ function readAllowedVerifiers(device: Device): Uint8Array[] {
   return ids;
 }
 
-/** First boot creates the key; every boot loads key, counter and the allowed verifiers. */
+/**
+ * First boot creates the key; every boot loads key, counter and the allowed verifiers. The
+ * button is wired by the runtime (stamp-runtime.ts): one watch records presence and starts the
+ * press's work.
+ */
 export function bootStamp(device: Device): { stamp: Stamp; report: BootReport } {
   const stamp: Stamp = {
     device: device,
     key: undefined,
     counter: undefined,
-    presence: createPresence(),
+    presence: { pressedAt: -Infinity }, // no press yet
     allowedVerifiers: readAllowedVerifiers(device),
     fault: undefined,
+    phoneUrl: undefined,
   };
-  device.onButtonPress(function () {
-    recordPress(stamp.presence, device.now());
-  });
   let keyCreated = false;
   const keyLoad = device.readFile(SEED_FILE) === undefined && !initializeCounter(device) ? { error: "could not initialise the counter" } : loadOrCreateKey(device);
   if ("error" in keyLoad) {
@@ -98,6 +103,9 @@ export function answerChallenge(stamp: Stamp, challengeBytes: Uint8Array): Uint8
   // returns, so no signature can ever leave the stamp with a value a later boot could hand out again.
   const taken = takeCounterValue(stamp.device, counter);
   if ("error" in taken) return refusal(taken.error === "exhausted" ? StampStatus.COUNTER_EXHAUSTED : StampStatus.COUNTER_UNAVAILABLE);
+  // The press that made a phone URL was used here: that URL's counter is now below this one and
+  // could only be refused as a regression, so it leaves the tag at once.
+  withdrawPhoneUrl(stamp);
   const flags = consumePresence(stamp.presence, stamp.device.now()) ? FLAG_USER_PRESENT : 0;
   const message = tapSignedMessage(challenge, key.stampId, taken.value, flags);
   // From here on a failure is SIGNER_FAILED and the committed value is spent, never reused.

@@ -1,8 +1,9 @@
 import { Reason } from "../shared/reason-codes";
 import { BleTapper, runBleTap } from "./ble-tap";
 import { Device } from "./device";
-import { createFeedback, Feedback, showVerdict } from "./feedback";
+import { Feedback, showVerdict } from "./feedback";
 import { Mailbox, startNfcMailbox } from "./nfc-mailbox";
+import { schedulePhoneUrl, startPhoneUrl } from "./phone-url";
 import { recordPress } from "./presence";
 import { answerChallenge, BootReport, bootStamp, Stamp } from "./stamp-app";
 
@@ -20,7 +21,7 @@ export interface StampRuntime {
 export function startStamp(device: Device): StampRuntime {
   const booted = bootStamp(device);
   const stamp = booted.stamp;
-  const feedback = createFeedback(device);
+  const feedback: Feedback = { device: device, offTimer: undefined };
   const runtime: StampRuntime = {
     stamp: stamp,
     report: booted.report,
@@ -36,10 +37,13 @@ export function startStamp(device: Device): StampRuntime {
     tapper: { busy: false },
     lastBleTap: Promise.resolve(-1),
   };
-  // A press is user presence for the next signature, and starts a BLE tap.
+  startPhoneUrl(stamp, runtime.mailbox.memory);
+  // A press is user presence for the next signature, starts a BLE tap and, with a base URL,
+  // puts a signed phone URL in the tag.
   device.onButtonPress(function () {
     recordPress(stamp.presence, device.now());
     runtime.lastBleTap = runBleTap(device, stamp, feedback, runtime.tapper);
+    schedulePhoneUrl(stamp, feedback);
   });
   return runtime;
 }

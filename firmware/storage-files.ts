@@ -7,3 +7,6 @@ export const COUNTER_SLOT_FILES = ["stamp.ctr0", "stamp.ctr1"];
 export const ALLOWED_VERIFIERS_FILE = "stamp.vids";
 /** Present on a locked stamp (written by the flashing station): boot in production mode. */
 export const LOCK_FILE = "stamp.lock";
+/** Optional: the base URL phones are sent to (ASCII, shared/phone-url.ts isBaseUrl), written by
+ * the flashing station; absent means no phone URL (docs/protocol.md §15). */
+export const BASE_URL_FILE = "stamp.url";

@@ -7,6 +7,8 @@ export const DecodeErrorCode = {
   UNKNOWN_FLAGS: "UNKNOWN_FLAGS",
   ZERO_COUNTER: "ZERO_COUNTER",
   UNKNOWN_STATUS: "UNKNOWN_STATUS",
+  NOT_BASE64URL: "NOT_BASE64URL",
+  NOT_NDEF: "NOT_NDEF",
 } as const;
 export type DecodeErrorCode = (typeof DecodeErrorCode)[keyof typeof DecodeErrorCode];
 

@@ -18,6 +18,10 @@ export class SimulatedNfcRadio implements NfcRadio {
   private frameHandler: ((frame: Uint8Array) => void) | undefined;
   private fieldLostHandler: (() => void) | undefined;
   private answer: RadioAnswer | undefined;
+  /** Times the firmware re-presented the tag (restart()): a phone reading it reads again. */
+  discoveries = 0;
+  /** Called after each restart(): the virtual stamp leaves vpcd's field and enters it again. */
+  onRediscovered: (() => void) | undefined;
   /** The slowest handler so far, and the last one, in milliseconds of CPU time. */
   slowestFrameMs = 0;
   lastFrameMs = 0;
@@ -41,6 +45,12 @@ export class SimulatedNfcRadio implements NfcRadio {
   }
   ignore(): void {
     this.answer = { kind: "none" };
+  }
+  /** Field lost, then a new discovery: readers in the field see the tag leave and come back. */
+  restart(): void {
+    this.removeFromField();
+    this.discoveries++;
+    if (this.onRediscovered !== undefined) this.onRediscovered();
   }
 
   /** A reader frame on the air; undefined when nothing came back in time. */

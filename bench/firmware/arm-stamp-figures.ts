@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { ED25519_BLOB_FILE, SIGN_HEADROOM } from "../../firmware/espruino/native-signer";
 import { encodeChallenge } from "../../shared/challenge";
+import { CHALLENGE_FIRST_PAGE, CHALLENGE_PAGES } from "../../shared/nfc-mailbox-layout";
 import { Purpose } from "../../shared/protocol-constants";
 import {
   EspruinoLauncher,
@@ -76,7 +77,7 @@ function testChallenge(verifierId: Uint8Array): Uint8Array {
 async function starvedNfcTap(session: EspruinoSession, free: number | undefined): Promise<{ signed: boolean; free: number }> {
   const challenge = testChallenge(new Uint8Array(8).fill(1));
   await session.evaluate("T.pages(\"" + Buffer.from(challenge).toString("base64") + "\",7)");
-  await session.evaluate("T.fill(" + (free ?? 1e6) + "),T.rx([162,15," + Array.from(challenge.subarray(28)).join(",") + "])");
+  await session.evaluate("T.fill(" + (free ?? 1e6) + "),T.rx([162," + (CHALLENGE_FIRST_PAGE + CHALLENGE_PAGES - 1) + "," + Array.from(challenge.subarray(28)).join(",") + "])");
   const status = expectString(expectArray(await session.evaluateLater("T.poll(done)"), "poll")[0], "status");
   const left = expectNumber(await session.evaluate("T.F"), "T.F");
   await session.run("T.B=undefined;T.h.NFCoff()");

@@ -5,6 +5,7 @@
  * the radio delivers it; the time is getTime() around the handler, measured inside Espruino.
  */
 import { readFileSync } from "node:fs";
+import { NDEF_FIRST_PAGE, REPLY_FIRST_PAGE, REPLY_PAGES, STATUS_PAGE, T2T_FAST_READ, T2T_READ, T2T_WRITE, VERDICT_PAGE } from "../../shared/nfc-mailbox-layout";
 import { EspruinoLauncher, expectArray, makeStampDirectory, stampFiles, uploadFiles, withSession } from "../../test/support/espruino-session";
 
 export interface FrameLatency {
@@ -14,10 +15,13 @@ export interface FrameLatency {
   frames: number;
 }
 
+const hex = (byte: number) => byte.toString(16).padStart(2, "0");
+const LAST_REPLY_PAGE = REPLY_FIRST_PAGE + REPLY_PAGES - 1;
 const FRAMES: { name: string; bytes: number[] }[] = [
-  { name: "READ status page (30 10)", bytes: [0x30, 0x10] },
-  { name: "FAST_READ reply (3a 10 28)", bytes: [0x3a, 0x10, 0x28] },
-  { name: "WRITE verdict page (a2 29 …)", bytes: [0xa2, 0x29, 0, 0, 0, 0] },
+  { name: `READ status page (30 ${hex(STATUS_PAGE)})`, bytes: [T2T_READ, STATUS_PAGE] },
+  { name: `FAST_READ reply (3a ${hex(STATUS_PAGE)} ${hex(LAST_REPLY_PAGE)})`, bytes: [T2T_FAST_READ, STATUS_PAGE, LAST_REPLY_PAGE] },
+  { name: `WRITE verdict page (a2 ${hex(VERDICT_PAGE)} …)`, bytes: [T2T_WRITE, VERDICT_PAGE, 0, 0, 0, 0] },
+  { name: "READ of the NDEF area as a phone reads it (30 07)", bytes: [T2T_READ, NDEF_FIRST_PAGE + 3] },
   { name: "unknown command (60)", bytes: [0x60] },
 ];
 

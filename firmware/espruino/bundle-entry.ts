@@ -25,6 +25,8 @@ global.STAMP = {
   publicKey: runtime.report.publicKey === undefined ? "" : toHex(runtime.report.publicKey),
   keyCreated: runtime.report.keyCreated,
   fault: runtime.report.fault === undefined ? "" : runtime.report.fault,
+  /** The base URL the stamp signs phone URLs for, "" without one: the flashing station checks it. */
+  phoneUrl: runtime.stamp.phoneUrl === undefined ? "" : runtime.stamp.phoneUrl.baseUrl,
   answer: function (challenge: Uint8Array) {
     return answerChallenge(runtime.stamp, challenge);
   },

@@ -14,6 +14,9 @@ function randomBytes(length: number): Uint8Array {
   return out;
 }
 
+/** The firmware's field-lost handler, also run by restart(). */
+let fieldLost: (() => void) | undefined;
+
 const nfc: NfcRadio = {
   start: function () {
     return new Uint8Array(NRF.nfcStart());
@@ -24,7 +27,15 @@ const nfc: NfcRadio = {
     });
   },
   onFieldLost: function (handler) {
+    fieldLost = handler;
     NRF.on("NFCoff", handler);
+  },
+  restart: function () {
+    // Whether the NFCT reports a field loss when it is stopped is not documented: the handler is
+    // run here so that the mailbox forgets a half-done exchange either way.
+    NRF.nfcStop();
+    if (fieldLost !== undefined) fieldLost();
+    NRF.nfcStart();
   },
   send: function (frame) {
     NRF.nfcSend(frame);

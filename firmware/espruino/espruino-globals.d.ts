@@ -31,6 +31,7 @@ interface EspruinoNRF {
   setServices(services: undefined, options: { uart: boolean }): void;
   setAdvertising(data: object, options: { connectable: boolean; scannable: boolean; discoverable: boolean }): void;
   nfcStart(): ArrayBuffer;
+  nfcStop(): void;
   nfcSend(payload?: Uint8Array | number): void;
   on(event: "NFCrx", handler: (rx: ArrayBuffer) => void): void;
   on(event: "NFCoff", handler: () => void): void;

@@ -27,7 +27,7 @@ export function firmwareHash(): Uint8Array {
 /**
  * The flashing station's entries on global STAMP: prove(challenge) → {publicKey, firmwareHash,
  * signature} in hex (or {error}); lock() writes stamp.lock and closes the console right after
- * answering; factoryReset() erases key, counter slots and lock. None returns the seed.
+ * answering; factoryReset() erases key, counter slots, base URL and lock. None returns the seed.
  */
 export function addProvisioningEntries(target: { [name: string]: unknown }, stamp: Stamp): void {
   target.prove = function (challenge: Uint8Array) {

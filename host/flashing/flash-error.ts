@@ -18,7 +18,9 @@ export type FlashErrorCode =
   | "HOST_UNREACHABLE"
   | "REGISTRY_REFUSED"
   /** The host does not accept the station's key as an enrolled flashing station (401/403). */
-  | "NOT_ENROLLED";
+  | "NOT_ENROLLED"
+  /** The phone base URL asked for is not one a stamp can carry (shared/phone-url.ts isBaseUrl). */
+  | "BAD_PHONE_URL";
 
 export class FlashError extends Error {
   constructor(

@@ -2,7 +2,7 @@
  * The flashing station: one stamp from stock Espruino to registered and locked.
  *
  *  connect → check the Espruino version and that no key is there (or factory-reset it) → upload
- *  `.bootcde` and the blob into Storage, read back length and SHA-256 on the device → reboot
+ *  `.bootcde`, the blob and the phone base URL (when given) into Storage, read back length and SHA-256 on the device → reboot
  *  (load(): the firmware boots from Storage and creates its key) → proof of possession over a
  *  challenge the HOST issued, the firmware hash computed on the device → registry pre-check →
  *  lock (stamp.lock, console closed, checked) → register (the host re-verifies the proof) → label.
@@ -12,7 +12,9 @@
  * has proved everything; a failure at any step leaves the host untouched (the only write is the
  * last step, or the revocation a factory reset asks for). Each failure is one FlashError.
  */
+import { createHash } from "node:crypto";
 import { toHex } from "../../shared/hex";
+import { isBaseUrl } from "../../shared/phone-url";
 import { PUBLIC_KEY_LENGTH, STAMP_ID_LENGTH } from "../../shared/protocol-constants";
 import { ConsoleLink, LinkError, openConsoleLink } from "./espruino-link";
 import { FirmwareImage, ImageFile } from "./firmware-image";
@@ -44,6 +46,9 @@ export interface FlashOptions {
   labelsDir?: string;
   /** Destroy a key already on the stamp (and revoke it at the host) instead of refusing. */
   factoryReset?: boolean;
+  /** The base URL the stamp signs phone URLs for (docs/protocol.md §15), written to Storage
+   * beside the firmware; without it the stamp shows phones nothing. Must pass isBaseUrl. */
+  phoneUrl?: string;
   /** Main-loop hold after each answer (the Linux Espruino behind a TCP bridge needs ~150 ms; 0 on a Puck.js). */
   holdMs?: number;
   /** Per console command; boot and key creation may take longer on slow devices. */
@@ -70,11 +75,26 @@ export interface FlashResult {
   labelPath: string | undefined;
   /** A stamp id the host revoked because its key was destroyed by a factory reset. */
   revoked: string | undefined;
+  /** The base URL the stamp booted with ("" for none). */
+  phoneUrl: string;
   /** What crossed the console link for this stamp. */
   traffic: ConsoleTraffic;
 }
 
 const UPLOAD_CHUNK = 300;
+/** The firmware's Storage file for the base URL (firmware/storage-files.ts BASE_URL_FILE; host/
+ * does not import firmware/, test/flashing checks that the names agree). */
+export const PHONE_URL_STORAGE_FILE = "stamp.url";
+
+/** The files the station writes: the image's, then the base URL when there is one. */
+function filesToUpload(options: FlashOptions): ImageFile[] {
+  const files = options.image.files.slice();
+  if (options.phoneUrl !== undefined) {
+    const content = Buffer.from(options.phoneUrl, "latin1");
+    files.push({ storageName: PHONE_URL_STORAGE_FILE, content: content, sha256: createHash("sha256").update(content).digest("hex") });
+  }
+  return files;
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -179,9 +199,14 @@ function storageWriteCall(file: ImageFile, offset: number, length: number): stri
   return offset === 0 ? `require("Storage").write(${name},${piece},0,${file.content.length})` : `require("Storage").write(${name},${piece},${offset})`;
 }
 
-/** Writes every file of the image into Storage, then checks its length and SHA-256 as computed on the device. */
+/**
+ * Writes every file of the image (and the base URL) into Storage, then checks its length and
+ * SHA-256 as computed on the device. A base URL left by an earlier, unfinished flash is erased
+ * first when this flash gives none: the stamp must boot with exactly what the operator asked.
+ */
 async function uploadImage(session: FlashSession): Promise<void> {
-  const files = session.options.image.files;
+  const files = filesToUpload(session.options);
+  if (session.options.phoneUrl === undefined) await session.evaluate(`(require("Storage").erase(${JSON.stringify(PHONE_URL_STORAGE_FILE)}),true)`);
   const total = files.reduce((sum, f) => sum + f.content.length, 0);
   let done = 0;
   session.enter("upload", `uploading ${total} bytes`, { done: 0, total: total });
@@ -207,12 +232,15 @@ async function rebootIntoFirmware(session: FlashSession): Promise<string> {
   await session.fire("load()");
   await sleep(300);
   if (!(await session.device.start(session.timeoutMs * 3))) throw new FlashError("BOOT_FAILED", "the stamp did not come back after the reboot");
-  const boot = await session.evaluate("typeof STAMP==\"object\"?{k:STAMP.publicKey,c:STAMP.keyCreated,f:STAMP.fault,p:typeof STAMP.prove}:0", session.timeoutMs * 3);
+  const boot = await session.evaluate("typeof STAMP==\"object\"?{k:STAMP.publicKey,c:STAMP.keyCreated,f:STAMP.fault,p:typeof STAMP.prove,u:STAMP.phoneUrl}:0", session.timeoutMs * 3);
   if (!isRecord(boot)) throw new FlashError("BOOT_FAILED", "the firmware did not start from Storage (no STAMP after the reboot)");
   if (typeof boot.f === "string" && boot.f !== "") throw new FlashError("BOOT_FAILED", `the firmware reports a fault: ${boot.f}`);
   if (boot.p !== "function") throw new FlashError("WRONG_FIRMWARE", "the firmware on the stamp has no provisioning entry (STAMP.prove)");
   if (boot.c !== true) throw new FlashError("KEY_PRESENT", "the stamp did not create a new key at this boot: a key was already there");
   if (typeof boot.k !== "string") throw new FlashError("BOOT_FAILED", "the firmware published no public key");
+  // The firmware takes the base URL only if it passes isBaseUrl: what it booted with is checked.
+  const phoneUrl = session.options.phoneUrl ?? "";
+  if (boot.u !== phoneUrl) throw new FlashError("BOOT_FAILED", `the stamp booted with the phone base URL ${JSON.stringify(boot.u)}, not ${JSON.stringify(phoneUrl)}; nothing was registered`);
   return boot.k;
 }
 
@@ -277,6 +305,9 @@ async function openLink(options: FlashOptions): Promise<ConsoleLink> {
 }
 
 export async function flashStamp(options: FlashOptions): Promise<FlashResult> {
+  if (options.phoneUrl !== undefined && !isBaseUrl(options.phoneUrl)) {
+    throw new FlashError("BAD_PHONE_URL", `not a phone base URL (http:// or https://, at most 64 characters, no trailing /, no ? or #): ${options.phoneUrl}`);
+  }
   const timeoutMs = options.commandTimeoutMs ?? 10_000;
   const holdMs = options.holdMs ?? (options.port.startsWith("tcp://") ? 150 : 0);
   await options.registry.checkTarget(targetOf(options, options.factoryReset !== true));
@@ -310,6 +341,7 @@ export async function flashStamp(options: FlashOptions): Promise<FlashResult> {
       label: options.label,
       labelPath: labelPath,
       revoked: revoked,
+      phoneUrl: options.phoneUrl ?? "",
       traffic: session.device.traffic,
     };
   } finally {

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { isBaseUrl } from "../../shared/phone-url";
 import { proveSimulatedStamp, SIMULATED_FIRMWARE_HASH } from "../provision";
 import { VirtualStamp } from "./virtual-stamp";
 import { VPCD_DEFAULT_PORT } from "./vpcd-link";
@@ -6,7 +7,7 @@ import { VPCD_DEFAULT_PORT } from "./vpcd-link";
 /**
  * The virtual stamp, by hand:
  *
- *   npx tsx sim/virtual-stamp/main.ts --flash ./stamp-flash.json [--port 35963] [--tap-every 2s] [--hold 1s] [--verbose]
+ *   npx tsx sim/virtual-stamp/main.ts --flash ./stamp-flash.json [--port 35963] [--tap-every 2s] [--hold 1s] [--phone-url URL] [--verbose]
  *   npx tsx sim/virtual-stamp/main.ts --flash ./stamp-flash.json --prove <provisioning challenge hex>
  *
  * Boots the real firmware on a simulated Puck.js (the key and counter live in the flash file,
@@ -15,7 +16,8 @@ import { VPCD_DEFAULT_PORT } from "./vpcd-link";
  * interval and leaves it after --hold. Prints its public key and each new counter. With --prove it
  * prints, as JSON, its proof of possession over a flashing station's provisioning challenge (what
  * STAMP.prove answers on a Puck.js; the firmware hash is SIMULATED_FIRMWARE_HASH, which the
- * operator must approve) for POST /v1/stamps, and exits.
+ * operator must approve) for POST /v1/stamps, and exits. With --phone-url the stamp signs a phone URL
+ * for that base URL at each press (each entry into the field presses it; docs/protocol.md §15).
  */
 function duration(text: string, name: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
@@ -35,12 +37,13 @@ async function main(): Promise<void> {
       hold: { type: "string", default: "1s" },
       verbose: { type: "boolean", default: false },
       prove: { type: "string" },
+      "phone-url": { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
   });
   if (values.help) {
-    console.log("usage: tsx sim/virtual-stamp/main.ts --flash FILE [--port 35963] [--host 127.0.0.1] [--tap-every 2s] [--hold 1s] [--verbose]");
+    console.log("usage: tsx sim/virtual-stamp/main.ts --flash FILE [--port 35963] [--host 127.0.0.1] [--tap-every 2s] [--hold 1s] [--phone-url URL] [--verbose]");
     console.log("       tsx sim/virtual-stamp/main.ts --flash FILE --prove CHALLENGE_HEX");
     return;
   }
@@ -48,10 +51,13 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port: not a TCP port: ${values.port}`);
   const every = values["tap-every"] === undefined ? undefined : duration(values["tap-every"], "tap-every");
   const hold = duration(values.hold, "hold");
+  const phoneUrl = values["phone-url"];
+  if (phoneUrl !== undefined && !isBaseUrl(phoneUrl)) throw new Error(`--phone-url: not a base URL (http:// or https://, at most 64 characters, no trailing /): ${phoneUrl}`);
   const stamp = new VirtualStamp({
     port: port,
     host: values.host,
     flashFile: values.flash,
+    phoneUrl: phoneUrl,
     log: values.verbose ? (line) => console.log(line) : undefined,
   });
   if (values.prove !== undefined) {

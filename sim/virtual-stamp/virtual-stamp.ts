@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { fromHex, toHex } from "../../shared/hex";
+import { asciiBytes } from "../../shared/bytes";
 import { PAGE_SIZE } from "../../shared/nfc-mailbox-layout";
+import { BASE_URL_FILE } from "../../firmware/storage-files";
 import { StampRuntime } from "../../firmware/stamp-runtime";
 import { bootSimulatedStamp } from "../provision";
 import { SimulatedAir } from "../simulated-ble";
@@ -24,6 +26,9 @@ export interface VirtualStampOptions {
   host?: string;
   /** A JSON file holding the stamp's flash (key, counter slots); created on first boot, kept up to date. */
   flashFile?: string;
+  /** The base URL for phone URLs (Storage file stamp.url, as `stamp flash --phone-url` writes it),
+   * put into the flash before the firmware boots. */
+  phoneUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -66,6 +71,8 @@ export class VirtualStamp {
   intercept: ApduIntercept | undefined;
   /** APDUs answered during the current presence. */
   apdus = 0;
+  /** remove() was called after the last present(): a re-presented tag stays out of the field. */
+  private removedByOwner = false;
   private link: VpcdLink | undefined;
   private readonly port: number;
   private readonly host: string;
@@ -76,7 +83,9 @@ export class VirtualStamp {
     this.host = options.host ?? "127.0.0.1";
     this.log = options.log ?? (() => {});
     const flashFile = options.flashFile;
-    const booted = bootSimulatedStamp(new SimulatedAir(), flashFile === undefined ? undefined : loadFlash(flashFile));
+    const flash = flashFile === undefined ? new Map<string, Uint8Array>() : loadFlash(flashFile);
+    if (options.phoneUrl !== undefined) flash.set(BASE_URL_FILE, asciiBytes(options.phoneUrl));
+    const booted = bootSimulatedStamp(new SimulatedAir(), flash);
     this.device = booted.device;
     this.runtime = booted.runtime;
     if (this.runtime.report.publicKey === undefined) throw new Error(`the stamp did not boot: ${this.runtime.report.fault}`);
@@ -93,6 +102,22 @@ export class VirtualStamp {
       saveFlash(flashFile, device.flash);
     }
     this.emulation = new ReaderEmulation(this.device.nfc, () => this.uid());
+    this.device.nfc.onRediscovered = () => {
+      void this.reenter();
+    };
+  }
+
+
+  /**
+   * The firmware re-presented its tag (NRF.nfcStop/nfcStart on a Puck.js): the card leaves vpcd's
+   * field and enters it again, so pcscd reports a removal and a new card to its clients.
+   */
+  private async reenter(): Promise<void> {
+    const link = this.link;
+    if (link === undefined || !link.isOpen) return;
+    await link.close();
+    // Unless the owner took the stamp out of the field meanwhile.
+    if (!this.removedByOwner) await this.present({ press: false });
   }
 
   get publicKeyHex(): string {
@@ -120,6 +145,7 @@ export class VirtualStamp {
   /** Enters the reader's field: connects to vpcd (retrying while it is not up yet). Stamping
    * presses the stamp's button (user presence for the signature) unless press is false. */
   async present(options: { timeoutMs?: number; press?: boolean } = {}): Promise<void> {
+    this.removedByOwner = false;
     if (this.inField) return;
     this.apdus = 0;
     if (options.press !== false) this.device.press();
@@ -154,6 +180,7 @@ export class VirtualStamp {
 
   /** Leaves the field. */
   async remove(): Promise<void> {
+    this.removedByOwner = true;
     const link = this.link;
     if (link === undefined) return;
     await link.close();

@@ -6,15 +6,16 @@
  * registered (as Espruino's NRF object does) and calls them the way the radio would.
  *
  * `.boot0` (runs before the firmware) defines, on the global object:
- *  - `NRF`: nfcStart (a fixed UID), nfcSend (recorded in `T.s`), on(event, handler) (kept in
+ *  - `NRF`: nfcStart (a fixed UID), nfcStop (counted in `T.n`: the tag re-presented), nfcSend
+ *    (recorded in `T.s`), on(event, handler) (kept in
  *    `T.h`), setServices / setAdvertising (recorded in `T.u`: production mode), and findDevices:
  *    a BLE central that finds the emulated verifier `T.d` when one is set;
  *  - `LED1..3` (state in `T.l`), `BTN` and `setWatch` (watches kept in `T.w`);
  *  - `T`, the test's side of the air and the board (all ES5, all small):
  *      T.rx(bytes)      one reader frame through the firmware's NFCrx handler; what it sent back
- *      T.pages(b64, n)  WRITEs of the 32 challenge bytes to pages 8..15 (the first n of them),
+ *      T.pages(b64, n)  WRITEs of the 32 challenge bytes to pages 48..55 (the first n of them),
  *                       one page each: the answers
- *      T.poll(done)     READ page 16 every 50 ms while BUSY, as a reader polls: done(status hex)
+ *      T.poll(done)     READ page 56 every 50 ms while BUSY, as a reader polls: done(status hex)
  *      T.verifier(id, challenge)  the emulated counter station (docs/protocol.md section 13)
  *      T.press(done)    a button press; done(reply chunks) once the stamp wrote its last chunk
  *      T.verdict(v, done)  the station's answer to that write; done() when the stamp drops
@@ -34,7 +35,7 @@
  */
 import { spawn, ChildProcessWithoutNullStreams } from "node:child_process";
 import { CHALLENGE_CHARACTERISTIC_UUID, RESPONSE_CHARACTERISTIC_UUID, VERDICT_CHARACTERISTIC_UUID, VERIFIER_SERVICE_UUID } from "../../shared/ble-gatt";
-import { STATUS_PAGE, T2T_READ, T2T_READ_LENGTH } from "../../shared/nfc-mailbox-layout";
+import { CHALLENGE_FIRST_PAGE, STATUS_PAGE, T2T_READ, T2T_READ_LENGTH } from "../../shared/nfc-mailbox-layout";
 import { PagesRead, replyFromReads } from "./pages-reads";
 import { EspruinoError, EspruinoLauncher, EspruinoSession, expectArray, expectString, expectStringArray } from "../support/espruino-session";
 
@@ -45,11 +46,11 @@ const q = JSON.stringify;
 
 /** One line of ES5, stored as `.boot0`. */
 export const ARM_STAMP_PRELUDE = [
-  "global.T={s:[],l:[false,false,false],w:[],h:{},u:{},r:[],p:0,q:[],i:\"\",",
+  "global.T={s:[],l:[false,false,false],w:[],h:{},u:{},r:[],p:0,q:[],n:0,i:\"\",",
   "x:function(a){var s=\"\";for(var i=0;i<a.length;i++)s+=(a[i]+256).toString(16).substr(1);return s;},",
   "rx:function(a){T.s=[];T.h.NFCrx(new Uint8Array(a).buffer);return T.s;},",
-  "pages:function(c,n){var a=E.toUint8Array(atob(c)),o=[];for(var p=0;p<(n||8);p++)o.push(T.rx([162,8+p,a[4*p],a[4*p+1],a[4*p+2],a[4*p+3]])[0]);return o;},",
-  "poll:function(d){var n=0,t=setInterval(function(){var s=T.rx([48,16])[0];n++;if(s.substr(0,2)!=\"01\"){clearInterval(t);d([s,n]);}},50);},",
+  "pages:function(c,n){var a=E.toUint8Array(atob(c)),o=[];for(var p=0;p<(n||8);p++)o.push(T.rx([162," + CHALLENGE_FIRST_PAGE + "+p,a[4*p],a[4*p+1],a[4*p+2],a[4*p+3]])[0]);return o;},",
+  "poll:function(d){var n=0,t=setInterval(function(){var s=T.rx([48," + STATUS_PAGE + "])[0];n++;if(s.substr(0,2)!=\"01\"){clearInterval(t);d([s,n]);}},50);},",
   "press:function(d){T.onReply=d;for(var i=0;i<T.w.length;i++)T.w[i]();},",
   "take:function(f){var n=process.memory().free-f;T.B=[];while(n-->0)T.B.push(0);T.F=process.memory(false).free;},",
   "fill:function(f){setTimeout(function(){T.take(f);},0);},",
@@ -66,7 +67,7 @@ export const ARM_STAMP_PRELUDE = [
   "verdict:function(v,d){var k=T.ok;T.onDrop=d;T.v=v;T.ok=undefined;k();},",
   "air:function(l){var c=l[0];if(c==\"n\")return T.rx(E.toUint8Array(atob(l.substr(1))));if(c==\"o\"){T.h.NFCoff();return 1;}",
   "if(c==\"m\")return process.memory();if(c==\"u\")return T.u;return \"?\";}};",
-  "global.NRF={nfcStart:function(){return new Uint8Array([" + RIG_NFC_UID.join(",") + "]).buffer;},",
+  "global.NRF={nfcStart:function(){return new Uint8Array([" + RIG_NFC_UID.join(",") + "]).buffer;},nfcStop:function(){T.n++;},",
   "nfcSend:function(p){T.s.push(p===undefined?null:typeof p==\"number\"?p:T.x(new Uint8Array(p)));},",
   "on:function(e,f){T.h[e]=f;},",
   "setServices:function(s,o){T.u.uart=o.uart;},setAdvertising:function(d,o){T.u.connectable=o.connectable;},",
@@ -84,7 +85,7 @@ export const ARM_STAMP_PRELUDE = [
 export interface PagesTap {
   /** The answers to the 8 challenge WRITEs. */
   writeAnswers: unknown[];
-  /** The first status answer that was not BUSY, and how many READs of page 16 that took. */
+  /** The first status answer that was not BUSY, and how many READs of the status page that took. */
   finalStatus: Uint8Array;
   statusReads: number;
   /** Each documented READ after the status page, with its 16-byte answer. */
@@ -99,8 +100,8 @@ function hexBytes(hex: string, what: string): Uint8Array {
 }
 
 /**
- * One tap through the firmware's NFCrx handler, following the document: WRITE pages 8..15,
- * READ 16 until READY or ERROR, then for an OK reply exactly the documented READs. The reply
+ * One tap through the firmware's NFCrx handler, following the document: WRITE pages 48..55,
+ * READ 56 until READY or ERROR, then for an OK reply exactly the documented READs. The reply
  * is assembled only from the answer bytes the table names.
  */
 export async function pagesModeTap(session: EspruinoSession, challenge: Uint8Array, plan: PagesRead[]): Promise<PagesTap> {

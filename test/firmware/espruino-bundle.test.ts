@@ -26,8 +26,10 @@ import { COUNTER_SLOT_FILES, PUBLIC_KEY_FILE, SEED_FILE } from "../../firmware/s
 import { decodeChallenge, encodeChallenge } from "../../shared/challenge";
 import { fromHex, toHex } from "../../shared/hex";
 import {
+  CAPABILITY_CONTAINER,
   CHALLENGE_FIRST_PAGE,
   MailboxState,
+  NDEF_FIRST_PAGE,
   REPLY_FIRST_PAGE,
   STATUS_PAGE,
   T2T_ACK,
@@ -90,16 +92,16 @@ type FrameAnswer = (string | number | null)[];
 
 interface TapObservation {
   challenge: Uint8Array;
-  /** Answers to the WRITEs of pages 8..14, then of page 15. */
+  /** Answers to the WRITEs of the first 7 challenge pages, then of the last. */
   writeAnswers: FrameAnswer[];
   /** READ of the status page in the same console command as the page-15 WRITE (no idle between). */
   statusRightAfterLastWrite: FrameAnswer;
-  /** A WRITE of page 8 while the stamp is busy signing. */
+  /** A WRITE of the first challenge page while the stamp is busy signing. */
   writeWhileBusy: FrameAnswer;
   /** Status page once the stamp left BUSY, and how many reads that took. */
   status: Uint8Array;
   statusReads: number;
-  /** Pages 17..40 (24 pages = 96 bytes), read with READ commands as a reader would. */
+  /** The 24 reply pages (96 bytes), read with READ commands as a reader would. */
   replyArea: Uint8Array;
   /** Messages the test signer was asked to sign during this tap (hex). */
   signed: string[];
@@ -203,15 +205,16 @@ async function signedSince(session: EspruinoSession, from: number): Promise<stri
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** One tap as an NFC reader does it: WRITE 8 challenge pages, poll the status page, READ the reply. */
+/** One tap as an NFC reader does it: WRITE the 8 challenge pages, poll the status page, READ the reply. */
 async function nfcTap(session: EspruinoSession, challenge: Uint8Array): Promise<TapObservation> {
   const before = await signedCount(session);
   const write = (page: number): number[] => {
     const offset = (page - CHALLENGE_FIRST_PAGE) * 4;
     return [CMD_WRITE, page, ...challenge.subarray(offset, offset + 4)];
   };
-  const firstSeven = await nfcFrames(session, [8, 9, 10, 11, 12, 13, 14].map(write));
-  const [lastWrite, statusRightAfterLastWrite, writeWhileBusy] = await nfcFrames(session, [write(15), [CMD_READ, STATUS_PAGE], write(8)]);
+  const last = CHALLENGE_FIRST_PAGE + 7;
+  const firstSeven = await nfcFrames(session, [0, 1, 2, 3, 4, 5, 6].map((i) => write(CHALLENGE_FIRST_PAGE + i)));
+  const [lastWrite, statusRightAfterLastWrite, writeWhileBusy] = await nfcFrames(session, [write(last), [CMD_READ, STATUS_PAGE], write(CHALLENGE_FIRST_PAGE)]);
   let status = readData(statusRightAfterLastWrite, "status right after the last WRITE");
   let statusReads = 0;
   while (status[0] === MailboxState.BUSY && statusReads < 100) {
@@ -300,7 +303,8 @@ async function liveStamp(launcher: EspruinoLauncher, bundle: string, directory: 
     const refusals: Record<string, FrameAnswer> = {};
     refusals["WRITE to read-only page 3"] = await nfcFrame(session, [CMD_WRITE, 3, 0, 0, 0, 0]);
     refusals["WRITE to the status page"] = await nfcFrame(session, [CMD_WRITE, STATUS_PAGE, MailboxState.READY, 0, 95, 9]);
-    refusals["WRITE with 1 data byte"] = await nfcFrame(session, [CMD_WRITE, 8, 1]);
+    refusals["WRITE with 1 data byte"] = await nfcFrame(session, [CMD_WRITE, CHALLENGE_FIRST_PAGE, 1]);
+    refusals["WRITE to the NDEF area"] = await nfcFrame(session, [CMD_WRITE, NDEF_FIRST_PAGE, 0, 0, 0, 0]);
     refusals["READ past the last page"] = await nfcFrame(session, [CMD_READ, TAG_PAGES]);
     refusals["READ without a page"] = await nfcFrame(session, [CMD_READ]);
     refusals["unknown command 0x60"] = await nfcFrame(session, [0x60, 0]);
@@ -500,7 +504,7 @@ function defineStampSuite(launcher: EspruinoLauncher, budgetMs: number): void {
       // Tag memory opens with the radio's UID and the Type 2 capability container.
       const header = readData(life.first.tagHeader, "READ page 0");
       expect(Array.from(header.subarray(0, 10))).toEqual(TEST_NFC_UID);
-      expect(Array.from(header.subarray(12, 16))).toEqual([0xe1, 0x10, 0x13, 0x00]);
+      expect(Array.from(header.subarray(12, 16))).toEqual(CAPABILITY_CONTAINER);
     });
 
     it("stays within 50 % of the variables after boot (figures printed)", () => {

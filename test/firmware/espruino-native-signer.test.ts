@@ -30,7 +30,7 @@ import { addVerifier } from "../../host/core/registry";
 import { approveFirmware, issueProvisioningChallenge, registerStamp } from "../../host/core/stamp-registration";
 import { loadFirmwareImage } from "../../host/flashing/firmware-image";
 import { fromHex, toHex } from "../../shared/hex";
-import { MailboxState, STATUS_PAGE, T2T_ACK, T2T_READ, T2T_WRITE, VERDICT_PAGE } from "../../shared/nfc-mailbox-layout";
+import { CHALLENGE_FIRST_PAGE, CHALLENGE_PAGES, MailboxState, STATUS_PAGE, T2T_ACK, T2T_READ, T2T_WRITE, VERDICT_PAGE } from "../../shared/nfc-mailbox-layout";
 import { FLAG_USER_PRESENT, Purpose, TAP_RESPONSE_LENGTH } from "../../shared/protocol-constants";
 import { decodeStampReply, StampStatus } from "../../shared/stamp-reply";
 import { decodeTapResponse } from "../../shared/tap-response";
@@ -55,6 +55,7 @@ import { AirSession, ARM_STAMP_PRELUDE, bleTap, BleTapRun, pagesModeTap, PagesTa
 import { documentedPagesReads, PagesRead, replyFromReads } from "./pages-reads";
 
 const DIST = join(__dirname, "..", "..", "dist", "firmware");
+const LAST_CHALLENGE_PAGE = CHALLENGE_FIRST_PAGE + CHALLENGE_PAGES - 1;
 /** Variables every path must leave spare at its peak (issue 16). */
 const SPARE_AT_PEAK = 300;
 /** Free variables left for a signature to run out of: below SIGN_HEADROOM once the tap's
@@ -179,7 +180,7 @@ interface FirstBoot {
   tapVerdict: Judged;
   verdictAck: unknown[];
   ledsAfterVerdict: unknown;
-  /** Right after that full reply, only page 15 written: its ACK, then every documented READ. */
+  /** Right after that full reply, only the last challenge page written: its ACK, then every documented READ. */
   refusalAck: unknown[];
   refusalReads: Uint8Array[];
   statusAfterFieldOff: Uint8Array;
@@ -267,12 +268,12 @@ if (arm === undefined) {
       const verdictAck = expectArray(await session.evaluate("T.rx([" + T2T_WRITE + "," + VERDICT_PAGE + "," + tapVerdict.code + ",0,0,0])"), "verdict WRITE");
       const ledsAfterVerdict = await session.evaluate("T.l");
 
-      // Still in the field, over that full reply: a challenge whose only written page is 15.
-      const refusalAck = expectArray(await session.evaluate("T.rx([" + T2T_WRITE + ",15,0,0,0,1])"), "WRITE 15");
+      // Still in the field, over that full reply: a challenge whose only written page is the last.
+      const refusalAck = expectArray(await session.evaluate("T.rx([" + T2T_WRITE + "," + LAST_CHALLENGE_PAGE + ",0,0,0,1])"), "WRITE " + LAST_CHALLENGE_PAGE);
       const refusalReads: Uint8Array[] = [];
       for (const read of plan) refusalReads.push(readAnswer(expectArray(await session.evaluate("T.rx([" + T2T_READ + "," + read.page + "])"), "READ"), "READ " + read.page));
       await session.run("T.h.NFCoff()");
-      const statusAfterFieldOff = readAnswer(expectArray(await session.evaluate("T.rx([" + T2T_READ + "," + STATUS_PAGE + "])"), "READ 16"), "status");
+      const statusAfterFieldOff = readAnswer(expectArray(await session.evaluate("T.rx([" + T2T_READ + "," + STATUS_PAGE + "])"), "READ " + STATUS_PAGE), "status");
 
       // Every path while 300 variables are held by ballast: each keeps at least that many spare.
       const before = await readMemory(session);
@@ -297,7 +298,7 @@ if (arm === undefined) {
       const committedBefore = await committedCounter(session);
       const starvedChallenge = await world.challengeFor(station);
       await session.evaluate("T.pages(\"" + base64(starvedChallenge) + "\",7)");
-      await session.evaluate("T.fill(" + FREE_FOR_A_STARVED_SIGNATURE + "),T.rx([" + [T2T_WRITE, 15, ...starvedChallenge.subarray(28)].join(",") + "])");
+      await session.evaluate("T.fill(" + FREE_FOR_A_STARVED_SIGNATURE + "),T.rx([" + [T2T_WRITE, LAST_CHALLENGE_PAGE, ...starvedChallenge.subarray(28)].join(",") + "])");
       const polled = expectArray(await session.evaluateLater("T.poll(done)"), "status poll");
       const freeAtSigning = expectNumber(await session.evaluate("T.F"), "T.F");
       await session.run("T.B=undefined");
@@ -356,8 +357,8 @@ if (arm === undefined) {
       const memory = expectRecord(await air.command("m"), "memory");
       const challenge = await world.challengeFor(station);
       for (let page = 0; page < 8; page++) {
-        const ack = await air.frame([T2T_WRITE, 8 + page, ...challenge.subarray(4 * page, 4 * page + 4)]);
-        if (ack[0] !== T2T_ACK) throw new Error("WRITE " + (8 + page) + " answered " + JSON.stringify(ack));
+        const ack = await air.frame([T2T_WRITE, CHALLENGE_FIRST_PAGE + page, ...challenge.subarray(4 * page, 4 * page + 4)]);
+        if (ack[0] !== T2T_ACK) throw new Error("WRITE " + (CHALLENGE_FIRST_PAGE + page) + " answered " + JSON.stringify(ack));
       }
       let status: Uint8Array = new Uint8Array(16);
       for (let reads = 0; reads < 600; reads++) {
@@ -406,7 +407,8 @@ if (arm === undefined) {
       expect(state.fault).toBe("");
       expect(state.keyCreated).toBe(true);
       expect(state.memory.total).toBe(2630);
-      expect(rig).toEqual({ nfcRx: "function", nfcOff: "function", watches: 2, blobInPlace: true });
+      // One button watch: presence, the BLE tap and the phone URL all start from it.
+      expect(rig).toEqual({ nfcRx: "function", nfcOff: "function", watches: 1, blobInPlace: true });
       expect(usageAfterBoot).toBeLessThanOrEqual(state.memory.total / 2);
       expect(locked.memory.usage as number).toBeLessThanOrEqual(state.memory.total / 2);
       console.log(
@@ -423,7 +425,7 @@ if (arm === undefined) {
 
     it("answers an NFC tap read with exactly the READs docs/protocol.md lists, accepted by the host", () => {
       const { tap, tapVerdict, verdictAck, ledsAfterVerdict } = first;
-      expect(plan.map((read) => read.page)).toEqual([16, 20, 24, 28, 32, 36, 40]);
+      expect(plan.map((read) => read.page)).toEqual([58, 62, 66, 70, 74, 78, 82]);
       expect(tap.writeAnswers).toEqual(Array.from({ length: 8 }, () => T2T_ACK));
       expect(Array.from(tap.finalStatus.subarray(0, 3))).toEqual([MailboxState.READY, StampStatus.OK, 1 + TAP_RESPONSE_LENGTH]);
       expect(tap.reads.map((read) => read.page)).toEqual(plan.map((read) => read.page));

@@ -1,7 +1,19 @@
 import { createPublicKey, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decodeChallenge, encodeChallenge } from "../../shared/challenge";
-import { CHALLENGE_FIRST_PAGE, MailboxState, STATUS_PAGE, T2T_ACK, T2T_NACK_INVALID, VERDICT_PAGE } from "../../shared/nfc-mailbox-layout";
+import {
+  CAPABILITY_CONTAINER,
+  CAPABILITY_CONTAINER_PAGE,
+  CHALLENGE_FIRST_PAGE,
+  MailboxState,
+  REPLY_FIRST_PAGE,
+  REPLY_PAGES,
+  STATUS_PAGE,
+  T2T_ACK,
+  T2T_NACK_INVALID,
+  VERDICT_PAGE,
+} from "../../shared/nfc-mailbox-layout";
+import { findNdefMessage } from "../../shared/ndef";
 import { Purpose, TAP_RESPONSE_LENGTH } from "../../shared/protocol-constants";
 import { tapSignedMessage } from "../../shared/signed-message";
 import { decodeStampReply, StampStatus } from "../../shared/stamp-reply";
@@ -72,8 +84,8 @@ describe("the stamp's Type 2 Tag mailbox", () => {
     const key = createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), publicKey]), format: "der", type: "spki" });
     const message = tapSignedMessage(decoded.value, publicKey.subarray(0, 8), response.value.counter, response.value.flags);
     expect(verify(null, message, key, response.value.signature)).toBe(true);
-    // The last READ (page 40) carries reply bytes 92-94: without it the reply is 92 bytes short.
-    expect(plan[plan.length - 1]).toEqual({ page: 40, answerBytes: [0, 2], replyBytes: [92, 94] });
+    // The last READ (page 80) carries reply bytes 92-94: without it the reply is 92 bytes short.
+    expect(plan[plan.length - 1]).toEqual({ page: REPLY_FIRST_PAGE + REPLY_PAGES - 1, answerBytes: [0, 2], replyBytes: [92, 94] });
   });
 
   it("zeroes every reply byte behind a shorter reply, and shows the new sequence number when the field drops", async () => {
@@ -103,14 +115,14 @@ describe("the stamp's Type 2 Tag mailbox", () => {
       setTimer: (handler: () => void): TimerHandle => timers.push(handler),
       nfc: { sendAck: (nibble: number) => sent.push(nibble), send: (frame: Uint8Array) => sent.push([...frame]), ignore: () => sent.push(null) },
     } as unknown as Device;
-    const mailbox = createMailbox(new Uint8Array(10));
     const hooks = {
       answer: (): Uint8Array => {
         throw new Error("out of memory: execution interrupted");
       },
       verdict: () => undefined,
     };
-    for (let i = 0; i < 8; i++) handleNfcFrame(device, mailbox, hooks, new Uint8Array([0xa2, CHALLENGE_FIRST_PAGE + i, ...challenge.subarray(4 * i, 4 * i + 4)]));
+    const mailbox = createMailbox(device, hooks, new Uint8Array(10));
+    for (let i = 0; i < 8; i++) handleNfcFrame(mailbox, new Uint8Array([0xa2, CHALLENGE_FIRST_PAGE + i, ...challenge.subarray(4 * i, 4 * i + 4)]));
     expect(mailbox.memory[STATUS_PAGE * 4]).toBe(MailboxState.BUSY);
     expect(timers).toHaveLength(1);
     expect(() => timers[0]()).toThrow("out of memory");
@@ -118,11 +130,15 @@ describe("the stamp's Type 2 Tag mailbox", () => {
     expect(mailbox.memory[(STATUS_PAGE + 1) * 4]).toBe(StampStatus.SIGNER_FAILED);
   });
 
-  it("presents a valid NDEF capability container and an empty NDEF message", async () => {
+  it("without a base URL: a valid NDEF capability container and an empty NDEF message", async () => {
     const { link } = stampOnReader();
-    const head = await link.readPages(3);
-    expect([...head.subarray(0, 4)]).toEqual([0xe1, 0x10, 0x13, 0x00]);
+    const head = await link.readPages(CAPABILITY_CONTAINER_PAGE);
+    expect([...head.subarray(0, 4)]).toEqual([0xe1, 0x10, 0x28, 0x0f]);
+    expect([...head.subarray(0, 4)]).toEqual(CAPABILITY_CONTAINER);
     expect([...head.subarray(4, 7)]).toEqual([0x03, 0x00, 0xfe]);
+    const dataArea = new Uint8Array(16);
+    dataArea.set(head.subarray(4));
+    expect(findNdefMessage(dataArea)).toEqual({ ok: true, value: new Uint8Array(0) });
   });
 
   it("NACKs unknown, short, oversized and read-only frames, and stays silent on HALT", () => {

@@ -17,7 +17,8 @@ import { runCli } from "../../host/cli/run";
 import { issueEnrolmentCode } from "../../host/core/access/credentials";
 import { DEFAULT_FIRMWARE_DIR, FirmwareImage, loadFirmwareImage } from "../../host/flashing/firmware-image";
 import { FlashError, FlashStep } from "../../host/flashing/flash-error";
-import { FlashOptions, FlashProgress, flashStamp } from "../../host/flashing/station";
+import { BASE_URL_FILE } from "../../firmware/storage-files";
+import { FlashOptions, FlashProgress, flashStamp, PHONE_URL_STORAGE_FILE } from "../../host/flashing/station";
 import { StationRegistry } from "../../host/flashing/station-registry";
 import { must } from "../support/test-world";
 import { DeviceBridge, DeviceKind, PowerOn, rigBeforeProve, rigPrelude, testKey, testPrivateKey, versionPrelude } from "./device-bridge";
@@ -247,6 +248,22 @@ export function defineFlashSuite(kind: DeviceKind, full: boolean): void {
       expect(reset.publicKey).toBe(testKey(32).publicKey.toString("hex"));
       expect(await stampCount()).toBe(before + 1);
     }, 60_000);
+
+    if (!kind.native) {
+      it("--phone-url: the base URL goes into Storage beside the firmware and the stamp boots with it; without it a stale one is erased", async () => {
+        expect(PHONE_URL_STORAGE_FILE).toBe(BASE_URL_FILE);
+        const withUrl = await flashStamp({ ...options(await device(61), 61, "phone 1"), phoneUrl: "https://stamp.bean-bros.kr" });
+        expect(withUrl.phoneUrl).toBe("https://stamp.bean-bros.kr"); // the station checked STAMP.phoneUrl after the reboot
+        // A stamp.url left by an earlier, unfinished flash: erased, so the stamp boots without one.
+        const stale = await device(62);
+        await stale.writeFiles([{ name: BASE_URL_FILE, content: "https://old.example" }]);
+        const withoutUrl = await flashStamp(options(stale, 62, "phone 2"));
+        expect(withoutUrl.phoneUrl).toBe("");
+        const before = await stampCount();
+        await expectFlashError(flashStamp({ ...options({ port: "tcp://127.0.0.1:9" } as DeviceBridge, 0, "x"), phoneUrl: "https://stamp.example/" }), "BAD_PHONE_URL");
+        expect(await stampCount()).toBe(before);
+      }, 90_000);
+    }
 
     it("refuses before touching the device when the host does not know the merchant or shop", async () => {
       await expectFlashError(flashStamp({ ...options({ port: "tcp://127.0.0.1:9" } as DeviceBridge, 0, "x"), merchantId: "nobody" }), "REGISTRY_REFUSED");

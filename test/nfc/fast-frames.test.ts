@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeChallenge } from "../../shared/challenge";
-import { CHALLENGE_FIRST_PAGE, MailboxState, STATUS_PAGE, T2T_ACK, T2T_NACK_INVALID, TAG_PAGES } from "../../shared/nfc-mailbox-layout";
+import { CHALLENGE_FIRST_PAGE, MailboxState, REPLY_FIRST_PAGE, REPLY_PAGES, STATUS_PAGE, T2T_ACK, T2T_NACK_INVALID, TAG_PAGES } from "../../shared/nfc-mailbox-layout";
 import { Purpose } from "../../shared/protocol-constants";
 import { decodeStampReply, StampStatus } from "../../shared/stamp-reply";
 import { exchangeOverNfc, exchangeOverNfcFast, sendVerdictOverNfc } from "../../host/nfc/mailbox-reader";
@@ -91,10 +91,10 @@ describe("the stamp's fast frames (WRITE_CHALLENGE 7A, FAST_READ 3A) and the rea
     const long = emulation.handleApdu(bytes(0xff, 0xb0, 0x00, 0x00, 0x40));
     expect([long.length, ...sw(long)]).toEqual([66, 0x90, 0x00]);
     expect(frames.map((f) => [...f.command])).toEqual([[0x30, 0], [0x30, 4], [0x30, 8], [0x30, 12]]);
-    expect(sw(emulation.handleApdu(bytes(0xff, 0xd6, 0x00, 0x08, 0x08, 1, 2, 3, 4, 5, 6, 7, 8)))).toEqual([0x90, 0x00]);
+    expect(sw(emulation.handleApdu(bytes(0xff, 0xd6, 0x00, CHALLENGE_FIRST_PAGE, 0x08, 1, 2, 3, 4, 5, 6, 7, 8)))).toEqual([0x90, 0x00]);
     expect(sw(emulation.handleApdu(bytes(0xff, 0xd6, 0x00, 0x03, 0x04, 1, 2, 3, 4)))).toEqual([0x63, 0x00]);
-    expect(sw(emulation.handleApdu(bytes(0xff, 0xd6, 0x00, 0x08, 0x03, 1, 2, 3)))).toEqual([0x67, 0x00]);
-    expect(sw(emulation.handleApdu(bytes(0xff, 0xd6, 0x00, 0x08, 0x04, 1, 2)))).toEqual([0x67, 0x00]);
+    expect(sw(emulation.handleApdu(bytes(0xff, 0xd6, 0x00, CHALLENGE_FIRST_PAGE, 0x03, 1, 2, 3)))).toEqual([0x67, 0x00]);
+    expect(sw(emulation.handleApdu(bytes(0xff, 0xd6, 0x00, CHALLENGE_FIRST_PAGE, 0x04, 1, 2)))).toEqual([0x67, 0x00]);
     expect(sw(emulation.handleApdu(bytes(0xff, 0xb0, 0x01, 0x00, 0x10)))).toEqual([0x6b, 0x00]);
     expect(sw(emulation.handleApdu(bytes(0xff, 0xb0, 0x00, 200, 0x10)))).toEqual([0x63, 0x00]);
     expect(sw(emulation.handleApdu(bytes(0x00, 0xa4, 0x04, 0x00)))).toEqual([0x6e, 0x00]);
@@ -115,15 +115,15 @@ describe("the stamp's fast frames (WRITE_CHALLENGE 7A, FAST_READ 3A) and the rea
       }
     };
     expect(await failure(answering([]), (l) => l.readUid())).toBe("removed");
-    expect(await failure(answering([0x63, 0x00]), (l) => l.fastRead(16, 40))).toBe("nack");
-    expect(await failure(answering([0x90]), (l) => l.fastRead(16, 40))).toBe("garbled");
-    expect(await failure(answering([0xd5, 0x43, 0x01, 0x90, 0x00]), (l) => l.fastRead(16, 40))).toBe("timeout");
-    expect(await failure(answering([0xd5, 0x43, 0x00, 1, 2, 0x90, 0x00]), (l) => l.fastRead(16, 40))).toBe("garbled");
+    expect(await failure(answering([0x63, 0x00]), (l) => l.fastRead(STATUS_PAGE, REPLY_FIRST_PAGE + REPLY_PAGES - 1))).toBe("nack");
+    expect(await failure(answering([0x90]), (l) => l.fastRead(STATUS_PAGE, REPLY_FIRST_PAGE + REPLY_PAGES - 1))).toBe("garbled");
+    expect(await failure(answering([0xd5, 0x43, 0x01, 0x90, 0x00]), (l) => l.fastRead(STATUS_PAGE, REPLY_FIRST_PAGE + REPLY_PAGES - 1))).toBe("timeout");
+    expect(await failure(answering([0xd5, 0x43, 0x00, 1, 2, 0x90, 0x00]), (l) => l.fastRead(STATUS_PAGE, REPLY_FIRST_PAGE + REPLY_PAGES - 1))).toBe("garbled");
     expect(await failure(answering([0xd5, 0x43, 0x00, 0x00, 0x90, 0x00]), (l) => l.writeChallenge(challenge(1)))).toBe("nack");
     expect(await failure(answering([0xd5, 0x43, 0x00, 0x0a, 0x90, 0x00]), (l) => l.writeChallenge(challenge(1)))).toBe("none");
     expect(await failure(answering([1, 2, 3, 0x90, 0x00]), (l) => l.readUid())).toBe("garbled");
     const pages = new PcscTagLink({ transmit: async () => new Uint8Array([0x90, 0x00]) }, "pages");
-    expect(await failure(pages, (l) => l.readPages(16))).toBe("garbled");
+    expect(await failure(pages, (l) => l.readPages(STATUS_PAGE))).toBe("garbled");
   });
 
 });

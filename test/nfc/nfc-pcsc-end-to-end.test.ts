@@ -3,7 +3,17 @@ import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { STAMP_WRITE_CHALLENGE, T2T_FAST_READ, T2T_NACK_INVALID } from "../../shared/nfc-mailbox-layout";
+import {
+  CAPABILITY_CONTAINER,
+  CAPABILITY_CONTAINER_PAGE,
+  CHALLENGE_FIRST_PAGE,
+  NDEF_FIRST_PAGE,
+  STAMP_WRITE_CHALLENGE,
+  STATUS_PAGE,
+  T2T_FAST_READ,
+  T2T_NACK_INVALID,
+  TAG_PAGES,
+} from "../../shared/nfc-mailbox-layout";
 import { NfcMode, NfcStation } from "../../host/nfc/nfc-station";
 import { openPcscContext, PcscReader, readerTransport } from "../../host/nfc/nfc-pcsc-reader";
 import { PcscTagLink } from "../../host/nfc/pcsc-tag-link";
@@ -163,14 +173,27 @@ describeStack("NFC tap end to end: nfc-pcsc → pcscd → vpcd → virtual stamp
         });
       });
       const link = new PcscTagLink(readerTransport(reader), "direct");
-      const frames = [[0x60], [0x30], [0x30, 200], [0x30, 1, 2], [0xa2, 8, 1, 2, 3], [0xa2, 8, 1, 2, 3, 4, 5], [0xa2, 16, 2, 0, 95, 9], [0x7a, 1, 2, 3], [0x3a, 16, 42], [0x3a, 20, 16], [0xff, 0xff]];
+      const frames = [
+        [0x60],
+        [0x30],
+        [0x30, 200],
+        [0x30, 1, 2],
+        [0xa2, CHALLENGE_FIRST_PAGE, 1, 2, 3],
+        [0xa2, CHALLENGE_FIRST_PAGE, 1, 2, 3, 4, 5],
+        [0xa2, STATUS_PAGE, 2, 0, 95, 9],
+        [0xa2, NDEF_FIRST_PAGE, 3, 0, 0xfe, 0],
+        [0x7a, 1, 2, 3],
+        [0x3a, STATUS_PAGE, TAG_PAGES],
+        [0x3a, STATUS_PAGE + 4, STATUS_PAGE],
+        [0xff, 0xff],
+      ];
       for (const frame of frames) expect({ frame, answer: await link.transceive(new Uint8Array(frame), 16) }).toEqual({ frame, answer: { kind: "ack", nibble: T2T_NACK_INVALID } });
       await expect(link.transceive(new Uint8Array([0x50, 0x00]), 16)).rejects.toMatchObject({ failure: "timeout" });
       await expect(link.readPages(200)).rejects.toMatchObject({ failure: "nack" });
       const pages = new PcscTagLink(readerTransport(reader), "pages");
       await expect(pages.readPages(200)).rejects.toMatchObject({ failure: "nack" });
       await expect(pages.writePage(3, new Uint8Array(4))).rejects.toMatchObject({ failure: "nack" });
-      expect([...(await pages.readPages(3)).subarray(0, 4)]).toEqual([0xe1, 0x10, 0x13, 0x00]);
+      expect([...(await pages.readPages(CAPABILITY_CONTAINER_PAGE)).subarray(0, 4)]).toEqual(CAPABILITY_CONTAINER);
       const wrongClass = await readerTransport(reader).transmit(new Uint8Array([0x00, 0xa4, 0x04, 0x00, 0x00]), 2);
       expect([...wrongClass]).toEqual([0x6e, 0x00]);
       expect(stamp.counter).toBe(0);

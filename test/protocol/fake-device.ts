@@ -59,6 +59,7 @@ export function fakeDevice(randomSeed: Uint8Array): FakeDevice {
     ignore: () => {
       nfcAnswers.push({ ignored: true });
     },
+    restart: () => {},
   };
   const ble: BleCentral = { scan: () => Promise.resolve([]) };
   return {

@@ -32,6 +32,7 @@ import { tapSignedMessage } from "../../shared/signed-message";
 import { decodeStampReply, encodeStampReply, STAMP_STATUS_NAMES, StampStatus } from "../../shared/stamp-reply";
 import { decodeTapResponse, encodeTapResponse, TapResponse } from "../../shared/tap-response";
 import {
+  CAPABILITY_CONTAINER,
   CHALLENGE_FIRST_PAGE,
   CHALLENGE_PAGES,
   MailboxState,
@@ -46,6 +47,7 @@ import {
   VERDICT_PAGE,
 } from "../../shared/nfc-mailbox-layout";
 import { BLE_WRITE_SIZE } from "../../firmware/ble-tap";
+import { recordPress } from "../../firmware/presence";
 import { answerChallenge, bootStamp } from "../../firmware/stamp-app";
 import { createMailbox, handleNfcFrame, MailboxHooks } from "../../firmware/nfc-mailbox";
 import { COUNTER_SLOT_FILES, PUBLIC_KEY_FILE, SEED_FILE } from "../../firmware/storage-files";
@@ -216,7 +218,7 @@ describe("docs/protocol.md worked example", () => {
     const { stamp, report } = bootStamp(device);
     expect(report.fault).toBeUndefined();
     expect(report.keyCreated).toBe(false);
-    device.press();
+    recordPress(stamp.presence, device.now()); // its button was pressed a moment ago
     const reply = answerChallenge(stamp, value("challenge"));
     expect(toHex(reply)).toBe(toHex(value("stamp reply")));
     expect(device.signed.map((s) => toHex(s.message))).toEqual([toHex(value("signed message"))]);
@@ -230,31 +232,31 @@ describe("docs/protocol.md worked example", () => {
     expect(decoded.ok && decoded.value.flags).toBe(0);
   });
 
-  it("NFC: the mailbox answers with the documented status page and the reply in pages 17..", () => {
+  it("NFC: the mailbox answers with the documented status page and the reply in the reply pages", () => {
     const device = fakeDevice(value("seed"));
     device.flash.set(SEED_FILE, value("seed").slice());
     device.flash.set(COUNTER_SLOT_FILES[0], counterSlot(41));
     const { stamp } = bootStamp(device);
     const verdicts: number[] = [];
     const hooks: MailboxHooks = { answer: (challenge) => answerChallenge(stamp, challenge), verdict: (reason) => verdicts.push(reason) };
-    const mailbox = createMailbox(new Uint8Array(10).fill(0x04));
-    device.press();
+    const mailbox = createMailbox(device, hooks, new Uint8Array(10).fill(0x04));
+    recordPress(stamp.presence, device.now()); // its button was pressed a moment ago
     const challenge = value("challenge");
     for (let i = 0; i < CHALLENGE_PAGES; i++) {
-      handleNfcFrame(device, mailbox, hooks, concatBytes([new Uint8Array([T2T_WRITE, CHALLENGE_FIRST_PAGE + i]), challenge.subarray(4 * i, 4 * i + 4)]));
+      handleNfcFrame(mailbox, concatBytes([new Uint8Array([T2T_WRITE, CHALLENGE_FIRST_PAGE + i]), challenge.subarray(4 * i, 4 * i + 4)]));
       expect(device.nfcAnswers.pop()).toEqual({ ack: T2T_ACK });
     }
     device.runTimers();
-    handleNfcFrame(device, mailbox, hooks, new Uint8Array([T2T_READ, STATUS_PAGE]));
+    handleNfcFrame(mailbox, new Uint8Array([T2T_READ, STATUS_PAGE]));
     const head = device.nfcAnswers.pop();
     if (head === undefined || !("data" in head)) throw new Error("READ got no data");
     expect(toHex(head.data.subarray(0, 4))).toBe(toHex(value("nfc status page")));
     expect(head.data[0]).toBe(MailboxState.READY);
     const replyArea = mailbox.memory.subarray(REPLY_FIRST_PAGE * PAGE_SIZE, REPLY_FIRST_PAGE * PAGE_SIZE + value("stamp reply").length);
     expect(toHex(replyArea)).toBe(toHex(value("stamp reply")));
-    handleNfcFrame(device, mailbox, hooks, new Uint8Array([T2T_WRITE, VERDICT_PAGE, ...value("verdict"), 0, 0, 0]));
+    handleNfcFrame(mailbox, new Uint8Array([T2T_WRITE, VERDICT_PAGE, ...value("verdict"), 0, 0, 0]));
     expect(verdicts).toEqual([value("verdict")[0]]);
-    expect(toHex(mailbox.memory.subarray(3 * PAGE_SIZE, 4 * PAGE_SIZE))).toBe("e1101300");
+    expect(toHex(mailbox.memory.subarray(3 * PAGE_SIZE, 4 * PAGE_SIZE))).toBe("e110280f");
   });
 
   it("BLE: the stamp reply is written as the documented chunks and reassembles", () => {
@@ -334,6 +336,9 @@ describe("docs/protocol.md tables agree with the code", () => {
         "nfc-memory-map",
         "nfc-pages-reads", // driven as a tap by test/firmware/nfc-mailbox.test.ts and the ARM suite
         "nfc-status-page",
+        "ndef-uri-tlv-layout", // section 15: test/protocol/phone-url-example.test.ts
+        "phone-signed-message-layout", // section 15
+        "phone-token-layout", // section 15
         "purposes",
         "reasons",
         "signed-message-layout",
@@ -430,7 +435,7 @@ describe("docs/protocol.md tables agree with the code", () => {
     expect([find("status").first, find("status").count]).toEqual([STATUS_PAGE, 1]);
     expect([find("stamp reply").first, find("stamp reply").count]).toEqual([REPLY_FIRST_PAGE, REPLY_PAGES]);
     expect([find("verdict").first, find("verdict").count, find("verdict").access]).toEqual([VERDICT_PAGE, 1, "write"]);
-    expect(find("capability container").content).toContain("e1 10 13 00");
+    expect(find("capability container").content).toContain(toHex(new Uint8Array(CAPABILITY_CONTAINER)).replace(/(..)(?!$)/g, "$1 "));
     const status = checkedTable(doc, "nfc-status-page");
     expect(status.map((r) => r[1])).toEqual(["state", "stamp status", "reply length", "sequence"]);
     expect(status[0][2]).toBe(Object.entries(MailboxState).map(([name, n]) => `${n} ${name}`).join(", "));

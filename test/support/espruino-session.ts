@@ -526,19 +526,20 @@ export const TEST_SIGNER_KEY_MASK = 0xa5;
  * ES5. It defines, on the global object:
  *  - `T`: what the test reads back: `T.s` frames sent by the stamp (hex string, a number for
  *    an ACK/NACK nibble, null for "send nothing"), `T.m` every message the signer was asked
- *    to sign (hex), `T.k` publicKey() calls, `T.l` the three LEDs, `T.w` button watches,
+ *    to sign (hex), `T.k` publicKey() calls, `T.n` nfcStop() calls (the tag re-presented),
+ *    `T.l` the three LEDs, `T.w` button watches,
  *    `T.h` radio event handlers, `T.x(bytes)` hex of bytes, `T.rx(array)` delivers one reader
  *    frame to the stamp's NFCrx handler and returns what it answered within that handler;
- *  - `NRF`: nfcStart/nfcSend/on/findDevices (a scan finds nothing);
+ *  - `NRF`: nfcStart/nfcStop/nfcSend/on/findDevices (a scan finds nothing);
  *  - `LED1..3`, `BTN`, and `setWatch` (the Linux build has no button pin) recording watches;
  *  - `STAMP_SIGNER`: publicKey(seed) = seed XOR 0xA5; sign() records the message and returns
  *    64 bytes computed from it by `testSignerSignature` below.
  */
 export const STAMP_RADIO_PRELUDE = [
-  "global.T={s:[],m:[],k:0,l:[false,false,false],w:[],h:{},",
+  "global.T={s:[],m:[],k:0,n:0,l:[false,false,false],w:[],h:{},",
   "x:function(a){var s=\"\";for(var i=0;i<a.length;i++)s+=(a[i]+256).toString(16).substr(1);return s;},",
   "rx:function(a){T.s=[];var f=T.h.NFCrx;if(!f)throw new Error(\"no NFCrx handler\");f(new Uint8Array(a).buffer);return T.s;}};",
-  "global.NRF={nfcStart:function(){return new Uint8Array([" + TEST_NFC_UID.join(",") + "]).buffer;},",
+  "global.NRF={nfcStart:function(){return new Uint8Array([" + TEST_NFC_UID.join(",") + "]).buffer;},nfcStop:function(){T.n++;},",
   "nfcSend:function(p){T.s.push(p===undefined?null:typeof p==\"number\"?p:T.x(new Uint8Array(p)));},",
   "on:function(e,f){T.h[e]=f;},",
   "findDevices:function(c,o){setTimeout(function(){c([]);},o&&o.timeout?o.timeout:1);}};",

@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
+import { isBaseUrl } from "../../../shared/phone-url";
 import { DEFAULT_FIRMWARE_DIR, FirmwareImageError, prepareFirmwareImage } from "../../flashing/firmware-image";
 import { FlashError } from "../../flashing/flash-error";
 import { flashStamp, FlashResult } from "../../flashing/station";
@@ -19,6 +20,7 @@ interface FlashOptions {
   firmware: string;
   rebuild?: boolean;
   factoryReset?: boolean;
+  phoneUrl?: string;
   ble?: boolean;
   holdMs?: number;
   timeoutMs?: number;
@@ -56,11 +58,15 @@ export function addFlashCommand(program: Command, context: CliContext): void {
     .option("--firmware <dir>", "the firmware image (manifest.json, stamp.js, ed25519.bin)", DEFAULT_FIRMWARE_DIR)
     .option("--rebuild", "rebuild the firmware first (npm run build:firmware)")
     .option("--factory-reset", "destroy a key already on the stamp (the host revokes it) instead of refusing")
+    .option("--phone-url <baseUrl>", "the host's public URL phones open (as `stamp serve --public-url`): after each press the stamp shows any phone a one-time signed <baseUrl>/t/… link")
     .option("--ble", "allow Bluetooth LE (noble) ports")
     .addOption(new Option("--hold-ms <ms>", "main-loop hold after each answer (default: 150 for tcp://, 0 otherwise)").argParser(positive("--hold-ms")))
     .addOption(new Option("--timeout-ms <ms>", "per console command").argParser(positive("--timeout-ms")).default(10_000))
     .option("--json", "print the results as JSON")
     .action(async (options: FlashOptions, command: Command) => {
+      if (options.phoneUrl !== undefined && !isBaseUrl(options.phoneUrl)) {
+        throw new CliError(`--phone-url: not a base URL (http:// or https://, at most 64 characters, no trailing /, no ? or #): ${options.phoneUrl}`);
+      }
       const count = options.batch ?? 1;
       if (count < 1) throw new CliError("--batch must be at least 1");
       if (options.port.length !== 1 && options.port.length !== count) throw new CliError(`give one --port, or one per stamp (${count})`);
@@ -114,6 +120,7 @@ export function addFlashCommand(program: Command, context: CliContext): void {
               label: label,
               labelsDir: resolve(options.labels),
               factoryReset: options.factoryReset === true,
+              phoneUrl: options.phoneUrl,
               ble: options.ble === true,
               holdMs: options.holdMs,
               commandTimeoutMs: options.timeoutMs,
