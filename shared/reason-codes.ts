@@ -19,6 +19,8 @@ export const Reason = {
   COUNTER_REGRESSION: 13,
   STAMP_REFUSED: 14,
   COUNTER_FORK: 15,
+  /** A phone URL opened again: its signed counter was already spent by the first opening. */
+  URL_ALREADY_USED: 16,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 export type ReasonName = keyof typeof Reason;
@@ -40,4 +42,5 @@ export const REASON_NAMES: readonly ReasonName[] = [
   "COUNTER_REGRESSION",
   "STAMP_REFUSED",
   "COUNTER_FORK",
+  "URL_ALREADY_USED",
 ];

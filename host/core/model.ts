@@ -61,6 +61,12 @@ export interface IssuedChallenge {
   usedAt: number | undefined;
 }
 
+/**
+ * How a tap reached the host: a counter station relaying the stamp's answer to a challenge, or a
+ * phone opening the one-time URL the stamp signed after a press (docs/protocol.md §15).
+ */
+export type Transport = "station" | "phone";
+
 /** One accepted tap, appended once to the tamper-evident ledger. */
 export interface LedgerEvent {
   sequence: number;
@@ -75,8 +81,17 @@ export interface LedgerEvent {
   /** The challenge's issue time in Unix seconds, as the stamp signed it: needed to re-verify. */
   challengeIssuedAt: number;
   acceptedAt: number;
-  /** The stamp's signed response, hex, so the event can be re-verified later. */
+  /**
+   * The stamp's signed bytes, hex, so the event can be re-verified later: a station tap's
+   * 94-byte response, or a phone tap's 78-byte token. For a phone tap `nonce` is the evidence id
+   * ("url:" + the signature's hex), `verifierId` is "" and `challengeIssuedAt` 0.
+   */
   response: string;
+  transport: Transport;
+  /** The base URL a phone token was signed for (its signature covers it); "" for a station tap. */
+  origin: string;
+  /** The card (holder id) a phone tap was credited to; "" for a station tap. */
+  cardId: string;
   previousHash: string;
   hash: string;
 }

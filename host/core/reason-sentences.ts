@@ -24,6 +24,7 @@ export const REASON_SENTENCES: Readonly<Record<ReasonName, string>> = {
   COUNTER_REGRESSION: "this stamp answered with an old number: the tap arrived late or was passed on, so it did not count; the owner has been alerted",
   STAMP_REFUSED: "the stamp refused to answer: press it again; if it keeps refusing it may need to be checked",
   COUNTER_FORK: "this stamp has been copied: two stamps signed the same number; it is blocked until the owner checks it",
+  URL_ALREADY_USED: "this stamp link was already used once: each press of the stamp counts one time; press the stamp again for a new one",
 };
 
 /** What each alert kind means, for the owner reading `stamp alerts`. */

@@ -24,7 +24,7 @@ export interface TapContext {
 }
 
 /** What a validly signed tap changes: one transaction (Store.commitTap, which adds the challenge and the time). */
-export type TapChanges = Omit<TapCommit, "nonce" | "verifierId" | "now">;
+export type TapChanges = Omit<TapCommit, "challenge" | "now">;
 
 /** What the decision asks the store to do. */
 export type TapEffect = { kind: "nothing" } | { kind: "alert"; alert: NewAlert; audit: NewAuditEntry } | { kind: "commit"; changes: TapChanges };
@@ -74,7 +74,7 @@ function signedCounter(context: TapContext, challenge: IssuedChallenge, stamp: S
 
 /** A validly signed but refused tap: evidence kept, challenge spent, optionally more. */
 function refusal(context: TapContext, challenge: IssuedChallenge, stamp: StampRecord, v: Verdict, more: Partial<TapChanges>): TapDecision {
-  const changes: TapChanges = { signed: signedCounter(context, challenge, stamp), raiseCounterTo: undefined, ledger: undefined, quarantine: false, alert: undefined, audit: [], ...more };
+  const changes: TapChanges = { signed: signedCounter(context, challenge, stamp), raiseCounterTo: undefined, ledger: undefined, quarantine: false, alert: undefined, audit: [], clock: undefined, ...more };
   if (changes.alert !== undefined) changes.audit = [...changes.audit, alertAudit(context, changes.alert)];
   return { verdict: v, effect: { kind: "commit", changes: changes } };
 }
@@ -99,7 +99,7 @@ function foreignStamp(context: TapContext, challenge: IssuedChallenge, stamp: St
   const spend = counter > stamp.lastCounter && stamp.status === "active";
   const audit = [auditEntry("system", context.now, stamp.merchantId, "alert.STAMP_OUTSIDE_SHOP", stamp.id, { detail: detail })];
   if (spend) audit.push(auditEntry("system", context.now, stamp.merchantId, "stamp.counter", stamp.id, { from: stamp.lastCounter, to: counter, why: "OUTSIDE_MERCHANT" }));
-  const changes: TapChanges = { signed: signedCounter(context, challenge, stamp), raiseCounterTo: spend ? counter : undefined, ledger: undefined, quarantine: false, alert: alert, audit: audit };
+  const changes: TapChanges = { signed: signedCounter(context, challenge, stamp), raiseCounterTo: spend ? counter : undefined, ledger: undefined, quarantine: false, alert: alert, audit: audit, clock: undefined };
   return { verdict: unknown, effect: { kind: "commit", changes: changes } };
 }
 
@@ -179,6 +179,7 @@ export function decideTap(context: TapContext): TapDecision {
         quarantine: false,
         alert: undefined,
         audit: [],
+        clock: undefined,
         ledger: {
           stampId: stamp.id,
           counter: response.counter,
@@ -191,6 +192,9 @@ export function decideTap(context: TapContext): TapDecision {
           challengeIssuedAt: challenge.issuedAt,
           acceptedAt: now,
           response: context.responseHex,
+          transport: "station",
+          origin: "",
+          cardId: "",
         },
       },
     },

@@ -27,7 +27,7 @@ async function apply(store: Store, context: TapContext, decision: TapDecision): 
     await store.addAlert(effect.alert, effect.audit);
     return "done";
   }
-  const outcome = await store.commitTap({ nonce: effect.changes.signed.nonce, verifierId: context.verifier.id, now: context.now, ...effect.changes });
+  const outcome = await store.commitTap({ challenge: { nonce: effect.changes.signed.nonce, verifierId: context.verifier.id }, now: context.now, ...effect.changes });
   return outcome === "committed" ? "done" : "retry";
 }
 

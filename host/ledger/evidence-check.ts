@@ -1,6 +1,7 @@
 import { KeyObject } from "node:crypto";
 import { Challenge } from "../../shared/challenge";
 import { fromHex, toHex } from "../../shared/hex";
+import { decodePhoneToken, isBaseUrl, phoneSignedMessage } from "../../shared/phone-url";
 import { isPurpose, NONCE_LENGTH, PUBLIC_KEY_LENGTH, VERIFIER_ID_LENGTH } from "../../shared/protocol-constants";
 import { err, ok, Result } from "../../shared/result";
 import { tapSignedMessage } from "../../shared/signed-message";
@@ -16,6 +17,7 @@ import { ledgerEventHashV2, StoredEvent } from "./ledger-event-hash";
  * The evidence check behind `ledger check`: one streaming pass over the ledger and the audit
  * chain, then a comparison with the kept checkpoints. A hash chain alone only shows that rows
  * agree with each other; this check also re-verifies every accepted tap's stamp signature
+ * (a station tap's over its challenge, a phone tap's over its URL token and origin)
  * against the registered key (no one without the stamp's key can add or alter a signed field),
  * refuses a stamp counter that does not rise (a copied tap), and compares each chain with the
  * host-signed checkpoints (deleted, truncated or rebuilt chains, and the unsigned fields up to
@@ -227,6 +229,8 @@ function storedChallenge(event: StoredEvent): Result<Challenge, string> {
 
 /** Why the event is not a tap the registered stamp signed, or undefined. */
 async function signatureProblem(event: StoredEvent, keys: StampKeys): Promise<string | undefined> {
+  if (event.transport === "phone") return phoneSignatureProblem(event, keys);
+  if (event.transport !== "station") return `its transport "${String(event.transport)}" is unknown`;
   const response = storedResponse(event);
   if (!response.ok) return response.error;
   const mismatch = responseMismatch(event, response.value);
@@ -238,6 +242,28 @@ async function signatureProblem(event: StoredEvent, keys: StampKeys): Promise<st
   const { stampId, counter, flags, signature } = response.value;
   const message = tapSignedMessage(challenge.value, stampId, counter, flags);
   return verifyStrict(key, message, signature) ? undefined : "the stamp's signature does not verify: altered or forged";
+}
+
+/**
+ * Why a phone event is not a URL the registered stamp signed for the event's origin, or
+ * undefined. The token's signature covers the origin (the base URL), the stamp id, the counter
+ * and the flags; the evidence id in `nonce` is the signature itself, so none of them can change.
+ */
+async function phoneSignatureProblem(event: StoredEvent, keys: StampKeys): Promise<string | undefined> {
+  const bytes = fromHex(event.response);
+  if (!bytes.ok) return `its stored token is not hex: ${bytes.error}`;
+  const decoded = decodePhoneToken(bytes.value);
+  if (!decoded.ok) return `its stored token does not decode: ${decoded.error.detail}`;
+  const token = decoded.value;
+  const stampId = toHex(token.stampId);
+  if (stampId !== event.stampId) return `the stored token is from stamp ${stampId}, the event names stamp ${event.stampId}: altered`;
+  if (token.counter !== event.counter) return `the stored token has counter ${token.counter}, the event ${event.counter}: altered`;
+  if (event.nonce !== "url:" + toHex(token.signature)) return `its evidence id ${event.nonce} is not the stored token's signature: altered`;
+  if (!isBaseUrl(event.origin)) return `its origin "${event.origin}" is not a base URL`;
+  const key = await keys.keyOf(event.stampId);
+  if (typeof key === "string") return key;
+  const message = phoneSignedMessage(event.origin, token.stampId, token.counter, token.flags, token.pressRandom);
+  return verifyStrict(key, message, token.signature) ? undefined : "the stamp's signature does not verify for this origin: altered or forged";
 }
 
 /**

@@ -1,5 +1,5 @@
-/** The version of POSTGRES_SCHEMA, kept in the database's store_schema table. */
-export const POSTGRES_SCHEMA_VERSION = 1;
+/** The version of the store's tables that this program makes and reads, kept in the database's store_schema table. */
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 /**
  * The PostgreSQL tables of the store: the same tables, columns and constraints as
@@ -7,10 +7,15 @@ export const POSTGRES_SCHEMA_VERSION = 1;
  * are bytea; counters, times, sequences and counts are bigint (read back as exact numbers, see
  * postgres-store.ts); a verifier's presence rule is a boolean. Every text column compares
  * bytewise (COLLATE "C"), as SQLite's text does: keyset pages and ORDER BY give the same order
- * on both stores whatever locale the database was created with. Run once per database, by the
- * first process that opens it (postgres-store.ts), and never again while store_schema holds
- * this version: schema statements lock tables, which would stall the processes already serving.
+ * on both stores whatever locale the database was created with.
+ *
+ * A new database gets version 1 (POSTGRES_SCHEMA) and then every migration, exactly the path an
+ * existing database takes, so old and new databases end up with the same tables. This runs by
+ * the first process that opens a database at a version below this program's, and never again
+ * while store_schema holds POSTGRES_SCHEMA_VERSION: schema statements lock tables, which would
+ * stall the processes already serving.
  */
+/** Version 1 of the tables, as every database first gets them. */
 export const POSTGRES_SCHEMA = `
 CREATE TABLE IF NOT EXISTS merchants (id TEXT COLLATE "C" PRIMARY KEY, name TEXT COLLATE "C" NOT NULL);
 CREATE TABLE IF NOT EXISTS shops (
@@ -103,5 +108,49 @@ CREATE INDEX IF NOT EXISTS request_nonces_by_expiry ON request_nonces (expires_a
 CREATE UNIQUE INDEX IF NOT EXISTS stamps_live_label_by_merchant ON stamps (merchant_id, label) WHERE status <> 'revoked';
 
 CREATE TABLE IF NOT EXISTS store_schema (version INTEGER NOT NULL);
-INSERT INTO store_schema (version) VALUES (${POSTGRES_SCHEMA_VERSION});
+INSERT INTO store_schema (version) VALUES (1);
 `;
+
+/**
+ * POSTGRES_MIGRATIONS[n - 1] takes a database from version n to n + 1.
+ *
+ * 1 → 2, phones (issue 11): the ledger's transport, origin and card (defaults for the station
+ * taps already there: their hashes do not change, see ledger-event-hash.ts; a constant default
+ * adds the columns without rewriting the table or firing its append-only triggers), and the
+ * tables of card holders, workers, passkeys and loyalty programs.
+ */
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  `
+ALTER TABLE ledger ADD COLUMN transport TEXT COLLATE "C" NOT NULL DEFAULT 'station' CHECK (transport IN ('station', 'phone'));
+ALTER TABLE ledger ADD COLUMN origin TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE ledger ADD COLUMN card_id TEXT COLLATE "C" NOT NULL DEFAULT '';
+CREATE INDEX ledger_by_card ON ledger (card_id, merchant_id, sequence);
+
+CREATE TABLE holders (id TEXT COLLATE "C" PRIMARY KEY, created_at BIGINT NOT NULL);
+CREATE TABLE holder_secrets (
+  secret_hash TEXT COLLATE "C" PRIMARY KEY, holder_id TEXT COLLATE "C" NOT NULL REFERENCES holders(id), created_at BIGINT NOT NULL);
+CREATE TABLE workers (
+  id TEXT COLLATE "C" PRIMARY KEY, merchant_id TEXT COLLATE "C" NOT NULL REFERENCES merchants(id), name TEXT COLLATE "C" NOT NULL,
+  created_at BIGINT NOT NULL, clocked_in_since BIGINT);
+CREATE TABLE worker_invitations (
+  code_hash TEXT COLLATE "C" PRIMARY KEY, worker_id TEXT COLLATE "C" NOT NULL REFERENCES workers(id),
+  merchant_id TEXT COLLATE "C" NOT NULL REFERENCES merchants(id), expires_at BIGINT NOT NULL, used_at BIGINT,
+  created_by TEXT COLLATE "C" NOT NULL);
+CREATE TABLE worker_phones (
+  holder_id TEXT COLLATE "C" NOT NULL REFERENCES holders(id), merchant_id TEXT COLLATE "C" NOT NULL REFERENCES merchants(id),
+  worker_id TEXT COLLATE "C" NOT NULL REFERENCES workers(id), linked_at BIGINT NOT NULL, PRIMARY KEY (holder_id, merchant_id));
+CREATE TABLE passkeys (
+  credential_id TEXT COLLATE "C" PRIMARY KEY, holder_id TEXT COLLATE "C" NOT NULL REFERENCES holders(id), public_key BYTEA NOT NULL,
+  counter BIGINT NOT NULL, transports TEXT COLLATE "C" NOT NULL, created_at BIGINT NOT NULL);
+CREATE TABLE webauthn_challenges (
+  challenge TEXT COLLATE "C" PRIMARY KEY, holder_id TEXT COLLATE "C", kind TEXT COLLATE "C" NOT NULL CHECK (kind IN ('register', 'login')),
+  expires_at BIGINT NOT NULL);
+CREATE TABLE loyalty_programs (
+  merchant_id TEXT COLLATE "C" PRIMARY KEY REFERENCES merchants(id), stamps_per_reward INTEGER NOT NULL DEFAULT 10,
+  stamps_per_press INTEGER NOT NULL DEFAULT 1, reward_label TEXT COLLATE "C" NOT NULL DEFAULT 'a free item');
+CREATE INDEX workers_by_merchant ON workers (merchant_id, id);
+CREATE INDEX worker_phones_by_worker ON worker_phones (worker_id);
+CREATE INDEX passkeys_by_holder ON passkeys (holder_id);
+CREATE INDEX webauthn_challenges_by_expiry ON webauthn_challenges (expires_at);
+`,
+];

@@ -19,11 +19,12 @@ import {
   StampStatus,
   Verifier,
 } from "../core/model";
+import { CardEvent, LoyaltyProgram, Passkey, WebAuthnCeremony, WebAuthnChallenge, Worker, WorkerInvitation } from "../core/phone/card-model";
 import { auditEntryHash } from "../ledger/audit-chain";
 import { GENESIS } from "../ledger/chain-hash";
 import { ChainName, Checkpoint } from "../ledger/checkpoint";
 import { ledgerEventHashV2 } from "../ledger/ledger-event-hash";
-import { POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgres-schema";
+import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgres-schema";
 import {
   DuplicateError,
   EnrolmentOutcome,
@@ -36,11 +37,14 @@ import {
   TapCommit,
   TapCommitOutcome,
 } from "./store";
+import { InvitationOutcome } from "./card-store";
 import {
   alertFromRow,
   AlertRow,
   auditFromRow,
   AuditRow,
+  cardEventFromRow,
+  CardEventRow,
   challengeFromRow,
   ChallengeRow,
   credentialFromRow,
@@ -49,6 +53,13 @@ import {
   LedgerRow,
   NameColumns,
   namesFromRow,
+  passkeyFromRow,
+  PasskeyRow,
+  passkeyTransportsText,
+  workerFromRow,
+  workerInvitationFromRow,
+  WorkerInvitationRow,
+  WorkerRow,
 } from "./store-rows";
 
 /**
@@ -246,12 +257,14 @@ export class PostgresStore implements Store {
       await client.query("SET LOCAL lock_timeout = '60s'");
       await client.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK_KEY]);
       const made = await client.query<{ made: boolean }>("SELECT to_regclass('store_schema') IS NOT NULL AS made");
-      if (made.rows[0].made) {
-        const version = (await client.query<{ version: number }>("SELECT version FROM store_schema")).rows[0]?.version;
-        if (version !== POSTGRES_SCHEMA_VERSION) throw new Error(`the database's store schema is version ${version}; this program knows version ${POSTGRES_SCHEMA_VERSION}`);
-      } else {
-        await client.query(POSTGRES_SCHEMA);
+      if (!made.rows[0].made) await client.query(POSTGRES_SCHEMA);
+      const version = (await client.query<{ version: number }>("SELECT version FROM store_schema")).rows[0]?.version;
+      if (version === undefined || version < 1 || version > POSTGRES_SCHEMA_VERSION) {
+        throw new Error(`the database's store schema is version ${version}; this program knows versions 1 to ${POSTGRES_SCHEMA_VERSION}`);
       }
+      // One transaction: a migration that fails leaves the database at its old version, whole.
+      for (let from = version; from < POSTGRES_SCHEMA_VERSION; from++) await client.query(POSTGRES_MIGRATIONS[from - 1]);
+      if (version !== POSTGRES_SCHEMA_VERSION) await client.query("UPDATE store_schema SET version = $1", [POSTGRES_SCHEMA_VERSION]);
       await client.query("COMMIT");
     } catch (error) {
       broken = await rollBack(client);
@@ -318,8 +331,26 @@ export class PostgresStore implements Store {
     const e: LedgerEvent = { ...unhashed, hash: ledgerEventHashV2(unhashed) };
     await sql.run(
       `INSERT INTO ledger (sequence, stamp_id, counter, verifier_id, shop_id, merchant_id, purpose, quantity, nonce, challenge_issued_at,
-         accepted_at, response, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [e.sequence, e.stampId, e.counter, e.verifierId, e.shopId, e.merchantId, e.purpose, e.quantity, e.nonce, e.challengeIssuedAt, e.acceptedAt, e.response, e.previousHash, e.hash],
+         accepted_at, response, transport, origin, card_id, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+      [
+        e.sequence,
+        e.stampId,
+        e.counter,
+        e.verifierId,
+        e.shopId,
+        e.merchantId,
+        e.purpose,
+        e.quantity,
+        e.nonce,
+        e.challengeIssuedAt,
+        e.acceptedAt,
+        e.response,
+        e.transport,
+        e.origin,
+        e.cardId,
+        e.previousHash,
+        e.hash,
+      ],
     );
   }
 
@@ -673,21 +704,33 @@ export class PostgresStore implements Store {
     const appending: ChainName[] = [...(commit.ledger === undefined ? [] : ["ledger" as const]), ...(commit.audit.length === 0 ? [] : ["audit" as const])];
     try {
       return await this.write(appending, async (sql): Promise<TapCommitOutcome> => {
-        // The challenge is spent only here, by a validly signed response: junk that merely names
-        // a nonce someone overheard cannot burn it. Of two processes spending it, the second
-        // waits for the first's row lock, then finds used_at set and changes nothing.
-        const used = await sql.run("UPDATE challenges SET used_at = $1 WHERE nonce = $2 AND verifier_id = $3 AND used_at IS NULL", [commit.now, commit.nonce, commit.verifierId]);
-        if (used !== 1) throw new Abort("challenge-used");
+        const challenge = commit.challenge;
+        if (challenge !== undefined) {
+          // The challenge is spent only here, by a validly signed response: junk that merely names
+          // a nonce someone overheard cannot burn it. Of two processes spending it, the second
+          // waits for the first's row lock, then finds used_at set and changes nothing.
+          const used = await sql.run("UPDATE challenges SET used_at = $1 WHERE nonce = $2 AND verifier_id = $3 AND used_at IS NULL", [commit.now, challenge.nonce, challenge.verifierId]);
+          if (used !== 1) throw new Abort("challenge-used");
+        }
         const s = commit.signed;
-        await sql.run(
+        const kept = await sql.run(
           `INSERT INTO signed_counters (stamp_id, counter, nonce, verifier_id, challenge_issued_at, purpose, quantity, response, at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
           [s.stampId, s.counter, s.nonce, s.verifierId, s.challengeIssuedAt, s.purpose, s.quantity, s.response, s.at],
         );
+        // A phone URL is used once: its evidence id is the key's last part, so of two openings the
+        // second waits for the first's insert, then inserts nothing and decides again.
+        if (challenge === undefined && kept !== 1) throw new Abort("evidence-kept");
         if (commit.raiseCounterTo !== undefined) {
           // Re-checked on the committed row after waiting for its lock: of two equal counters one raises it.
           const raised = await sql.run("UPDATE stamps SET last_counter = $1 WHERE id = $2 AND last_counter < $1", [commit.raiseCounterTo, s.stampId]);
           if (raised !== 1) throw new Abort("counter-moved");
+        }
+        if (commit.clock !== undefined) {
+          // Compare and set on the worker's row: two presses that both read "clocked out" cannot both clock in.
+          const c = commit.clock;
+          const moved = await sql.run("UPDATE workers SET clocked_in_since = $1 WHERE id = $2 AND clocked_in_since IS NOT DISTINCT FROM $3", [c.to ?? null, c.workerId, c.from ?? null]);
+          if (moved !== 1) throw new Abort("clock-moved");
         }
         if (commit.quarantine) await sql.run("UPDATE stamps SET status = 'quarantined' WHERE id = $1 AND status = 'active'", [s.stampId]);
         if (commit.ledger !== undefined) await this.appendLedger(sql, commit.ledger);
@@ -785,6 +828,205 @@ export class PostgresStore implements Store {
       "SELECT * FROM checkpoints ORDER BY at, chain",
     );
     return rows.map((row) => ({ chain: row.chain, count: row.count, headHash: row.head_hash, at: row.at, hostKeyId: row.host_key_id, signature: row.signature }));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Phones: holders, workers, passkeys, loyalty programs, cards (CardStore)
+
+  async addHolder(holderId: string, secretHash: string, now: number): Promise<void> {
+    await this.write([], async (sql) => {
+      await sql.run("INSERT INTO holders (id, created_at) VALUES ($1, $2)", [holderId, now]);
+      await sql.run("INSERT INTO holder_secrets (secret_hash, holder_id, created_at) VALUES ($1, $2, $3)", [secretHash, holderId, now]);
+    });
+  }
+
+  async addHolderSecret(holderId: string, secretHash: string, now: number): Promise<boolean> {
+    const added = await withRetries(() =>
+      this.autocommit.run("INSERT INTO holder_secrets (secret_hash, holder_id, created_at) SELECT $1, id, $3 FROM holders WHERE id = $2", [secretHash, holderId, now]),
+    );
+    return added === 1;
+  }
+
+  async findHolder(secretHash: string): Promise<string | undefined> {
+    return (await this.autocommit.row<{ holder_id: string }>("SELECT holder_id FROM holder_secrets WHERE secret_hash = $1", [secretHash]))?.holder_id;
+  }
+
+  async addWorker(worker: Worker, audit: NewAuditEntry): Promise<void> {
+    await this.insertUnique(["audit"], "worker " + worker.id, async (sql) => {
+      await sql.run("INSERT INTO workers (id, merchant_id, name, created_at, clocked_in_since) VALUES ($1, $2, $3, $4, $5)", [
+        worker.id,
+        worker.merchantId,
+        worker.name,
+        worker.createdAt,
+        worker.clockedInSince ?? null,
+      ]);
+      await this.appendAudit(sql, audit);
+    });
+  }
+
+  async getWorker(id: string): Promise<Worker | undefined> {
+    const row = await this.autocommit.row<WorkerRow>("SELECT * FROM workers WHERE id = $1", [id]);
+    return row && workerFromRow(row);
+  }
+
+  async listWorkers(merchantId: string, page: IdPage): Promise<Worker[]> {
+    const rows = await this.autocommit.rows<WorkerRow>("SELECT * FROM workers WHERE merchant_id = $1 AND id > $2 ORDER BY id LIMIT $3", [merchantId, page.after ?? "", page.limit]);
+    return rows.map(workerFromRow);
+  }
+
+  async addWorkerInvitation(invitation: WorkerInvitation, audit: NewAuditEntry): Promise<void> {
+    await this.write(["audit"], async (sql) => {
+      await sql.run("INSERT INTO worker_invitations (code_hash, worker_id, merchant_id, expires_at, used_at, created_by) VALUES ($1, $2, $3, $4, NULL, $5)", [
+        invitation.codeHash,
+        invitation.workerId,
+        invitation.merchantId,
+        invitation.expiresAt,
+        invitation.createdBy,
+      ]);
+      await this.appendAudit(sql, audit);
+    });
+  }
+
+  async getWorkerInvitation(codeHash: string): Promise<WorkerInvitation | undefined> {
+    const row = await this.autocommit.row<WorkerInvitationRow>("SELECT * FROM worker_invitations WHERE code_hash = $1", [codeHash]);
+    return row && workerInvitationFromRow(row);
+  }
+
+  async acceptWorkerInvitation(codeHash: string, holderId: string, now: number, auditFor: (worker: Worker) => NewAuditEntry): Promise<InvitationOutcome> {
+    return this.write(["audit"], async (sql): Promise<InvitationOutcome> => {
+      // Locked: of two phones accepting one invitation at once, the second waits and finds it used.
+      const invitation = await sql.row<{ worker_id: string; merchant_id: string; expires_at: number; used_at: number | null }>(
+        "SELECT worker_id, merchant_id, expires_at, used_at FROM worker_invitations WHERE code_hash = $1 FOR UPDATE",
+        [codeHash],
+      );
+      if (invitation === undefined) return { ok: false, why: "unknown" };
+      if (invitation.used_at !== null) return { ok: false, why: "used" };
+      if (now > invitation.expires_at) return { ok: false, why: "expired" };
+      // The primary key (holder, merchant) stands behind this: one worker per phone and merchant.
+      const linked = await sql.run(
+        "INSERT INTO worker_phones (holder_id, merchant_id, worker_id, linked_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        [holderId, invitation.merchant_id, invitation.worker_id, now],
+      );
+      if (linked !== 1) return { ok: false, why: "linked" };
+      await sql.run("UPDATE worker_invitations SET used_at = $1 WHERE code_hash = $2", [now, codeHash]);
+      const row = await sql.row<WorkerRow>("SELECT * FROM workers WHERE id = $1", [invitation.worker_id]);
+      if (row === undefined) throw new Error(`invitation for worker ${invitation.worker_id}, who does not exist`);
+      const worker = workerFromRow(row);
+      await this.appendAudit(sql, auditFor(worker));
+      return { ok: true, worker: worker };
+    });
+  }
+
+  async findLinkedWorker(holderId: string, merchantId: string): Promise<Worker | undefined> {
+    const row = await this.autocommit.row<WorkerRow>(
+      "SELECT w.* FROM worker_phones p JOIN workers w ON w.id = p.worker_id WHERE p.holder_id = $1 AND p.merchant_id = $2",
+      [holderId, merchantId],
+    );
+    return row && workerFromRow(row);
+  }
+
+  async getLoyaltyProgram(merchantId: string): Promise<LoyaltyProgram | undefined> {
+    const row = await this.autocommit.row<{ merchant_id: string; stamps_per_reward: number; stamps_per_press: number; reward_label: string }>(
+      "SELECT * FROM loyalty_programs WHERE merchant_id = $1",
+      [merchantId],
+    );
+    return row && { merchantId: row.merchant_id, stampsPerReward: row.stamps_per_reward, stampsPerPress: row.stamps_per_press, rewardLabel: row.reward_label };
+  }
+
+  async setLoyaltyProgram(program: LoyaltyProgram, audit: NewAuditEntry): Promise<void> {
+    await this.write(["audit"], async (sql) => {
+      await sql.run(
+        `INSERT INTO loyalty_programs (merchant_id, stamps_per_reward, stamps_per_press, reward_label) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (merchant_id) DO UPDATE SET stamps_per_reward = $2, stamps_per_press = $3, reward_label = $4`,
+        [program.merchantId, program.stampsPerReward, program.stampsPerPress, program.rewardLabel],
+      );
+      await this.appendAudit(sql, audit);
+    });
+  }
+
+  async saveWebAuthnChallenge(challenge: WebAuthnChallenge, now: number): Promise<void> {
+    await withRetries(() =>
+      this.autocommit.run(
+        `WITH purged AS (DELETE FROM webauthn_challenges WHERE expires_at < $5)
+         INSERT INTO webauthn_challenges (challenge, holder_id, kind, expires_at) VALUES ($1, $2, $3, $4)`,
+        [challenge.challenge, challenge.holderId ?? null, challenge.kind, challenge.expiresAt, now],
+      ),
+    );
+  }
+
+  async takeWebAuthnChallenge(challenge: string, kind: WebAuthnCeremony, holderId: string | undefined, now: number): Promise<boolean> {
+    // One DELETE: of two statements taking the same row, the second waits and then deletes nothing.
+    const taken = await withRetries(() =>
+      this.autocommit.rows<{ kind: string; holder_id: string | null; expires_at: number }>("DELETE FROM webauthn_challenges WHERE challenge = $1 RETURNING kind, holder_id, expires_at", [challenge]),
+    );
+    const row = taken[0];
+    return row !== undefined && row.kind === kind && row.holder_id === (holderId ?? null) && now <= row.expires_at;
+  }
+
+  async addPasskey(passkey: Passkey): Promise<void> {
+    await this.insertUnique([], "passkey " + passkey.credentialId, async (sql) => {
+      await sql.run("INSERT INTO passkeys (credential_id, holder_id, public_key, counter, transports, created_at) VALUES ($1, $2, $3, $4, $5, $6)", [
+        passkey.credentialId,
+        passkey.holderId,
+        Buffer.from(passkey.publicKey),
+        passkey.counter,
+        passkeyTransportsText(passkey),
+        passkey.createdAt,
+      ]);
+    });
+  }
+
+  async getPasskey(credentialId: string): Promise<Passkey | undefined> {
+    const row = await this.autocommit.row<PasskeyRow>("SELECT * FROM passkeys WHERE credential_id = $1", [credentialId]);
+    return row && passkeyFromRow(row);
+  }
+
+  async listPasskeys(holderId: string): Promise<Passkey[]> {
+    const rows = await this.autocommit.rows<PasskeyRow>("SELECT * FROM passkeys WHERE holder_id = $1 ORDER BY created_at, credential_id", [holderId]);
+    return rows.map(passkeyFromRow);
+  }
+
+  async raisePasskeyCounter(credentialId: string, to: number): Promise<boolean> {
+    return (await withRetries(() => this.autocommit.run("UPDATE passkeys SET counter = $1 WHERE credential_id = $2 AND counter < $1", [to, credentialId]))) === 1;
+  }
+
+  async listCardEvents(holderId: string, merchantId: string, limit: number): Promise<CardEvent[]> {
+    const rows = await this.autocommit.rows<CardEventRow>(
+      `SELECT l.accepted_at, l.purpose, l.quantity, sh.name AS shop_name FROM ledger l
+         LEFT JOIN shops sh ON sh.id = l.shop_id AND sh.merchant_id = l.merchant_id
+       WHERE l.card_id = $1 AND l.merchant_id = $2 AND l.transport = 'phone' ORDER BY l.sequence DESC LIMIT $3`,
+      [holderId, merchantId, limit],
+    );
+    return rows.map(cardEventFromRow);
+  }
+
+  async cardTotal(holderId: string, merchantId: string, purpose: Purpose): Promise<number> {
+    const row = await this.autocommit.row<{ total: number }>(
+      "SELECT COALESCE(SUM(quantity), 0)::bigint AS total FROM ledger WHERE card_id = $1 AND merchant_id = $2 AND transport = 'phone' AND purpose = $3",
+      [holderId, merchantId, purpose],
+    );
+    return row?.total ?? 0;
+  }
+
+  async listAttendance(workerId: string, since: number): Promise<CardEvent[]> {
+    const rows = await this.autocommit.rows<CardEventRow>(
+      `SELECT l.accepted_at, l.purpose, l.quantity, sh.name AS shop_name FROM worker_phones p
+         JOIN ledger l ON l.card_id = p.holder_id AND l.merchant_id = p.merchant_id
+         LEFT JOIN shops sh ON sh.id = l.shop_id AND sh.merchant_id = l.merchant_id
+       WHERE p.worker_id = $1 AND l.transport = 'phone' AND l.purpose IN (${Purpose.CLOCK_IN}, ${Purpose.CLOCK_OUT}) AND l.accepted_at >= $2
+       ORDER BY l.sequence`,
+      [workerId, since],
+    );
+    return rows.map(cardEventFromRow);
+  }
+
+  async listHolderMerchants(holderId: string): Promise<Merchant[]> {
+    return this.autocommit.rows<Merchant>(
+      `SELECT m.id, m.name FROM merchants m WHERE m.id IN (
+         SELECT merchant_id FROM ledger WHERE card_id = $1 UNION SELECT merchant_id FROM worker_phones WHERE holder_id = $1)
+       ORDER BY m.id`,
+      [holderId],
+    );
   }
 
   async close(): Promise<void> {

@@ -29,8 +29,10 @@ CREATE TABLE IF NOT EXISTS ledger (
   verifier_id TEXT NOT NULL, shop_id TEXT NOT NULL, merchant_id TEXT NOT NULL,
   purpose INTEGER NOT NULL, quantity INTEGER NOT NULL, nonce TEXT NOT NULL UNIQUE,
   challenge_issued_at INTEGER NOT NULL DEFAULT 0,
-  accepted_at INTEGER NOT NULL, response TEXT NOT NULL, previous_hash TEXT NOT NULL,
-  hash TEXT NOT NULL, UNIQUE (stamp_id, counter));
+  accepted_at INTEGER NOT NULL, response TEXT NOT NULL,
+  transport TEXT NOT NULL DEFAULT 'station' CHECK (transport IN ('station', 'phone')),
+  origin TEXT NOT NULL DEFAULT '', card_id TEXT NOT NULL DEFAULT '',
+  previous_hash TEXT NOT NULL, hash TEXT NOT NULL, UNIQUE (stamp_id, counter));
 CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
   BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
@@ -65,6 +67,28 @@ CREATE TABLE IF NOT EXISTS request_nonces (
 CREATE TABLE IF NOT EXISTS firmware (hash TEXT PRIMARY KEY, label TEXT NOT NULL, approved_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS provisioning_challenges (
   challenge TEXT PRIMARY KEY, credential_id TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);
+CREATE TABLE IF NOT EXISTS holders (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS holder_secrets (
+  secret_hash TEXT PRIMARY KEY, holder_id TEXT NOT NULL REFERENCES holders(id), created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS workers (
+  id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants(id), name TEXT NOT NULL,
+  created_at INTEGER NOT NULL, clocked_in_since INTEGER);
+CREATE TABLE IF NOT EXISTS worker_invitations (
+  code_hash TEXT PRIMARY KEY, worker_id TEXT NOT NULL REFERENCES workers(id),
+  merchant_id TEXT NOT NULL REFERENCES merchants(id), expires_at INTEGER NOT NULL, used_at INTEGER,
+  created_by TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS worker_phones (
+  holder_id TEXT NOT NULL REFERENCES holders(id), merchant_id TEXT NOT NULL REFERENCES merchants(id),
+  worker_id TEXT NOT NULL REFERENCES workers(id), linked_at INTEGER NOT NULL, PRIMARY KEY (holder_id, merchant_id));
+CREATE TABLE IF NOT EXISTS passkeys (
+  credential_id TEXT PRIMARY KEY, holder_id TEXT NOT NULL REFERENCES holders(id), public_key BLOB NOT NULL,
+  counter INTEGER NOT NULL, transports TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS webauthn_challenges (
+  challenge TEXT PRIMARY KEY, holder_id TEXT, kind TEXT NOT NULL CHECK (kind IN ('register', 'login')),
+  expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS loyalty_programs (
+  merchant_id TEXT PRIMARY KEY REFERENCES merchants(id), stamps_per_reward INTEGER NOT NULL DEFAULT 10,
+  stamps_per_press INTEGER NOT NULL DEFAULT 1, reward_label TEXT NOT NULL DEFAULT 'a free item');
 `;
 
 /** Indexes, made after ADDED_COLUMNS so that older databases have every column they name. */
@@ -79,6 +103,11 @@ CREATE INDEX IF NOT EXISTS alerts_by_merchant ON alerts (merchant_id, id);
 CREATE INDEX IF NOT EXISTS audit_by_merchant ON audit (merchant_id, sequence);
 CREATE INDEX IF NOT EXISTS credentials_by_merchant ON credentials (merchant_id, id);
 CREATE INDEX IF NOT EXISTS request_nonces_by_expiry ON request_nonces (expires_at);
+CREATE INDEX IF NOT EXISTS ledger_by_card ON ledger (card_id, merchant_id, sequence);
+CREATE INDEX IF NOT EXISTS workers_by_merchant ON workers (merchant_id, id);
+CREATE INDEX IF NOT EXISTS worker_phones_by_worker ON worker_phones (worker_id);
+CREATE INDEX IF NOT EXISTS passkeys_by_holder ON passkeys (holder_id);
+CREATE INDEX IF NOT EXISTS webauthn_challenges_by_expiry ON webauthn_challenges (expires_at);
 `;
 
 /**
@@ -95,4 +124,7 @@ export const ADDED_COLUMNS: readonly [string, string, string][] = [
   ["verifiers", "quantity", "INTEGER NOT NULL DEFAULT 1"],
   ["ledger", "challenge_issued_at", "INTEGER NOT NULL DEFAULT 0"],
   ["alerts", "merchant_id", "TEXT NOT NULL DEFAULT ''"],
+  ["ledger", "transport", "TEXT NOT NULL DEFAULT 'station' CHECK (transport IN ('station', 'phone'))"],
+  ["ledger", "origin", "TEXT NOT NULL DEFAULT ''"],
+  ["ledger", "card_id", "TEXT NOT NULL DEFAULT ''"],
 ];

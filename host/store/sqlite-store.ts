@@ -1,5 +1,7 @@
 import Database from "better-sqlite3";
 import { Purpose } from "../../shared/protocol-constants";
+import { CardEvent, LoyaltyProgram, Passkey, WebAuthnCeremony, WebAuthnChallenge, Worker, WorkerInvitation } from "../core/phone/card-model";
+import { InvitationOutcome } from "./card-store";
 import { auditEntryHash } from "../ledger/audit-chain";
 import { Checkpoint } from "../ledger/checkpoint";
 import { GENESIS } from "../ledger/chain-hash";
@@ -29,6 +31,8 @@ import {
   AlertRow,
   auditFromRow,
   AuditRow,
+  cardEventFromRow,
+  CardEventRow,
   challengeFromRow,
   ChallengeRow,
   credentialFromRow,
@@ -37,6 +41,13 @@ import {
   LedgerRow,
   NameColumns,
   namesFromRow,
+  passkeyFromRow,
+  PasskeyRow,
+  passkeyTransportsText,
+  workerFromRow,
+  workerInvitationFromRow,
+  WorkerInvitationRow,
+  WorkerRow,
 } from "./store-rows";
 import {
   DuplicateError,
@@ -547,18 +558,29 @@ export class SqliteStore implements Store {
   async commitTap(commit: TapCommit): Promise<TapCommitOutcome> {
     try {
       return await this.write((): TapCommitOutcome => {
-        // The challenge is spent only here, by a validly signed response: junk that merely names
-        // a nonce someone overheard cannot burn it.
-        const used = this.sql("UPDATE challenges SET used_at = ? WHERE nonce = ? AND verifier_id = ? AND used_at IS NULL").run(commit.now, commit.nonce, commit.verifierId);
-        if (used.changes !== 1) throw new Abort("challenge-used");
+        const challenge = commit.challenge;
+        if (challenge !== undefined) {
+          // The challenge is spent only here, by a validly signed response: junk that merely names
+          // a nonce someone overheard cannot burn it.
+          const used = this.sql("UPDATE challenges SET used_at = ? WHERE nonce = ? AND verifier_id = ? AND used_at IS NULL").run(commit.now, challenge.nonce, challenge.verifierId);
+          if (used.changes !== 1) throw new Abort("challenge-used");
+        }
         const s = commit.signed;
-        this.sql(
+        const kept = this.sql(
           `INSERT OR IGNORE INTO signed_counters (stamp_id, counter, nonce, verifier_id, challenge_issued_at, purpose, quantity, response, at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(s.stampId, s.counter, s.nonce, s.verifierId, s.challengeIssuedAt, s.purpose, s.quantity, s.response, s.at);
+        // A phone URL is used once: its evidence id is the primary key's last part.
+        if (challenge === undefined && kept.changes !== 1) throw new Abort("evidence-kept");
         if (commit.raiseCounterTo !== undefined) {
           const raised = this.sql("UPDATE stamps SET last_counter = ? WHERE id = ? AND last_counter < ?").run(commit.raiseCounterTo, s.stampId, commit.raiseCounterTo);
           if (raised.changes !== 1) throw new Abort("counter-moved");
+        }
+        if (commit.clock !== undefined) {
+          // Compare and set on the worker's row: two presses that both read "clocked out" cannot both clock in.
+          const c = commit.clock;
+          const moved = this.sql("UPDATE workers SET clocked_in_since = ? WHERE id = ? AND clocked_in_since IS ?").run(c.to ?? null, c.workerId, c.from ?? null);
+          if (moved.changes !== 1) throw new Abort("clock-moved");
         }
         if (commit.quarantine) this.sql("UPDATE stamps SET status = 'quarantined' WHERE id = ? AND status = 'active'").run(s.stampId);
         if (commit.ledger !== undefined) this.appendLedger(commit.ledger);
@@ -578,8 +600,8 @@ export class SqliteStore implements Store {
     const event: LedgerEvent = { ...unhashed, hash: ledgerEventHashV2(unhashed) };
     this.sql(
       `INSERT INTO ledger (sequence, stamp_id, counter, verifier_id, shop_id, merchant_id, purpose, quantity, nonce, challenge_issued_at,
-         accepted_at, response, previous_hash, hash) VALUES (@sequence, @stampId, @counter, @verifierId, @shopId,
-         @merchantId, @purpose, @quantity, @nonce, @challengeIssuedAt, @acceptedAt, @response, @previousHash, @hash)`,
+         accepted_at, response, transport, origin, card_id, previous_hash, hash) VALUES (@sequence, @stampId, @counter, @verifierId, @shopId,
+         @merchantId, @purpose, @quantity, @nonce, @challengeIssuedAt, @acceptedAt, @response, @transport, @origin, @cardId, @previousHash, @hash)`,
     ).run(event);
   }
 
@@ -678,6 +700,188 @@ export class SqliteStore implements Store {
 
   async listCheckpoints(): Promise<Checkpoint[]> {
     return this.sql("SELECT chain, count, head_hash AS headHash, at, host_key_id AS hostKeyId, signature FROM checkpoints ORDER BY at, chain").all() as Checkpoint[];
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Phones: holders, workers, passkeys, loyalty programs, cards (CardStore)
+
+  async addHolder(holderId: string, secretHash: string, now: number): Promise<void> {
+    await this.write(() => {
+      this.sql("INSERT INTO holders (id, created_at) VALUES (?, ?)").run(holderId, now);
+      this.sql("INSERT INTO holder_secrets (secret_hash, holder_id, created_at) VALUES (?, ?, ?)").run(secretHash, holderId, now);
+    });
+  }
+
+  async addHolderSecret(holderId: string, secretHash: string, now: number): Promise<boolean> {
+    return this.write(() => this.sql("INSERT INTO holder_secrets (secret_hash, holder_id, created_at) SELECT ?, id, ? FROM holders WHERE id = ?").run(secretHash, now, holderId).changes === 1);
+  }
+
+  async findHolder(secretHash: string): Promise<string | undefined> {
+    return this.sql("SELECT holder_id FROM holder_secrets WHERE secret_hash = ?").pluck().get(secretHash) as string | undefined;
+  }
+
+  async addWorker(worker: Worker, audit: NewAuditEntry): Promise<void> {
+    await this.insertUnique("worker " + worker.id, () => {
+      this.sql("INSERT INTO workers (id, merchant_id, name, created_at, clocked_in_since) VALUES (?, ?, ?, ?, ?)").run(
+        worker.id,
+        worker.merchantId,
+        worker.name,
+        worker.createdAt,
+        worker.clockedInSince ?? null,
+      );
+      this.appendAudit(audit);
+    });
+  }
+
+  async getWorker(id: string): Promise<Worker | undefined> {
+    const row = this.sql("SELECT * FROM workers WHERE id = ?").get(id) as WorkerRow | undefined;
+    return row && workerFromRow(row);
+  }
+
+  async listWorkers(merchantId: string, page: IdPage): Promise<Worker[]> {
+    const rows = this.sql("SELECT * FROM workers WHERE merchant_id = ? AND id > ? ORDER BY id LIMIT ?").all(merchantId, page.after ?? "", page.limit) as WorkerRow[];
+    return rows.map(workerFromRow);
+  }
+
+  async addWorkerInvitation(invitation: WorkerInvitation, audit: NewAuditEntry): Promise<void> {
+    await this.write(() => {
+      this.sql("INSERT INTO worker_invitations (code_hash, worker_id, merchant_id, expires_at, used_at, created_by) VALUES (?, ?, ?, ?, NULL, ?)").run(
+        invitation.codeHash,
+        invitation.workerId,
+        invitation.merchantId,
+        invitation.expiresAt,
+        invitation.createdBy,
+      );
+      this.appendAudit(audit);
+    });
+  }
+
+  async getWorkerInvitation(codeHash: string): Promise<WorkerInvitation | undefined> {
+    const row = this.sql("SELECT * FROM worker_invitations WHERE code_hash = ?").get(codeHash) as WorkerInvitationRow | undefined;
+    return row && workerInvitationFromRow(row);
+  }
+
+  async acceptWorkerInvitation(codeHash: string, holderId: string, now: number, auditFor: (worker: Worker) => NewAuditEntry): Promise<InvitationOutcome> {
+    return this.write((): InvitationOutcome => {
+      const invitation = this.sql("SELECT worker_id, merchant_id, expires_at, used_at FROM worker_invitations WHERE code_hash = ?").get(codeHash) as
+        | { worker_id: string; merchant_id: string; expires_at: number; used_at: number | null }
+        | undefined;
+      if (invitation === undefined) return { ok: false, why: "unknown" };
+      if (invitation.used_at !== null) return { ok: false, why: "used" };
+      if (now > invitation.expires_at) return { ok: false, why: "expired" };
+      // The primary key (holder, merchant) stands behind this: one worker per phone and merchant.
+      const linked = this.sql("INSERT OR IGNORE INTO worker_phones (holder_id, merchant_id, worker_id, linked_at) VALUES (?, ?, ?, ?)").run(
+        holderId,
+        invitation.merchant_id,
+        invitation.worker_id,
+        now,
+      );
+      if (linked.changes !== 1) return { ok: false, why: "linked" };
+      this.sql("UPDATE worker_invitations SET used_at = ? WHERE code_hash = ?").run(now, codeHash);
+      const row = this.sql("SELECT * FROM workers WHERE id = ?").get(invitation.worker_id) as WorkerRow | undefined;
+      if (row === undefined) throw new Error(`invitation for worker ${invitation.worker_id}, who does not exist`);
+      const worker = workerFromRow(row);
+      this.appendAudit(auditFor(worker));
+      return { ok: true, worker: worker };
+    });
+  }
+
+  async findLinkedWorker(holderId: string, merchantId: string): Promise<Worker | undefined> {
+    const row = this.sql("SELECT w.* FROM worker_phones p JOIN workers w ON w.id = p.worker_id WHERE p.holder_id = ? AND p.merchant_id = ?").get(holderId, merchantId) as
+      | WorkerRow
+      | undefined;
+    return row && workerFromRow(row);
+  }
+
+  async getLoyaltyProgram(merchantId: string): Promise<LoyaltyProgram | undefined> {
+    return this.sql(
+      "SELECT merchant_id AS merchantId, stamps_per_reward AS stampsPerReward, stamps_per_press AS stampsPerPress, reward_label AS rewardLabel FROM loyalty_programs WHERE merchant_id = ?",
+    ).get(merchantId) as LoyaltyProgram | undefined;
+  }
+
+  async setLoyaltyProgram(program: LoyaltyProgram, audit: NewAuditEntry): Promise<void> {
+    await this.write(() => {
+      this.sql(
+        `INSERT INTO loyalty_programs (merchant_id, stamps_per_reward, stamps_per_press, reward_label) VALUES (@merchantId, @stampsPerReward, @stampsPerPress, @rewardLabel)
+         ON CONFLICT (merchant_id) DO UPDATE SET stamps_per_reward = @stampsPerReward, stamps_per_press = @stampsPerPress, reward_label = @rewardLabel`,
+      ).run(program);
+      this.appendAudit(audit);
+    });
+  }
+
+  async saveWebAuthnChallenge(challenge: WebAuthnChallenge, now: number): Promise<void> {
+    await this.write(() => {
+      this.sql("DELETE FROM webauthn_challenges WHERE expires_at < ?").run(now);
+      this.sql("INSERT INTO webauthn_challenges (challenge, holder_id, kind, expires_at) VALUES (?, ?, ?, ?)").run(challenge.challenge, challenge.holderId ?? null, challenge.kind, challenge.expiresAt);
+    });
+  }
+
+  async takeWebAuthnChallenge(challenge: string, kind: WebAuthnCeremony, holderId: string | undefined, now: number): Promise<boolean> {
+    const row = await this.write(
+      () => this.sql("DELETE FROM webauthn_challenges WHERE challenge = ? RETURNING kind, holder_id, expires_at").get(challenge) as { kind: string; holder_id: string | null; expires_at: number } | undefined,
+    );
+    return row !== undefined && row.kind === kind && row.holder_id === (holderId ?? null) && now <= row.expires_at;
+  }
+
+  async addPasskey(passkey: Passkey): Promise<void> {
+    await this.insertUnique("passkey " + passkey.credentialId, () => {
+      this.sql("INSERT INTO passkeys (credential_id, holder_id, public_key, counter, transports, created_at) VALUES (?, ?, ?, ?, ?, ?)").run(
+        passkey.credentialId,
+        passkey.holderId,
+        Buffer.from(passkey.publicKey),
+        passkey.counter,
+        passkeyTransportsText(passkey),
+        passkey.createdAt,
+      );
+    });
+  }
+
+  async getPasskey(credentialId: string): Promise<Passkey | undefined> {
+    const row = this.sql("SELECT * FROM passkeys WHERE credential_id = ?").get(credentialId) as PasskeyRow | undefined;
+    return row && passkeyFromRow(row);
+  }
+
+  async listPasskeys(holderId: string): Promise<Passkey[]> {
+    const rows = this.sql("SELECT * FROM passkeys WHERE holder_id = ? ORDER BY created_at, credential_id").all(holderId) as PasskeyRow[];
+    return rows.map(passkeyFromRow);
+  }
+
+  async raisePasskeyCounter(credentialId: string, to: number): Promise<boolean> {
+    return this.write(() => this.sql("UPDATE passkeys SET counter = ? WHERE credential_id = ? AND counter < ?").run(to, credentialId, to).changes === 1);
+  }
+
+  async listCardEvents(holderId: string, merchantId: string, limit: number): Promise<CardEvent[]> {
+    const rows = this.sql(
+      `SELECT l.accepted_at, l.purpose, l.quantity, sh.name AS shop_name FROM ledger l
+         LEFT JOIN shops sh ON sh.id = l.shop_id AND sh.merchant_id = l.merchant_id
+       WHERE l.card_id = ? AND l.merchant_id = ? AND l.transport = 'phone' ORDER BY l.sequence DESC LIMIT ?`,
+    ).all(holderId, merchantId, limit) as CardEventRow[];
+    return rows.map(cardEventFromRow);
+  }
+
+  async cardTotal(holderId: string, merchantId: string, purpose: Purpose): Promise<number> {
+    return this.sql("SELECT COALESCE(SUM(quantity), 0) FROM ledger WHERE card_id = ? AND merchant_id = ? AND transport = 'phone' AND purpose = ?")
+      .pluck()
+      .get(holderId, merchantId, purpose) as number;
+  }
+
+  async listAttendance(workerId: string, since: number): Promise<CardEvent[]> {
+    const rows = this.sql(
+      `SELECT l.accepted_at, l.purpose, l.quantity, sh.name AS shop_name FROM worker_phones p
+         JOIN ledger l ON l.card_id = p.holder_id AND l.merchant_id = p.merchant_id
+         LEFT JOIN shops sh ON sh.id = l.shop_id AND sh.merchant_id = l.merchant_id
+       WHERE p.worker_id = ? AND l.transport = 'phone' AND l.purpose IN (${Purpose.CLOCK_IN}, ${Purpose.CLOCK_OUT}) AND l.accepted_at >= ?
+       ORDER BY l.sequence`,
+    ).all(workerId, since) as CardEventRow[];
+    return rows.map(cardEventFromRow);
+  }
+
+  async listHolderMerchants(holderId: string): Promise<Merchant[]> {
+    return this.sql(
+      `SELECT m.id, m.name FROM merchants m WHERE m.id IN (
+         SELECT merchant_id FROM ledger WHERE card_id = @holder UNION SELECT merchant_id FROM worker_phones WHERE holder_id = @holder)
+       ORDER BY m.id`,
+    ).all({ holder: holderId }) as Merchant[];
   }
 
   async close(): Promise<void> {

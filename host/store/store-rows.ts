@@ -5,7 +5,8 @@
 import { Purpose } from "../../shared/protocol-constants";
 import { ReasonName } from "../../shared/reason-codes";
 import { Role } from "../core/access/principal";
-import { Alert, AlertKind, AuditEntry, CredentialRecord, DisplayNames, IssuedChallenge, LedgerEvent } from "../core/model";
+import { Alert, AlertKind, AuditEntry, CredentialRecord, DisplayNames, IssuedChallenge, LedgerEvent, Transport } from "../core/model";
+import { CardEvent, Passkey, Worker, WorkerInvitation } from "../core/phone/card-model";
 
 export interface LedgerRow {
   sequence: number;
@@ -20,6 +21,9 @@ export interface LedgerRow {
   challenge_issued_at: number;
   accepted_at: number;
   response: string;
+  transport: Transport;
+  origin: string;
+  card_id: string;
   previous_hash: string;
   hash: string;
 }
@@ -97,6 +101,9 @@ export function eventFromRow(row: LedgerRow): LedgerEvent {
     challengeIssuedAt: row.challenge_issued_at,
     acceptedAt: row.accepted_at,
     response: row.response,
+    transport: row.transport,
+    origin: row.origin,
+    cardId: row.card_id,
     previousHash: row.previous_hash,
     hash: row.hash,
   };
@@ -156,4 +163,65 @@ export function challengeFromRow(row: ChallengeRow): IssuedChallenge {
     quantity: row.quantity,
     usedAt: row.used_at ?? undefined,
   };
+}
+
+export interface WorkerRow {
+  id: string;
+  merchant_id: string;
+  name: string;
+  created_at: number;
+  clocked_in_since: number | null;
+}
+
+export function workerFromRow(row: WorkerRow): Worker {
+  return { id: row.id, merchantId: row.merchant_id, name: row.name, createdAt: row.created_at, clockedInSince: row.clocked_in_since ?? undefined };
+}
+
+export interface PasskeyRow {
+  credential_id: string;
+  holder_id: string;
+  public_key: Buffer;
+  counter: number;
+  /** The transports, space-separated (WebAuthn's transport names hold no spaces). */
+  transports: string;
+  created_at: number;
+}
+
+export function passkeyFromRow(row: PasskeyRow): Passkey {
+  return {
+    credentialId: row.credential_id,
+    holderId: row.holder_id,
+    publicKey: new Uint8Array(row.public_key),
+    counter: row.counter,
+    transports: row.transports === "" ? [] : row.transports.split(" "),
+    createdAt: row.created_at,
+  };
+}
+
+export function passkeyTransportsText(passkey: Passkey): string {
+  return passkey.transports.join(" ");
+}
+
+export interface CardEventRow {
+  accepted_at: number;
+  purpose: Purpose;
+  quantity: number;
+  shop_name: string | null;
+}
+
+export function cardEventFromRow(row: CardEventRow): CardEvent {
+  return { at: row.accepted_at, purpose: row.purpose, quantity: row.quantity, shopName: row.shop_name };
+}
+
+export interface WorkerInvitationRow {
+  code_hash: string;
+  worker_id: string;
+  merchant_id: string;
+  expires_at: number;
+  used_at: number | null;
+  created_by: string;
+}
+
+export function workerInvitationFromRow(row: WorkerInvitationRow): WorkerInvitation {
+  return { codeHash: row.code_hash, workerId: row.worker_id, merchantId: row.merchant_id, expiresAt: row.expires_at, usedAt: row.used_at ?? undefined, createdBy: row.created_by };
 }

@@ -16,15 +16,20 @@ import {
   StampStatus,
   Verifier,
 } from "../core/model";
+import { ClockChange } from "../core/phone/card-model";
 import { Checkpoint } from "../ledger/checkpoint";
+import { CardStore } from "./card-store";
 
 /** A new ledger event before the store chains it. */
 export type LedgerEntry = Omit<LedgerEvent, "sequence" | "previousHash" | "hash">;
 
 /** Everything one validly signed tap changes, written as one transaction (see commitTap). */
 export interface TapCommit {
-  nonce: string;
-  verifierId: string;
+  /**
+   * The challenge a station tap answered, spent here. A phone tap answers none: its single use
+   * is its evidence id (`signed.nonce`, "url:" + signature), which must not be kept already.
+   */
+  challenge: { nonce: string; verifierId: string } | undefined;
   now: number;
   /** The signed response, kept as evidence whatever the verdict. */
   signed: SignedCounter;
@@ -35,13 +40,16 @@ export interface TapCommit {
   quarantine: boolean;
   alert: NewAlert | undefined;
   audit: NewAuditEntry[];
+  /** A clock-in or clock-out moves the worker's clock, only from the state the decision read. */
+  clock: ClockChange | undefined;
 }
 
 /**
- * "committed"; or nothing was written because the challenge was used meanwhile by another tap,
- * or another tap raised the counter meanwhile (the caller decides again on fresh data).
+ * "committed"; or nothing was written because, meanwhile, another tap used the challenge, raised
+ * the counter, kept this phone URL's evidence or moved the worker's clock (the caller decides
+ * again on fresh data).
  */
-export type TapCommitOutcome = "committed" | "challenge-used" | "counter-moved";
+export type TapCommitOutcome = "committed" | "challenge-used" | "counter-moved" | "evidence-kept" | "clock-moved";
 
 /** Keyset pagination over ids (ascending): items after `after`. */
 export interface IdPage {
@@ -70,7 +78,7 @@ export type EnrolmentOutcome = { ok: true; credential: CredentialRecord } | { ok
  * concurrency. Every method that changes the registry or a stamp appends its audit entries in
  * the same step, so the audit chain never misses a change that happened.
  */
-export interface Store {
+export interface Store extends CardStore {
   addMerchant(merchant: Merchant, audit: NewAuditEntry): Promise<void>;
   addShop(shop: Shop, audit: NewAuditEntry): Promise<void>;
   addVerifier(verifier: Verifier, audit: NewAuditEntry): Promise<void>;

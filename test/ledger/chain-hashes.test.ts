@@ -18,7 +18,21 @@ const event: Omit<StoredEvent, "hash"> = {
   challengeIssuedAt: 1_735_689_600,
   acceptedAt: 1_735_689_601_234,
   response: "01" + "00".repeat(93),
+  transport: "station",
+  origin: "",
+  cardId: "",
   previousHash: GENESIS,
+};
+
+const phoneEvent: Omit<StoredEvent, "hash"> = {
+  ...event,
+  verifierId: "",
+  nonce: "url:" + "ab".repeat(64),
+  challengeIssuedAt: 0,
+  response: "01" + "00".repeat(77),
+  transport: "phone",
+  origin: "https://stamp.example",
+  cardId: "0123456789abcdef0123456789abcdef",
 };
 
 describe("ledgerEventHashV2", () => {
@@ -33,10 +47,26 @@ describe("ledgerEventHashV2", () => {
     expect(new Set([base, ...hashes]).size).toBe(changes.length + 1);
   });
 
+  it("covers a phone tap's transport, origin and card too, and a station tap moved to either field changes its hash", () => {
+    const changes: Partial<StoredEvent>[] = [{ transport: "station" }, { origin: "https://evil.example" }, { origin: "" }, { cardId: "f".repeat(32) }, { cardId: "" }, { counter: 8 }];
+    const hashes = changes.map((change) => ledgerEventHashV2({ ...phoneEvent, ...change }));
+    expect(new Set([ledgerEventHashV2(phoneEvent), ...hashes]).size).toBe(changes.length + 1);
+    const stationChanges: Partial<StoredEvent>[] = [{ transport: "phone" }, { origin: "https://stamp.example" }, { cardId: "0" }];
+    const stationHashes = stationChanges.map((change) => ledgerEventHashV2({ ...event, ...change }));
+    expect(new Set([ledgerEventHashV2(event), ...stationHashes]).size).toBe(stationChanges.length + 1);
+  });
+
   it("is the documented rule: the chained hash under the ledger's own domain tag", () => {
     const { sequence, stampId, counter, verifierId, shopId, merchantId, purpose, quantity, nonce, challengeIssuedAt, acceptedAt, response } = event;
     expect(ledgerEventHashV2(event)).toBe(
       chainedHash(LEDGER_HASH_TAG, GENESIS, [sequence, stampId, counter, verifierId, shopId, merchantId, purpose, quantity, nonce, challengeIssuedAt, acceptedAt, response]),
+    );
+  });
+
+  it("is, for a phone tap, the same rule with transport, origin and card appended", () => {
+    const { sequence, stampId, counter, verifierId, shopId, merchantId, purpose, quantity, nonce, challengeIssuedAt, acceptedAt, response, transport, origin, cardId } = phoneEvent;
+    expect(ledgerEventHashV2(phoneEvent)).toBe(
+      chainedHash(LEDGER_HASH_TAG, GENESIS, [sequence, stampId, counter, verifierId, shopId, merchantId, purpose, quantity, nonce, challengeIssuedAt, acceptedAt, response, transport, origin, cardId]),
     );
   });
 });

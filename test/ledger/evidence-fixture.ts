@@ -77,6 +77,9 @@ export function genuineTap(stamp: LedgerStamp, index: number): StoredEvent {
     challengeIssuedAt: tap.challengeIssuedAt,
     acceptedAt,
     response: signedResponse(stamp.privateKey, stamp.id, tap),
+    transport: "station",
+    origin: "",
+    cardId: "",
     previousHash: "",
     hash: "",
   };

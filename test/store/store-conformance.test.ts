@@ -71,15 +71,15 @@ function acceptedTap(stamp: StampRecord, nonce: string, counter: number, at: num
   const response = toHex(Uint8Array.from({ length: 94 }, (_, i) => (i + counter) & 0xff));
   const issuedAt = Math.floor(T0 / 1000);
   return {
-    nonce: nonce,
-    verifierId: VERIFIER,
+    challenge: { nonce: nonce, verifierId: VERIFIER },
     now: at,
     signed: { stampId: stamp.id, counter: counter, nonce: nonce, verifierId: VERIFIER, challengeIssuedAt: issuedAt, purpose: Purpose.REDEEM, quantity: 7, response: response, at: at },
     raiseCounterTo: counter,
-    ledger: { stampId: stamp.id, counter: counter, verifierId: VERIFIER, shopId: "s1", merchantId: "m1", purpose: Purpose.REDEEM, quantity: 7, nonce: nonce, challengeIssuedAt: issuedAt, acceptedAt: at, response: response },
+    ledger: { stampId: stamp.id, counter: counter, verifierId: VERIFIER, shopId: "s1", merchantId: "m1", purpose: Purpose.REDEEM, quantity: 7, nonce: nonce, challengeIssuedAt: issuedAt, acceptedAt: at, response: response, transport: "station", origin: "", cardId: "" },
     quarantine: false,
     alert: undefined,
     audit: [],
+    clock: undefined,
   };
 }
 
@@ -221,6 +221,48 @@ describeEachStore("the store contract", (kind) => {
       expect((await store.findSignedCounters(stamp.id, 5)).map((s) => s.nonce)).toEqual(["01".repeat(16), "02".repeat(16)]);
       const [event] = await store.listEvents({ merchantId: "m1", limit: 10 });
       expect(event).toMatchObject({ sequence: 1, counter: 5, stampLabel: "first", shopName: "Shop One", verifierLabel: "front", acceptedAt: T0 + 100 });
+    });
+  });
+
+  it("keeps a phone tap's evidence once (its single use), and moves a worker's clock only from the state read", async () => {
+    const database = await createTestDatabase(kind);
+    await withStore(database, async (store) => {
+      const stamp = stampRecord(0x00, "first");
+      await registry(store, [stamp]);
+      const worker = { id: "00000000000000e1", merchantId: "m1", name: "Jiwoo", createdAt: T0, clockedInSince: undefined };
+      await store.addWorker(worker, audit(T0 + 30, "worker.create", worker.id));
+      /** What an accepted phone tap writes: no challenge, its evidence id as nonce, a card and an origin. */
+      const phoneTap = (counter: number, at: number, clock: TapCommit["clock"]): TapCommit => {
+        const evidenceId = "url:" + String(counter).repeat(128);
+        const response = toHex(Uint8Array.from({ length: 78 }, (_, i) => (i + counter) & 0xff));
+        return {
+          challenge: undefined,
+          now: at,
+          signed: { stampId: stamp.id, counter: counter, nonce: evidenceId, verifierId: "", challengeIssuedAt: 0, purpose: Purpose.CLOCK_IN, quantity: 1, response: response, at: at },
+          raiseCounterTo: counter,
+          ledger: {
+            stampId: stamp.id, counter: counter, verifierId: "", shopId: "s1", merchantId: "m1", purpose: Purpose.CLOCK_IN, quantity: 1, nonce: evidenceId,
+            challengeIssuedAt: 0, acceptedAt: at, response: response, transport: "phone", origin: "https://stamp.example", cardId: "c".repeat(32),
+          },
+          quarantine: false,
+          alert: undefined,
+          audit: [],
+          clock: clock,
+        };
+      };
+      expect(await store.commitTap(phoneTap(1, T0 + 100, { workerId: worker.id, from: undefined, to: T0 + 100 }))).toBe("committed");
+      const before = await database.dump();
+      expect(await store.commitTap({ ...phoneTap(1, T0 + 101, undefined), raiseCounterTo: undefined, ledger: undefined })).toBe("evidence-kept");
+      expect(await store.commitTap(phoneTap(2, T0 + 102, { workerId: worker.id, from: undefined, to: T0 + 102 }))).toBe("clock-moved");
+      expect(await database.dump()).toBe(before);
+      expect(await store.commitTap(phoneTap(2, T0 + 103, { workerId: worker.id, from: T0 + 100, to: undefined }))).toBe("committed");
+      expect(await store.getWorker(worker.id)).toEqual(worker);
+      const events = await store.readLedger(1, 10);
+      expect(events.map((event) => [event.transport, event.origin, event.cardId, event.counter])).toEqual([
+        ["phone", "https://stamp.example", "c".repeat(32), 1],
+        ["phone", "https://stamp.example", "c".repeat(32), 2],
+      ]);
+      expect(await chainCheck(store)).toEqual({ auditIntact: true, ledgerLinks: [true, true] });
     });
   });
 

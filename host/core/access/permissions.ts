@@ -32,6 +32,11 @@ export const PERMISSIONS = {
   "ledger.checkpoint": ["operator"],
   "firmware.approve": ["operator"],
   "firmware.read": ["operator", "flashing-station"],
+  "worker.create": ["owner", "manager"],
+  "worker.read": ["owner", "manager", "auditor"],
+  "worker.invite": ["owner", "manager"],
+  "loyalty.configure": ["owner", "manager"],
+  "loyalty.read": ["owner", "manager", "auditor"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

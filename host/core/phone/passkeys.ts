@@ -1,0 +1,154 @@
+/**
+ * Passkeys keep a card across phones, without an account: a holder registers a WebAuthn
+ * credential (a discoverable one, so that a new phone can log in without naming anybody), and a
+ * login on another browser gives that browser a new secret of the same holder (cards.ts).
+ *
+ * The relying party is this host: its ID is the base URL's host name and the only origin
+ * accepted is the base URL's, so a passkey made here is of no use to any other site, and a
+ * response made for another site is refused. Each challenge is 2 minutes long and single use:
+ * the store deletes it as the response naming it is checked, whatever the outcome, so a response
+ * captured once cannot be replayed. Each passkey's signature counter only rises (a conditional
+ * update), so of two logins with the same counter, a cloned authenticator's included, one fails.
+ */
+import {
+  AuthenticationResponseJSON,
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+} from "@simplewebauthn/server";
+import { fromHex } from "../../../shared/hex";
+import { ok, Result } from "../../../shared/result";
+import { DuplicateError, Store } from "../../store/store";
+import { CoreError, failure } from "../core-error";
+import { WebAuthnCeremony } from "./card-model";
+
+export const WEBAUTHN_CHALLENGE_TTL_MS = 2 * 60_000;
+const RP_NAME = "Stamp card";
+
+function relyingParty(baseUrl: string): { rpID: string; origin: string } {
+  const url = new URL(baseUrl);
+  return { rpID: url.hostname, origin: url.origin };
+}
+
+/**
+ * The expectedChallenge check of @simplewebauthn/server, taking the challenge out of the store.
+ * A store failure is kept and thrown after the library returns, so that it is not mistaken for
+ * a refused proof.
+ */
+function challengeTaker(store: Store, kind: WebAuthnCeremony, holderId: string | undefined, now: number): { check: (challenge: string) => Promise<boolean>; rethrow: () => void } {
+  let failed: { error: unknown } | undefined;
+  return {
+    check: async (challenge) => {
+      try {
+        return await store.takeWebAuthnChallenge(challenge, kind, holderId, now);
+      } catch (error) {
+        failed = { error: error };
+        return false;
+      }
+    },
+    rethrow: () => {
+      if (failed !== undefined) throw failed.error;
+    },
+  };
+}
+
+function refused(error: unknown): { ok: false; error: CoreError } {
+  return failure("PROOF_INVALID", `the passkey's answer was refused: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+export async function passkeyRegistrationOptions(
+  store: Store,
+  input: { holderId: string; baseUrl: string; now: number },
+): Promise<Result<PublicKeyCredentialCreationOptionsJSON, CoreError>> {
+  const userId = fromHex(input.holderId);
+  if (!userId.ok) return failure("INVALID_INPUT", "a card holder id is hex");
+  const { rpID } = relyingParty(input.baseUrl);
+  const existing = await store.listPasskeys(input.holderId);
+  const options = await generateRegistrationOptions({
+    rpName: RP_NAME,
+    rpID: rpID,
+    userName: "card " + input.holderId.slice(0, 8),
+    userID: new Uint8Array(userId.value),
+    userDisplayName: RP_NAME,
+    attestationType: "none",
+    excludeCredentials: existing.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
+    authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
+    timeout: WEBAUTHN_CHALLENGE_TTL_MS,
+  });
+  await store.saveWebAuthnChallenge({ challenge: options.challenge, holderId: input.holderId, kind: "register", expiresAt: input.now + WEBAUTHN_CHALLENGE_TTL_MS }, input.now);
+  return ok(options);
+}
+
+export async function verifyPasskeyRegistration(
+  store: Store,
+  input: { holderId: string; baseUrl: string; response: RegistrationResponseJSON; now: number },
+): Promise<Result<{ credentialId: string }, CoreError>> {
+  const { rpID, origin } = relyingParty(input.baseUrl);
+  const taker = challengeTaker(store, "register", input.holderId, input.now);
+  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+  try {
+    verified = await verifyRegistrationResponse({ response: input.response, expectedChallenge: taker.check, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false });
+  } catch (error) {
+    taker.rethrow();
+    return refused(error);
+  }
+  taker.rethrow();
+  if (!verified.verified) return refused("not verified");
+  const credential = verified.registrationInfo.credential;
+  try {
+    await store.addPasskey({
+      credentialId: credential.id,
+      holderId: input.holderId,
+      publicKey: credential.publicKey,
+      counter: credential.counter,
+      transports: credential.transports ?? [],
+      createdAt: input.now,
+    });
+  } catch (error) {
+    if (error instanceof DuplicateError) return failure("DUPLICATE", "this passkey is already registered");
+    throw error;
+  }
+  return ok({ credentialId: credential.id });
+}
+
+export async function passkeyLoginOptions(store: Store, input: { baseUrl: string; now: number }): Promise<Result<PublicKeyCredentialRequestOptionsJSON, CoreError>> {
+  const { rpID } = relyingParty(input.baseUrl);
+  // No allowCredentials: the phone offers the discoverable passkeys it holds for this host.
+  const options = await generateAuthenticationOptions({ rpID: rpID, userVerification: "preferred", timeout: WEBAUTHN_CHALLENGE_TTL_MS });
+  await store.saveWebAuthnChallenge({ challenge: options.challenge, holderId: undefined, kind: "login", expiresAt: input.now + WEBAUTHN_CHALLENGE_TTL_MS }, input.now);
+  return ok(options);
+}
+
+/** The holder whose passkey answered; the route then gives this browser a secret of that holder. */
+export async function verifyPasskeyLogin(store: Store, input: { baseUrl: string; response: AuthenticationResponseJSON; now: number }): Promise<Result<{ holderId: string }, CoreError>> {
+  const { rpID, origin } = relyingParty(input.baseUrl);
+  const passkey = await store.getPasskey(input.response.id);
+  if (passkey === undefined) return failure("PROOF_INVALID", "this passkey is not registered here");
+  const taker = challengeTaker(store, "login", undefined, input.now);
+  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+  try {
+    verified = await verifyAuthenticationResponse({
+      response: input.response,
+      expectedChallenge: taker.check,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.counter, transports: passkey.transports },
+      requireUserVerification: false,
+    });
+  } catch (error) {
+    taker.rethrow();
+    return refused(error);
+  }
+  taker.rethrow();
+  if (!verified.verified) return refused("not verified");
+  const counter = verified.authenticationInfo.newCounter;
+  // Authenticators that keep no counter always say 0; one that keeps a counter must go above the last one seen.
+  if ((counter > 0 || passkey.counter > 0) && !(await store.raisePasskeyCounter(passkey.credentialId, counter))) {
+    return failure("PROOF_INVALID", "the passkey's counter did not rise: a replayed or cloned authenticator");
+  }
+  return ok({ holderId: passkey.holderId });
+}
