@@ -32,6 +32,10 @@ const DEBIAN_PACKAGES = [
   "openssl",
   // The server the store's tests start for the PostgreSQL adapter (test/support/postgres-server.ts).
   "postgresql",
+  // The browser the phone and dashboard pages are tested in (driven by playwright-core), and a
+  // Korean font, so that screenshots of the Korean pages show Hangul rather than empty boxes.
+  "chromium",
+  "fonts-nanum",
 ];
 /** Native npm modules that must really have been built (npm may skip install scripts). */
 const NATIVE_MODULES = ["better-sqlite3", "@pokusew/pcsclite", "@abandonware/bluetooth-hci-socket"];

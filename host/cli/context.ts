@@ -22,6 +22,7 @@ export interface CliContext {
 export const DEFAULT_DB = "./stamp.db";
 
 interface GlobalOptions {
+  publicUrl?: string;
   hostKey?: string;
   db?: string;
   url?: string;
@@ -55,6 +56,11 @@ export async function openLocalStore(command: Command): Promise<Store> {
   } catch (error) {
     throw new CliError(`cannot open the database ${describeStoreLocation(path)}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** The base URL phones reach the host at (--public-url, checked when parsed), if given. */
+export function publicUrlOf(command: Command): string | undefined {
+  return globals(command).publicUrl;
 }
 
 /** The host's checkpoint key named by --host-key, if any. */
@@ -110,7 +116,8 @@ export async function connect(context: CliContext, command: Command, explicit?: 
   // Loaded here, not at the top: Fastify is most of the CLI's start-up time.
   const { buildServer } = await import("../http/server");
   const store = await openLocalStore(command);
-  const app = buildServer(store, { hostKey: hostKeyOf(command) });
+  const publicUrl = publicUrlOf(command);
+  const app = buildServer(store, { hostKey: hostKeyOf(command), publicUrl: () => publicUrl });
   const api = new CliApi(new ApiClient(injectTransport(app), credential), credential, "the database " + describeStoreLocation(dbPath(command)));
   return {
     api: api,

@@ -4,18 +4,26 @@
  * The program is built here without the demo: the demo drives firmware code, which the host
  * must never import, so bin/stamp-main.ts (the wiring) adds it through `extra`.
  */
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { isBaseUrl } from "../../shared/phone-url";
 import { addAccessCommands } from "./commands/access";
 import { addFlashCommand } from "./commands/flash";
 import { addHistoryCommands } from "./commands/history";
 import { addLedgerCommands } from "./commands/ledger";
+import { addLoyaltyCommands } from "./commands/loyalty";
 import { addRegistryCommands } from "./commands/registry";
 import { addServeCommand } from "./commands/serve";
 import { addStampCommands } from "./commands/stamps";
+import { addWorkerCommands } from "./commands/workers";
 import { CliContext, DEFAULT_DB } from "./context";
 import { processIo } from "./io";
 
 export type { CliContext };
+
+function parsePublicUrl(value: string): string {
+  if (!isBaseUrl(value)) throw new InvalidArgumentError('must be an http:// or https:// address without a trailing "/", "?" or "#", at most 64 characters (what stamps are flashed with: stamp flash --phone-url).');
+  return value;
+}
 
 export function buildProgram(extra?: (program: Command, context: CliContext) => void, context: CliContext = { io: processIo }): Command {
   const program = new Command("stamp");
@@ -28,6 +36,11 @@ export function buildProgram(extra?: (program: Command, context: CliContext) => 
     .addOption(new Option("--ca <file>", "trust this CA (PEM) for --url's TLS certificate").env("STAMP_CA"))
     .addOption(new Option("--token-file <file>", "your API token, in a file (or STAMP_TOKEN in the environment)").env("STAMP_TOKEN_FILE"))
     .addOption(new Option("--station-key <file>", "act as the station whose key this is (`stamp station enrol`)").env("STAMP_STATION_KEY"))
+    .addOption(
+      new Option("--public-url <url>", "the address phones reach this host at, e.g. https://stamp.example.kr: stamps sign their phone URLs for it (serve: http://localhost:<port> on loopback)")
+        .env("STAMP_PUBLIC_URL")
+        .argParser(parsePublicUrl),
+    )
     .addOption(new Option("--host-key <file>", "the host's ledger checkpoint key (`stamp init` made it), for serve and ledger commands on the local database").env("STAMP_HOST_KEY"))
     .exitOverride()
     .configureOutput({ writeOut: context.io.out, writeErr: context.io.err })
@@ -38,6 +51,8 @@ export function buildProgram(extra?: (program: Command, context: CliContext) => 
   addStampCommands(program, context);
   addHistoryCommands(program, context);
   addLedgerCommands(program, context);
+  addWorkerCommands(program, context);
+  addLoyaltyCommands(program, context);
   addFlashCommand(program, context);
   extra?.(program, context);
   return program;

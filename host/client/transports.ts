@@ -12,7 +12,7 @@ import { Agent as HttpAgent, IncomingHttpHeaders, OutgoingHttpHeaders, request a
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
 
-export type ApiMethod = "GET" | "POST" | "PATCH" | "DELETE";
+export type ApiMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface TransportResponse {
   status: number;

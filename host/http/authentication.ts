@@ -33,6 +33,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Answered without a credential (health check); a station's enrolment checks its own signature. */
     public?: boolean;
+    /** A page (or a page script's endpoint) of the phone web app: a card cookie, not a credential; same-origin posts only; a tighter rate limit. */
+    phonePage?: boolean;
   }
 }
 

@@ -7,3 +7,16 @@ export interface ApiDeps {
   now: () => number;
   hostKey: HostKey | undefined;
 }
+
+/** What the phone pages and the phone features' owner API need besides: where phones reach the host, and the shop's clock. */
+export interface PhoneDeps extends ApiDeps {
+  /**
+   * The base URL phones reach this host at (`stamp serve --public-url`): stamps sign their phone
+   * URLs for it, passkeys are bound to its origin, invitation links start with it. Undefined
+   * while unknown (a server on a port chosen at listen time, before it listens, or a host
+   * reachable only by its stations): phone pages then say so.
+   */
+  publicUrl: () => string | undefined;
+  /** The IANA time zone clock times are shown in on the pages (the shop's: the host's own by default). */
+  timeZone: string;
+}

@@ -24,6 +24,8 @@ const TAGS = [
   { name: "history", description: "The ledger of accepted taps, alerts and the audit chain, newest first." },
   { name: "credentials", description: "People's API tokens, station enrolment codes and enrolments." },
   { name: "firmware", description: "Firmware images the operator approved." },
+  { name: "workers", description: "A merchant's workers, and the invitations that make a phone a worker's work card." },
+  { name: "loyalty", description: "What customers' phone cards count to: stamps per reward and per press, the reward." },
   { name: "ledger", description: "The ledger's evidence, for the operator: checks and signed checkpoints." },
   { name: "reference", description: "This document." },
 ] as const;

@@ -5,6 +5,7 @@
  * hint (PATTERN_HINTS) that the error handler uses for its message.
  */
 import { PERSON_ROLES, PersonRole, STATION_ROLES, StationRole } from "../core/access/principal";
+import { MAX_STAMPS_PER_REWARD } from "../core/phone/loyalty";
 import { MAX_TAP_QUANTITY } from "../core/registry";
 import { Checkpoint } from "../ledger/checkpoint";
 import { PURPOSE_NAMES, PurposeName } from "./purpose-names";
@@ -234,3 +235,27 @@ export function listLimit(value: string | undefined): number {
 export function listBefore(value: string | undefined): number | undefined {
   return value === undefined ? undefined : Number(value);
 }
+
+export interface MerchantParams {
+  id: string;
+}
+export const merchantParams = closedObject({ id: slug }, ["id"]);
+
+export interface WorkerBody {
+  name: string;
+}
+export const workerBody = closedObject({ name: name }, ["name"]);
+
+export interface LoyaltyBody {
+  stampsPerReward: number;
+  stampsPerPress: number;
+  rewardLabel: string;
+}
+export const loyaltyBody = closedObject(
+  {
+    stampsPerReward: { type: "integer", minimum: 1, maximum: MAX_STAMPS_PER_REWARD },
+    stampsPerPress: { type: "integer", minimum: 1, maximum: MAX_TAP_QUANTITY },
+    rewardLabel: label,
+  },
+  ["stampsPerReward", "stampsPerPress", "rewardLabel"],
+);

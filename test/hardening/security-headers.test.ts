@@ -1,7 +1,7 @@
 import { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { allowedHostsHook } from "../../host/http/hardening/allowed-hosts";
-import { isApiPath, registerSecurityHeaders } from "../../host/http/hardening/security-headers";
+import { isAssetPath, registerSecurityHeaders } from "../../host/http/hardening/security-headers";
 import { Answer, listenOnLoopback, send, testApp } from "./harness";
 
 const TIMEOUT = 30_000;
@@ -20,17 +20,16 @@ function csp(answer: Answer): Map<string, string> {
   );
 }
 
-describe("isApiPath", () => {
+describe("isAssetPath", () => {
   it.each([
-    ["/v1", true],
-    ["/v1/stamps", true],
-    ["/v1/stamps?limit=3", true],
-    ["/v1?x", true],
-    ["/v10/stamps", false],
-    ["/healthz", false],
+    ["/assets/stamp.css", true],
+    ["/assets/stamp.js?x", true],
+    ["/assets", false],
+    ["/v1/assets/x", false],
+    ["/card", false],
     ["/", false],
   ] as const)("%s: %s", (url, expected) => {
-    expect(isApiPath(url)).toBe(expected);
+    expect(isAssetPath(url)).toBe(expected);
   });
 });
 
@@ -46,6 +45,7 @@ describe("registerSecurityHeaders", () => {
     registerSecurityHeaders(app, { tls: tls });
     app.addHook("onRequest", allowedHostsHook(["127.0.0.1", "localhost"]));
     app.get("/v1/late", async () => ({ late: true }));
+    app.get("/assets/late.css", async (_request, reply) => reply.type("text/css").send("p {}"));
     apps.push(app);
     return listenOnLoopback(app);
   }
@@ -86,14 +86,17 @@ describe("registerSecurityHeaders", () => {
   );
 
   it(
-    "marks /v1 answers no-store, errors and not-found included, but not other paths",
+    "marks every answer no-store, errors and not-found included, but the pages' static files, which may be kept five minutes",
     async () => {
       const port = await start(false);
       expect((await send(port, { path: "/v1/things" })).headers["cache-control"]).toBe("no-store");
       expect((await send(port, { path: "/v1/late" })).headers["cache-control"]).toBe("no-store");
       const missing = await send(port, { path: "/v1/missing" });
       expect([missing.status, missing.headers["cache-control"]]).toEqual([404, "no-store"]);
-      expect((await send(port, { path: "/healthz" })).headers["cache-control"]).toBeUndefined();
+      expect((await send(port, { path: "/healthz" })).headers["cache-control"]).toBe("no-store");
+      expect((await send(port, { path: "/assets/late.css" })).headers["cache-control"]).toBe("public, max-age=300");
+      const missingAsset = await send(port, { path: "/assets/missing.css" });
+      expect([missingAsset.status, missingAsset.headers["cache-control"]]).toEqual([404, "no-store"]);
     },
     TIMEOUT,
   );

@@ -1,5 +1,5 @@
 /**
- * A real, authenticated API for tests: buildServer on a real database (an SQLite file in a fresh
+ * A real, authenticated API for tests (its public URL for phone pages is its own address): buildServer on a real database (an SQLite file in a fresh
  * temporary directory, or a new PostgreSQL database: see test/support/test-stores.ts), listening on an ephemeral loopback port, with a clock the test moves. Every call
  * goes over HTTP through the project's own ApiClient and httpTransport, as a given credential:
  * an API token (operator, owner, manager, auditor) or a station's own Ed25519 key, signing each
@@ -38,7 +38,7 @@ export const START_TIME = Date.UTC(2025, 4, 1, 9, 30, 0);
 export const TEST_FIRMWARE_HASH = "f1".repeat(32);
 
 /** Rate limits far above anything a test sends: the limits have their own tests (test/hardening). */
-const UNLIMITED = { perAddressPerMinute: 1_000_000, perCredentialPerMinute: 1_000_000 };
+const UNLIMITED = { perAddressPerMinute: 1_000_000, perCredentialPerMinute: 1_000_000, perAddressPerMinuteOnPhonePages: 1_000_000 };
 
 /**
  * Tables whose rows are authentication bookkeeping, not state: every signed request spends
@@ -107,9 +107,11 @@ export async function startApi(kind: StoreKind = "sqlite"): Promise<TestApi> {
   const hostKey = createHostKeyFile(join(dir, "host-key.json"));
   if (!hostKey.ok) throw new Error(hostKey.error);
   const state = { now: START_TIME };
-  const app = buildServer(store, { clock: () => state.now, rateLimits: UNLIMITED, hostKey: hostKey.value });
+  const listening = { url: "" };
+  const app = buildServer(store, { clock: () => state.now, rateLimits: UNLIMITED, hostKey: hostKey.value, publicUrl: () => listening.url });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  listening.url = url;
   const transports: ApiTransport[] = [];
   const transport = (): ApiTransport => {
     const made = httpTransport(url);

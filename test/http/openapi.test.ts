@@ -40,8 +40,10 @@ let store: SqliteStore;
 let app: FastifyInstance;
 let operatorToken: string;
 let document: OpenApiDocument;
-/** Every route as declared, with the schema object Fastify compiled its validators from. */
+/** Every API route as declared, with the schema object Fastify compiled its validators from. */
 const declared: { method: string; url: string; schema: FastifySchema | undefined }[] = [];
+/** The routes kept out of the document (`schema.hide`): the phone pages. */
+const hidden: { method: string; url: string; isPublic: boolean }[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "stamp-openapi-"));
@@ -49,7 +51,11 @@ beforeAll(async () => {
   app = buildServer(store);
   // Added before the app is ready: the routes are declared when their plugin loads, after this.
   app.addHook("onRoute", (route: RouteOptions) => {
-    for (const method of [route.method].flat()) if (method !== "HEAD") declared.push({ method: method, url: route.url, schema: route.schema });
+    for (const method of [route.method].flat()) {
+      if (method === "HEAD") continue;
+      if (route.schema?.hide === true) hidden.push({ method: method, url: route.url, isPublic: route.config?.public === true });
+      else declared.push({ method: method, url: route.url, schema: route.schema });
+    }
   });
   await app.ready();
   const bootstrapped = await bootstrapOperator(store, "operator", Date.now());
@@ -139,7 +145,17 @@ describe("the OpenAPI document", () => {
     for (const ref of refsIn(document)) expect(resolvePointer(document, ref), `${ref} resolves`).toBeDefined();
   });
 
-  it("lists every route the server registered, and nothing else", () => {
+  it("keeps the phone pages out: they are for people's browsers, not programs, and need no credential", () => {
+    expect(hidden.length).toBeGreaterThan(5);
+    for (const route of hidden) {
+      expect(route.url, `${route.method} ${route.url} is a page, not under /v1`).not.toMatch(/^\/v1(\/|$)/);
+      expect(route.isPublic, `${route.method} ${route.url} is public`).toBe(true);
+    }
+    const documentedPaths = Object.keys(document.paths);
+    for (const route of hidden) expect(documentedPaths, route.url).not.toContain(openApiPath(route.url));
+  });
+
+  it("lists every API route the server registered, and nothing else", () => {
     expect(declared.length).toBeGreaterThan(20);
     const registered = declared.map((route) => `${route.method.toLowerCase()} ${openApiPath(route.url)}`).sort();
     const documented = operations().map(({ path, method }) => `${method} ${path}`).sort();
@@ -178,6 +194,7 @@ describe("the OpenAPI document", () => {
       "POST /v1/ledger/checkpoints",
       "POST /v1/provisioning-challenges",
       "POST /v1/stamps/{id}/revoke",
+      "POST /v1/workers/{id}/invitations",
     ]);
     const check = await app.inject({ method: "POST", url: "/v1/ledger/check", headers: { authorization: `Bearer ${operatorToken}` } });
     expect(check.statusCode, check.body).toBe(200);

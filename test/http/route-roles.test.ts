@@ -80,7 +80,26 @@ function parseTable(markdown: string): Row[] {
   });
 }
 
-const TABLE = parseTable(readFileSync(join(__dirname, "../../docs/security.md"), "utf8"));
+const SECURITY_MD = readFileSync(join(__dirname, "../../docs/security.md"), "utf8");
+const TABLE = parseTable(SECURITY_MD);
+
+const PAGES_MARKER = "<!-- checked: phone-pages -->";
+
+/** The routes of the phone pages' table (docs/security.md): its first column. */
+function parsePageRoutes(markdown: string): string[] {
+  const start = markdown.indexOf(PAGES_MARKER);
+  if (start < 0) throw new Error(`docs/security.md has no ${PAGES_MARKER}`);
+  const lines = markdown.slice(start + PAGES_MARKER.length).trim().split("\n");
+  const tableEnd = lines.findIndex((line) => !line.trim().startsWith("|"));
+  const rows = lines.slice(2, tableEnd < 0 ? lines.length : tableEnd);
+  return rows.map((line) => {
+    const route = cellsOf(line)[0].replace(/`/g, "").trim();
+    if (!/^(GET|POST) \/\S*$/.test(route)) throw new Error(`not a route: "${route}"`);
+    return route;
+  });
+}
+
+const PAGE_ROUTES = parsePageRoutes(SECURITY_MD);
 
 /**
  * Every route the app registered, from Fastify's own route tree (printRoutes): each line adds its
@@ -128,6 +147,9 @@ let teaStamp: TestStamp;
 let teaStampId: string;
 /** A tea-house credential (its owner's token) for the scoping of credential revocation. */
 let teaCredentialId: string;
+/** A worker of each merchant, for the invitation routes. */
+let beanWorkerId: string;
+let teaWorkerId: string;
 
 function clientOf(role: Exclude<Role, "anonymous">): ApiClient {
   switch (role) {
@@ -269,6 +291,32 @@ const SPECS: Record<string, RouteSpec> = {
   "POST /v1/ledger/checkpoints": { success: 201, request: async () => ({ method: "POST", path: "/v1/ledger/checkpoints" }) },
   "GET /v1/ledger/checkpoints": { success: 200, request: async () => ({ method: "GET", path: "/v1/ledger/checkpoints" }) },
   "GET /v1/openapi.json": { success: 200, request: async () => ({ method: "GET", path: "/v1/openapi.json" }) },
+  "POST /v1/merchants/:id/workers": {
+    success: 201,
+    request: async () => ({ method: "POST", path: "/v1/merchants/bean-bros/workers", body: { name: fresh("worker") } }),
+    foreign: async () => ({ method: "POST", path: "/v1/merchants/tea-house/workers", body: { name: fresh("worker") } }),
+  },
+  "GET /v1/merchants/:id/workers": {
+    success: 200,
+    scopedList: true,
+    request: async () => ({ method: "GET", path: "/v1/merchants/bean-bros/workers" }),
+    foreign: async () => ({ method: "GET", path: "/v1/merchants/tea-house/workers" }),
+  },
+  "POST /v1/workers/:id/invitations": {
+    success: 201,
+    request: async () => ({ method: "POST", path: `/v1/workers/${beanWorkerId}/invitations` }),
+    foreign: async () => ({ method: "POST", path: `/v1/workers/${teaWorkerId}/invitations` }),
+  },
+  "PUT /v1/merchants/:id/loyalty": {
+    success: 200,
+    request: async () => ({ method: "PUT", path: "/v1/merchants/bean-bros/loyalty", body: { stampsPerReward: 10, stampsPerPress: 1, rewardLabel: fresh("a free coffee") } }),
+    foreign: async () => ({ method: "PUT", path: "/v1/merchants/tea-house/loyalty", body: { stampsPerReward: 10, stampsPerPress: 1, rewardLabel: fresh("a free tea") } }),
+  },
+  "GET /v1/merchants/:id/loyalty": {
+    success: 200,
+    request: async () => ({ method: "GET", path: "/v1/merchants/bean-bros/loyalty" }),
+    foreign: async () => ({ method: "GET", path: "/v1/merchants/tea-house/loyalty" }),
+  },
 };
 
 beforeAll(async () => {
@@ -278,6 +326,8 @@ beforeAll(async () => {
   teaStampId = teaStamp.id;
   await registerStamp(world.teaHouse.flasher, teaStamp, { merchantId: "tea-house", shopIds: ["tea-main"] });
   teaCredentialId = (await issueToken(api, world.teaHouse.owner.client, { role: "auditor", merchantId: "tea-house", label: "tea auditor" })).credentialId;
+  beanWorkerId = (await call<{ id: string }>(world.beanBros.owner.client, "POST", "/v1/merchants/bean-bros/workers", { name: "Bean Barista" }, 201)).id;
+  teaWorkerId = (await call<{ id: string }>(world.teaHouse.owner.client, "POST", "/v1/merchants/tea-house/workers", { name: "Tea Barista" }, 201)).id;
   // Something in every list: a tea-house tap, event and alert that bean-bros must never see.
   const { challenge } = await challengeFor(world.teaHouse.station);
   await call(world.teaHouse.station.client, "POST", "/v1/taps", { response: signTapHex(teaStamp, challenge, 5) }, 200);
@@ -297,9 +347,10 @@ describe("docs/security.md: the route × role table", () => {
       const [method, url] = route.split(" ");
       expect(api.app.hasRoute({ method: method as ApiMethod, url: url }), `${route} parsed from printRoutes is registered`).toBe(true);
     }
-    const documented = TABLE.map((row) => row.route);
+    const documented = [...TABLE.map((row) => row.route), ...PAGE_ROUTES];
     expect(new Set(documented).size, "each route has one row").toBe(documented.length);
-    expect([...registered].sort(), "the table's routes are the registered routes").toEqual([...documented].sort());
+    expect([...registered].sort(), "the two tables' routes are the registered routes").toEqual([...documented].sort());
+    expect(PAGE_ROUTES.filter((route) => route.split(" ")[1].startsWith("/v1")), "no API route among the pages").toEqual([]);
   });
 
   it("HEAD, Fastify's twin of every GET, needs a credential just the same", async () => {
@@ -344,6 +395,45 @@ describe.each(TABLE)("$route", ({ route, cells }) => {
       const foreign = await spec.foreign(role);
       const error = await expectRefused(api, () => clientFor(role).request(foreign.method, foreign.path, foreign.body), 404, "NOT_FOUND");
       expect(error.message).not.toMatch(/another merchant|forbidden|not allowed/i);
+    }
+  }, NET_TIMEOUT);
+});
+
+/** A page route's path with its parameters filled: a well-formed invitation code, a merchant, an asset. */
+function pagePath(route: string): string {
+  return route
+    .split(" ")[1]
+    .replace(":code", "A".repeat(43))
+    .replace(":merchantId", "bean-bros")
+    .replace(":name", "stamp.css")
+    .replace(":token", "not-a-token");
+}
+
+describe("docs/security.md: the phone pages", () => {
+  it("answer a GET the same with or without an API credential: a card holder is not a role", async () => {
+    for (const route of PAGE_ROUTES.filter((r) => r.startsWith("GET "))) {
+      const path = pagePath(route);
+      const anonymous = await api.raw(path, { redirect: "manual" });
+      const asOwner = await api.raw(path, { redirect: "manual", headers: { authorization: `Bearer ${world.beanBros.owner.token}` } });
+      expect(anonymous.status, `${route} answers without a credential`).not.toBe(401);
+      expect([asOwner.status, asOwner.text], `${route} with an owner's token`).toEqual([anonymous.status, anonymous.text]);
+    }
+  }, NET_TIMEOUT);
+
+  it("refuse a POST that does not show it came from the host's own page, and take one that does", async () => {
+    for (const route of PAGE_ROUTES.filter((r) => r.startsWith("POST "))) {
+      const path = pagePath(route);
+      const init = { method: "POST", headers: { "content-type": "application/json" }, body: "{}" };
+      const foreign: Record<string, string>[] = [{}, { origin: "https://evil.example" }, { "sec-fetch-site": "same-site" }, { "sec-fetch-site": "cross-site", origin: api.url }];
+      for (const label of foreign) {
+        const refused = await expectRefused(api, () => api.raw(path, { ...init, headers: { ...init.headers, ...label } }), 403, "CROSS_SITE_REQUEST");
+        expect(refused.message, `${route} ${JSON.stringify(label)}`).toMatch(/own pages/);
+      }
+      const own: Record<string, string>[] = [{ origin: api.url }, { "sec-fetch-site": "same-origin" }];
+      for (const label of own) {
+        const answer = await api.raw(path, { ...init, headers: { ...init.headers, ...label } });
+        expect(answer.status, `${route} ${JSON.stringify(label)}`).not.toBe(403);
+      }
     }
   }, NET_TIMEOUT);
 });

@@ -13,7 +13,8 @@ import { describeStoreLocation } from "../../store/open-store";
 import { Store } from "../../store/store";
 import { signChainHeads } from "../../core/ledger-evidence";
 import { HostKey } from "../../ledger/host-key";
-import { CliContext, dbPath, hostKeyOf, openLocalStore, Page, stationKeyOf } from "../context";
+import { isLoopbackHost } from "../../http/hardening/listen-address";
+import { CliContext, dbPath, hostKeyOf, openLocalStore, Page, publicUrlOf, stationKeyOf } from "../context";
 import { CliError } from "../io";
 import { RunningStations, startStations } from "./stations";
 import { logTapVerdicts } from "./verdict-log";
@@ -141,6 +142,9 @@ export function addServeCommand(program: Command, context: CliContext): void {
       const plan = listenPlan({ host: options.host, tlsCert: options.tlsCert, tlsKey: options.tlsKey, insecureHttp: options.insecureHttp === true });
       if (!plan.ok) throw new CliError(plan.error);
       const remote = command.optsWithGlobals<{ url?: string }>().url !== undefined;
+      // Known now when given; on loopback it defaults to http(s)://localhost:<port> once the port is known.
+      let publicUrl = publicUrlOf(command);
+      const publicHosts = publicUrl === undefined ? [] : [new URL(publicUrl).host];
       const hostKey = hostKeyOf(command);
       // Loaded here, not at the top: Fastify is most of the CLI's start-up time.
       const { buildServer } = await import("../../http/server");
@@ -153,8 +157,9 @@ export function addServeCommand(program: Command, context: CliContext): void {
               https: plan.value.https,
               // Any port: the in-process station calls this server by name without one, and a
               // rebinding attack is stopped by the name, which is never the attacker's here.
-              allowedHosts: defaultAllowedHosts(options.host, 0, options.allowHost),
+              allowedHosts: defaultAllowedHosts(options.host, 0, [...options.allowHost, ...publicHosts]),
               hostKey: hostKey,
+              publicUrl: () => publicUrl,
             });
       if (app !== undefined && options.http) logTapVerdicts(app, context.io, key?.keyId ?? undefined);
       const stopped = untilStopped(context);
@@ -174,6 +179,8 @@ export function addServeCommand(program: Command, context: CliContext): void {
           const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
           const scheme = plan.value.https === undefined ? "http" : "https";
           context.io.out(`stamp host listening on ${scheme}://${host}:${address.port} (database ${describeStoreLocation(dbPath(command))})\n`);
+          if (publicUrl === undefined && isLoopbackHost(options.host)) publicUrl = `${scheme}://localhost:${address.port}`;
+          context.io.out(publicUrl === undefined ? "phone pages: off (no --public-url)\n" : `phone pages at ${publicUrl} (stamps flashed with --phone-url ${publicUrl})\n`);
         }
         phase = "station";
         if (key !== undefined) stations = await startStationsFor(command, context, options, app, key);

@@ -1,11 +1,14 @@
 /**
- * Two independent limits, both counted per minute with @fastify/rate-limit's in-memory store:
+ * Three independent limits, all counted per minute with @fastify/rate-limit's in-memory store:
  *
  * - per address, in an onRequest hook: it runs before the body is parsed and before any signature is
  *   checked, so a flood from one address (the 20,000 challenge requests) is answered 429 for the price
  *   of a map lookup instead of taking the server's time from other clients' taps;
  * - per credential, in a preHandler hook: it runs after authentication, so only a credential that
- *   was proven is counted, and a forger cannot spend a real station's budget by naming its key.
+ *   was proven is counted, and a forger cannot spend a real station's budget by naming its key;
+ * - per address on the phone pages, in another onRequest hook: a tighter budget for the pages
+ *   anyone on the internet can reach without a credential (a tap URL, an invitation, the passkey
+ *   endpoints), where one request may verify a signature or make a card holder.
  *
  * How the plugin is used, and why (tried against @fastify/rate-limit 11 and Fastify 5):
  * - The plugin's own hooks are attached to routes by an onRoute hook that exists only once the plugin
@@ -15,7 +18,7 @@
  * - The plugin's hooks throw errorResponseBuilder's result into the app's error handler, which knows
  *   no RATE_LIMITED code. Answering from our own hooks keeps the error format here.
  * - Registering the plugin twice (one per hook) does work when awaited, each with its own store.
- * So the plugin is registered once with global: false, and `createRateLimit` builds the two limiters,
+ * So the plugin is registered once with global: false, and `createRateLimit` builds the limiters,
  * each with a store of its own; our hooks call them and answer 429 themselves.
  *
  * Loopback is not exempt: a station process compromised on the same PC, or anything that can reach
@@ -37,7 +40,17 @@ export interface RateLimitOptions {
    * preHandler hook added before registerRateLimits. Never return an unverified claimed key id.
    */
   credentialOf: (request: FastifyRequest) => string | undefined;
+  /** Requests one client address may make per minute to the phone pages, besides the general count; DEFAULT_PHONE_PAGES_PER_MINUTE when absent. */
+  perAddressPerMinuteOnPhonePages?: number;
+  /** Whether a request is for a phone page (a route config flag); none is when absent. */
+  isPhonePage?: (request: FastifyRequest) => boolean;
 }
+
+/**
+ * Phone page requests per address per minute: a shop's guest Wi-Fi puts every customer behind one
+ * address, and a tap is a page, a redirect and a card; 120 is a busy counter's minute many times over.
+ */
+export const DEFAULT_PHONE_PAGES_PER_MINUTE = 120;
 
 type Limiter = ReturnType<FastifyInstance["createRateLimit"]>;
 
@@ -48,8 +61,9 @@ export function tooManyRequestsMessage(retryAfterSeconds: number): string {
   return `too many requests: retry in ${retryAfterSeconds} s`;
 }
 
-function limitHook(limiter: Limiter): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
+function limitHook(limiter: Limiter, appliesTo: (request: FastifyRequest) => boolean = () => true): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
   return async (request, reply) => {
+    if (!appliesTo(request)) return undefined;
     const limit = await limiter(request);
     if (limit.isAllowed || !limit.isExceeded) return undefined;
     // Never "retry in 0 s", which would invite an immediate retry.
@@ -71,6 +85,9 @@ function checkPerMinute(name: string, value: number): void {
 export function registerRateLimits(app: FastifyInstance, options: RateLimitOptions): void {
   checkPerMinute("perAddressPerMinute", options.perAddressPerMinute);
   checkPerMinute("perCredentialPerMinute", options.perCredentialPerMinute);
+  const perAddressOnPhonePages = options.perAddressPerMinuteOnPhonePages ?? DEFAULT_PHONE_PAGES_PER_MINUTE;
+  checkPerMinute("perAddressPerMinuteOnPhonePages", perAddressOnPhonePages);
+  const isPhonePage = options.isPhonePage ?? (() => false);
   const plugin: FastifyPluginAsync = async (instance) => {
     await instance.register(rateLimit, { global: false });
     // The default key is the client address, IPv4-mapped IPv6 folded to IPv4 and IPv6 cut to its /64.
@@ -82,7 +99,9 @@ export function registerRateLimits(app: FastifyInstance, options: RateLimitOptio
       // No credential, no per-credential count: the per-address limit already covered the request.
       allowList: (_request, key) => key === "",
     });
+    const onPhonePages = instance.createRateLimit({ max: perAddressOnPhonePages, timeWindow: ONE_MINUTE_IN_MS });
     instance.addHook("onRequest", limitHook(byAddress));
+    instance.addHook("onRequest", limitHook(onPhonePages, isPhonePage));
     instance.addHook("preHandler", limitHook(byCredential));
   };
   // Fastify's documented alternative to fastify-plugin: the hooks land on `app` itself, not in a

@@ -1,10 +1,10 @@
 /**
- * Response headers for a JSON API that will also serve its own pages (a shop dashboard) from the
- * same origin. The Content-Security-Policy allows only this origin's files: no inline script or
+ * Response headers for the JSON API and the phone pages it serves from the same origin. The Content-Security-Policy allows only this origin's files: no inline script or
  * style, no plug-ins, no framing (clickjacking a "revoke" button), forms posting only here.
  * HSTS is sent only when the server speaks TLS: over plain HTTP a browser ignores it, and a host that
- * later drops TLS would lock its browsers out. API answers are never cached: they carry stamp states
- * and ledgers that a shared or back-button cache must not replay.
+ * later drops TLS would lock its browsers out. Answers are never cached: API answers carry stamp
+ * states and ledgers, and phone pages a person's card, that a shared or back-button cache must not
+ * replay. Only the pages' static files (/assets/) may be kept, for a while.
  */
 import helmet from "@fastify/helmet";
 import { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -34,19 +34,25 @@ export function contentSecurityDirectives(tls: boolean): Record<string, string[]
   return tls ? { ...directives, "upgrade-insecure-requests": [] } : directives;
 }
 
-/** True for the API's own paths, /v1 and below, with or without a query. */
-export function isApiPath(url: string): boolean {
-  const path = url.split("?")[0];
-  return path === "/v1" || path.startsWith("/v1/");
+/** Where the phone pages' static files are served. */
+export const ASSET_PATH_PREFIX = "/assets/";
+
+/** True for the pages' static files, with or without a query: the only answers a cache may keep. */
+export function isAssetPath(url: string): boolean {
+  return url.split("?")[0].startsWith(ASSET_PATH_PREFIX);
 }
 
-async function forbidCaching(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
-  if (isApiPath(request.url)) reply.header("cache-control", "no-store");
+/** Five minutes: a new version of the host's stylesheet or script reaches phones soon after an upgrade. */
+const ASSET_MAX_AGE_SECONDS = 300;
+
+async function setCaching(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  const cacheable = isAssetPath(request.url) && reply.statusCode === 200;
+  reply.header("cache-control", cacheable ? `public, max-age=${ASSET_MAX_AGE_SECONDS}` : "no-store");
   return payload;
 }
 
 /**
- * Registers @fastify/helmet for every route and a no-store Cache-Control on /v1 answers.
+ * Registers @fastify/helmet for every route, and Cache-Control on every answer (no-store but for assets).
  * Register it before the other hardening hooks: helmet sets its headers in an onRequest hook, so an
  * answer sent by an earlier onRequest hook (421, 403, 429) would go out without them.
  * Synchronous to call: Fastify loads the plugin when the app becomes ready.
@@ -62,5 +68,5 @@ export function registerSecurityHeaders(app: FastifyInstance, options: SecurityH
     crossOriginOpenerPolicy: { policy: "same-origin" },
   });
   // onSend runs for every answer, including errors sent by hooks and the not-found handler.
-  app.addHook("onSend", forbidCaching);
+  app.addHook("onSend", setCaching);
 }

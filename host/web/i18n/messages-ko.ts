@@ -1,0 +1,90 @@
+import type { Messages } from "./messages";
+
+export function koreanDuration(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  return hours === 0 ? `${minutes % 60}분` : `${hours}시간 ${minutes % 60}분`;
+}
+
+export const KOREAN: Messages = {
+  languageName: "한국어",
+  languageSwitchLabel: "언어",
+  siteName: "스탬프 카드",
+  myCards: "내 카드",
+  navigationLabel: "페이지",
+
+  pressTitle: "스탬프를 누른 뒤 휴대폰을 대 주세요",
+  pressExplain: "스탬프를 누를 때마다 몇 초 동안 한 번만 쓸 수 있는 링크가 나타납니다. 휴대폰이 알아서 열어요. 앱은 필요 없습니다.",
+  holdHint: "페이지가 열릴 때까지 휴대폰을 스탬프에 대고 있어 주세요.",
+  nfcButton: "여기에 스탬프 찍기",
+  nfcScanning: "스탬프를 누른 뒤 이 휴대폰 뒷면에 대 주세요.",
+  nfcNoLink: "이 매장의 스탬프 링크가 아닙니다. 스탬프를 누르고 다시 시도해 주세요.",
+  nfcFailed: "이 화면에서는 스탬프를 읽지 못했습니다. 휴대폰을 스탬프에 직접 대 주세요.",
+  noPublicUrl: "이 호스트에는 아직 휴대폰용 공개 주소가 없습니다. 운영자가 --public-url로 시작해야 합니다.",
+
+  stamped: (quantity) => `스탬프 +${quantity}개 적립`,
+  clockedIn: (time) => `${time} 출근`,
+  clockedOut: (time, todayMinutes) => `${time} 퇴근: 오늘 ${koreanDuration(todayMinutes)} 근무`,
+  alreadyUsed: "이미 사용된 스탬프 링크입니다. 새 링크를 받으려면 스탬프를 다시 눌러 주세요.",
+  notGenuine: "정품 스탬프가 만든 링크가 아닙니다(수정되었을 수 있습니다). 적립되지 않았습니다.",
+  unknownStamp: "이곳에 등록되지 않은 스탬프입니다. 적립되지 않았습니다.",
+  revoked: "사용이 중지된 스탬프입니다. 직원에게 알려 주세요.",
+  quarantined: "점검을 위해 잠시 멈춘 스탬프입니다. 직원에게 알려 주세요.",
+  notPressed: "스탬프가 눌리지 않았습니다. 누른 뒤 휴대폰을 대 주세요.",
+  late: "스탬프가 이미 더 새 링크를 만들었습니다. 스탬프를 다시 눌러 주세요.",
+  clone: "이 스탬프의 복제품이 발견되어 사용을 중지했습니다. 직원에게 알려 주세요.",
+  outsideShop: "아직 매장에 연결되지 않은 스탬프입니다. 직원에게 알려 주세요.",
+  failed: "지금은 스탬프를 확인할 수 없습니다. 다시 시도해 주세요.",
+
+  stampsCount: (stamps) => `스탬프 ${stamps}개`,
+  progressLabel: (have, of) => `다음 보상까지 ${of}개 중 ${have}개`,
+  nextReward: (missing, rewardLabel) => `${missing}개 더 모으면 ${rewardLabel}`,
+  rewardsReady: (ready, rewardLabel) => `받을 수 있는 보상: ${rewardLabel} ${ready}개`,
+  defaultRewardLabel: "무료 상품 1개",
+  recentTitle: "최근 기록",
+  recentStamp: (quantity) => `스탬프 +${quantity}개`,
+  recentRedeem: "보상 사용",
+  recentClockIn: "출근",
+  recentClockOut: "퇴근",
+  atShop: (shopName) => shopName,
+  noRecent: "아직 기록이 없습니다.",
+
+  workerCardTitle: (workerName) => `${workerName} 님의 근무 카드`,
+  clockedInSince: (time) => `${time}부터 근무 중`,
+  clockedOutNow: "퇴근 상태",
+  pressToClock: "출퇴근하려면 스탬프를 누른 뒤 이 휴대폰을 대 주세요.",
+  hoursTitle: "근무 시간",
+  dayColumn: "날짜",
+  hoursColumn: "시간",
+  duration: koreanDuration,
+  missingClockOut: "퇴근 기록 없음: 계산하지 않음",
+  noHours: "아직 근무 기록이 없습니다.",
+
+  cardsTitle: "내 카드",
+  noCards: "이 휴대폰에는 아직 카드가 없습니다. 매장의 스탬프를 누르고 휴대폰을 대면 카드가 생깁니다.",
+  noCardHere: "이 휴대폰에는 이 매장의 카드가 아직 없습니다.",
+  workerBadge: "근무 카드",
+  customerBadge: "스탬프 카드",
+
+  keepTitle: "다른 휴대폰에서도 카드 쓰기",
+  keepExplain: "패스키(지문, 얼굴 또는 화면 잠금)를 저장해 두면 새 휴대폰에서 카드를 다시 불러올 수 있습니다. 다른 정보는 묻지 않습니다.",
+  keepButton: "패스키 저장",
+  keepDone: "저장했습니다. 이제 이 패스키로 다른 휴대폰에서도 카드를 불러올 수 있습니다.",
+  bringTitle: "다른 휴대폰에 카드가 있나요?",
+  bringExplain: "다른 휴대폰에서 패스키를 저장했다면 여기에서 사용해 카드를 이 휴대폰으로 불러오세요.",
+  bringButton: "패스키로 카드 불러오기",
+  bringDone: "카드를 이 휴대폰으로 불러왔습니다.",
+  passkeyFailed: "실패했습니다. 아무것도 바뀌지 않았습니다.",
+  passkeyWorking: "패스키를 기다리는 중…",
+
+  inviteTitle: "이 휴대폰을 근무 카드로 연결",
+  inviteExplain: (workerName, merchantName) => `${merchantName}에서 ${workerName} 님의 출퇴근을 이 휴대폰으로 기록합니다. 매장의 스탬프를 누르고 휴대폰을 대면 됩니다.`,
+  inviteExplainUnnamed: "이 휴대폰으로 직원의 출퇴근을 기록합니다. 매장의 스탬프를 누르고 휴대폰을 대면 됩니다.",
+  inviteButton: "이 휴대폰 연결",
+  inviteInvalid: "이 초대 링크는 쓸 수 없습니다. 이미 사용되었거나 기간이 지났거나 링크가 잘렸습니다. 새 링크를 요청해 주세요.",
+  linked: (workerName, merchantName) => `이제 이 휴대폰이 ${merchantName}의 ${workerName} 님 근무 카드입니다.`,
+
+  errorTitle: "문제가 발생했습니다",
+  errorExplain: "페이지를 표시하지 못했습니다. 잠시 후 다시 시도해 주세요.",
+  notFoundTitle: "페이지를 찾을 수 없습니다",
+  notFoundExplain: "이 주소에는 아무것도 없습니다. 링크를 확인하거나 내 카드를 열어 보세요.",
+};

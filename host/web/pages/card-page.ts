@@ -1,0 +1,124 @@
+/**
+ * GET /card/:merchantId: this browser's card at one merchant. A customer's card shows the stamps
+ * towards the next reward and the rewards ready; a worker's card whether they are clocked in and
+ * their hours by day (a shift without a clock-out counts nothing, and says so). After a tap the
+ * result comes first, in words.
+ */
+import { Purpose } from "../../../shared/protocol-constants";
+import { DEFAULT_LOYALTY_PROGRAM } from "../../core/phone/card-model";
+import { CardView } from "../../core/phone/cards";
+import { clockTime, dayKey, dayText, eventTime } from "../clock-text";
+import { Html, html } from "../html";
+import { pageDocument } from "../layout";
+import { PageContext } from "../page-context";
+import { isGoodNews, refusalSentence, TapResult } from "../tap-result";
+import { notice } from "./notice";
+import { keepCardsSection } from "./passkey-section";
+import { stampHereSection } from "./stamp-here-section";
+
+/** Up to this many stamps per reward are drawn one by one; more become a progress bar. */
+const MOST_DOTS = 20;
+
+type Worker = NonNullable<CardView["worker"]>;
+
+/** The sentence for the tap that led here, with the figures from the card itself. */
+function tapSentence(context: PageContext, card: CardView, result: TapResult): Html {
+  const m = context.messages;
+  const latest = card.recent[0];
+  switch (result) {
+    case "stamped":
+      return notice(m.stamped(latest?.quantity ?? 1), "good");
+    case "clocked-in":
+      return notice(m.clockedIn(clockTime(card.worker?.since ?? latest?.at ?? 0, context.language, context.timeZone)), "good");
+    case "clocked-out": {
+      const at = latest?.at ?? 0;
+      const today = card.worker?.days.find((day) => day.day === dayKey(at, context.timeZone));
+      return notice(m.clockedOut(clockTime(at, context.language, context.timeZone), today?.minutes ?? 0), "good");
+    }
+    default:
+      return notice(refusalSentence(result, m), "warn");
+  }
+}
+
+function progress(context: PageContext, card: CardView): Html {
+  const have = card.stamps % card.stampsPerReward;
+  const label = context.messages.progressLabel(have, card.stampsPerReward);
+  if (card.stampsPerReward > MOST_DOTS) return html`<progress max="${card.stampsPerReward}" value="${have}" aria-label="${label}"></progress>`;
+  const dots = Array.from({ length: card.stampsPerReward }, (_, i) => (i < have ? html`<li class="on"></li>` : html`<li></li>`));
+  return html`<ul class="dots" role="img" aria-label="${label}">${dots}</ul>`;
+}
+
+function recentLine(context: PageContext, event: CardView["recent"][number]): Html {
+  const m = context.messages;
+  const what = { [Purpose.STAMP]: m.recentStamp(event.quantity), [Purpose.REDEEM]: m.recentRedeem, [Purpose.CLOCK_IN]: m.recentClockIn, [Purpose.CLOCK_OUT]: m.recentClockOut }[event.purpose];
+  const where = event.shopName === null ? "" : ` · ${m.atShop(event.shopName)}`;
+  return html`<li><span>${what}</span><span class="muted">${eventTime(event.at, context.language, context.timeZone)}${where}</span></li>`;
+}
+
+function recentSection(context: PageContext, card: CardView): Html {
+  const m = context.messages;
+  const list = card.recent.length === 0 ? html`<p class="muted">${m.noRecent}</p>` : html`<ul class="recent">${card.recent.map((event) => recentLine(context, event))}</ul>`;
+  return html`<section class="panel" aria-labelledby="recent"><h2 id="recent">${m.recentTitle}</h2>${list}</section>`;
+}
+
+/** The reward's words: the merchant's own label, or the default one in the page's language. */
+function rewardLabel(context: PageContext, card: CardView): string {
+  return card.rewardLabel === DEFAULT_LOYALTY_PROGRAM.rewardLabel ? context.messages.defaultRewardLabel : card.rewardLabel;
+}
+
+function customerCard(context: PageContext, card: CardView): Html {
+  const m = context.messages;
+  const reward = rewardLabel(context, card);
+  return html`<p class="badge">${m.customerBadge}</p>
+<section class="panel">
+<p class="count">${m.stampsCount(card.stamps)}</p>
+${progress(context, card)}
+<p>${m.nextReward(card.nextRewardIn, reward)}</p>
+${card.rewardsReady > 0 ? html`<p class="reward">${m.rewardsReady(card.rewardsReady, reward)}</p>` : ""}
+</section>
+<section class="panel">${stampHereSection(context, m.holdHint)}</section>
+${recentSection(context, card)}`;
+}
+
+function hoursTable(context: PageContext, worker: Worker): Html {
+  const m = context.messages;
+  if (worker.days.length === 0) return html`<p class="muted">${m.noHours}</p>`;
+  const rows = worker.days.map(
+    (day) =>
+      html`<tr><td>${dayText(day.day, context.language)}</td><td class="minutes">${m.duration(day.minutes)}${day.missingClockOut ? html`<span class="note">${m.missingClockOut}</span>` : ""}</td></tr>`,
+  );
+  return html`<table><thead><tr><th scope="col">${m.dayColumn}</th><th scope="col">${m.hoursColumn}</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function workerCard(context: PageContext, worker: Worker): Html {
+  const m = context.messages;
+  const clock = worker.clockedIn && worker.since !== undefined ? m.clockedInSince(clockTime(worker.since, context.language, context.timeZone)) : m.clockedOutNow;
+  return html`<p class="badge">${m.workerCardTitle(worker.name)}</p>
+<section class="panel">
+<p class="count">${clock}</p>
+${stampHereSection(context, m.pressToClock)}
+</section>
+<section class="panel" aria-labelledby="hours"><h2 id="hours">${m.hoursTitle}</h2>${hoursTable(context, worker)}</section>`;
+}
+
+export interface CardPageInput {
+  card: CardView;
+  /** The tap that led here, if any. */
+  tap: TapResult | undefined;
+  /** The phone was just linked to this worker. */
+  linked: boolean;
+}
+
+export function cardPage(context: PageContext, input: CardPageInput): Html {
+  const { card, tap } = input;
+  const worker = card.worker;
+  const banner = [
+    tap === undefined ? "" : tapSentence(context, card, tap),
+    input.linked && worker !== undefined ? notice(context.messages.linked(worker.name, card.merchantName), "good") : "",
+  ];
+  const main = html`${banner}<h1>${card.merchantName}</h1>
+${worker === undefined ? customerCard(context, card) : workerCard(context, worker)}
+${keepCardsSection(context)}`;
+  const title = tap !== undefined && isGoodNews(tap) ? `${card.merchantName} ✓` : card.merchantName;
+  return pageDocument(context, { title: title, main: main, passkeys: true });
+}
