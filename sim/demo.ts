@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FastifyInstance } from "fastify";
 import { decodeChallenge } from "../shared/challenge";
+import { PHONE_TAP_PATH } from "../shared/phone-url";
 import { toHex } from "../shared/hex";
 import { decodeTapResponse, encodeTapResponse } from "../shared/tap-response";
 import { bootstrapOperator } from "../host/core/access/credentials";
@@ -12,14 +13,21 @@ import { Verdict } from "../host/core/verdict";
 import { ApiClient, ApiCredential, ApiResponse } from "../host/client/api-client";
 import { apiTapService } from "../host/client/api-tap-service";
 import { injectTransport } from "../host/client/transports";
+import { cardView, resolveHolder } from "../host/core/phone/cards";
 import { buildServer } from "../host/http/server";
 import { exchangeOverNfc, sendVerdictOverNfc } from "../host/nfc/mailbox-reader";
 import { describeStoreLocation, openStore } from "../host/store/open-store";
-import { apiFlashingStation, bootSimulatedStamp, provisionSimulatedStamp, SIMULATED_FIRMWARE_HASH, SIMULATED_FIRMWARE_LABEL, SimulatedStamp } from "./provision";
+import { Store } from "../host/store/store";
+import { apiFlashingStation, bootSimulatedStamp, FlashingStationLink, provisionSimulatedStamp, SIMULATED_FIRMWARE_HASH, SIMULATED_FIRMWARE_LABEL, SimulatedStamp } from "./provision";
 import { SimulatedAir } from "./simulated-ble";
 import { SimulatedDevice } from "./simulated-device";
 import { SimulatedTagLink } from "./simulated-nfc";
 import { verifierPeripheral } from "./simulated-verifier-peripheral";
+import { readPhoneUrl } from "./phone-tag-reader";
+
+/** The host's public address in the demo: the base URL a phone stamp signs its links for. */
+const DEMO_PUBLIC_URL = "https://stamp.bean-bros.kr";
+const DEMO_PUBLIC_HOST = new URL(DEMO_PUBLIC_URL).host;
 
 export interface DemoOptions {
   /** An SQLite file or a postgres:// URL (a new, empty database); a fresh SQLite file in a temporary directory when absent. */
@@ -88,7 +96,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const out = options.out;
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), "stamp-demo-")), "stamp.db");
   const store = await openStore(dbPath);
-  const app = buildServer(store);
+  const app = buildServer(store, { publicUrl: () => DEMO_PUBLIC_URL, allowedHosts: ["localhost", "127.0.0.1", "[::1]", DEMO_PUBLIC_HOST] });
   const client = (credential: ApiCredential) => new ApiClient(injectTransport(app), credential);
   try {
     out(`database: ${describeStoreLocation(dbPath)}`);
@@ -211,6 +219,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     out("the second signs the same counter for another challenge: two valid signatures, one counter, a clone proven.");
     out("");
 
+    await phoneWithoutApp(app, store, flasher, gangnamAir, out);
+
     // A request with no credential at all.
     const anonymous = await client({ kind: "none" }).request("POST", "/v1/challenges");
     const refusal = anonymous.body as { error?: { code?: string } };
@@ -239,4 +249,43 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     await app.close();
     await store.close();
   }
+}
+
+/** A path on the demo's public host, as a phone's browser asks for it (in process, no socket). */
+async function browserGet(app: FastifyInstance, path: string, cookie: string | undefined): Promise<{ location: string; setCookie: string | undefined }> {
+  const answer = await app.inject({ method: "GET", url: path, headers: { host: DEMO_PUBLIC_HOST, ...(cookie === undefined ? {} : { cookie: cookie }) } });
+  const setCookie = answer.headers["set-cookie"];
+  return { location: String(answer.headers.location ?? answer.statusCode), setCookie: Array.isArray(setCookie) ? setCookie[0] : setCookie };
+}
+
+/**
+ * A customer's phone, no app: a stamp flashed with the host's public URL shows phones a
+ * "press the stamp" link; pressed, it signs a one-time link with its next counter. The phone
+ * reads the tag as Android and iPhone do (Type 2 Tag READs of the NDEF message) and opens the
+ * link; the page gives the browser a card (a cookie holding a random secret) and credits it.
+ */
+async function phoneWithoutApp(app: FastifyInstance, store: Store, flasher: FlashingStationLink, air: SimulatedAir, out: (line: string) => void): Promise<void> {
+  out("A customer's phone, no app (GET /t/<token>: the link the stamp signs after a press):");
+  const stamp = await provisionSimulatedStamp(flasher, air, { label: "gangnam-phone-1", merchantId: "bean-bros", shopIds: ["gangnam"] }, { phoneUrl: DEMO_PUBLIC_URL });
+  const link = new SimulatedTagLink(stamp.device.nfc);
+  out(`  stamp flash --phone-url      ${stamp.record.label} registered like the others, bound to ${DEMO_PUBLIC_URL}`);
+  out(`  held to a phone, not pressed  the phone reads ${(await readPhoneUrl(link)).url}: a page that asks for a press, nothing signed`);
+  stamp.device.press();
+  // The firmware signs between radio frames, in a timer the press queued: let it run.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const read = await readPhoneUrl(link);
+  if (!read.url.startsWith(DEMO_PUBLIC_URL + PHONE_TAP_PATH)) throw new Error(`the pressed stamp shows ${read.url}, not a signed link`);
+  out(`  pressed, held to the phone    ${read.url.slice(0, DEMO_PUBLIC_URL.length + 3 + 16)}… (${read.url.length} characters, NDEF message ${read.ndefBytes} bytes, ${read.readFrames} READ frames)`);
+  const path = read.url.slice(DEMO_PUBLIC_URL.length);
+  const first = await browserGet(app, path, undefined);
+  const cookie = first.setCookie?.split(";")[0];
+  out(`  the phone opens it            303 -> ${first.location}; new card: ${first.setCookie?.replace(/=[^;]+/, "=<random secret>") ?? "no cookie"}`);
+  const again = await browserGet(app, path, cookie);
+  out(`  the same link opened again    303 -> ${again.location}`);
+  const holderId = cookie === undefined ? undefined : await resolveHolder(store, cookie.slice(cookie.indexOf("=") + 1));
+  const card = holderId === undefined ? undefined : await cardView(store, holderId, "bean-bros", Date.now());
+  if (card === undefined) throw new Error("the phone has no card after its first tap");
+  out(`  the card at ${card.merchantName}: ${card.stamps} ${card.stamps === 1 ? "stamp" : "stamps"}, ${card.nextRewardIn} more for ${card.rewardLabel}`);
+  await stamp.runtime.lastBleTap;
+  out("");
 }

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { proveProvisioning } from "../firmware/provisioning";
 import { Stamp } from "../firmware/stamp-app";
 import { startStamp, StampRuntime } from "../firmware/stamp-runtime";
+import { BASE_URL_FILE } from "../firmware/storage-files";
+import { asciiBytes } from "../shared/bytes";
 import { fromHex, toHex } from "../shared/hex";
 import { Principal } from "../host/core/access/principal";
 import { issueProvisioningChallenge, registerStamp, StampProof } from "../host/core/stamp-registration";
@@ -124,8 +126,11 @@ export function bootSimulatedStamp(air: SimulatedAir, flash?: SimulatedFlash): {
 }
 
 /** The flashing station in simulation: first boot makes the key on the stamp; its proof registers it. */
-export async function provisionSimulatedStamp(flasher: FlashingStationLink, air: SimulatedAir, binding: StampBinding): Promise<SimulatedStamp> {
-  const { device, runtime } = bootSimulatedStamp(air);
+export async function provisionSimulatedStamp(flasher: FlashingStationLink, air: SimulatedAir, binding: StampBinding, options: { phoneUrl?: string } = {}): Promise<SimulatedStamp> {
+  // `stamp flash --phone-url` writes the base URL before the first boot, as here.
+  const flash: SimulatedFlash = new Map();
+  if (options.phoneUrl !== undefined) flash.set(BASE_URL_FILE, asciiBytes(options.phoneUrl));
+  const { device, runtime } = bootSimulatedStamp(air, flash);
   if (runtime.report.publicKey === undefined) throw new Error(`stamp failed to boot: ${runtime.report.fault}`);
   const record = await registerProvedStamp(flasher, runtime.stamp, binding);
   return { device: device, runtime: runtime, record: record };

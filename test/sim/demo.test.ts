@@ -6,7 +6,7 @@ import { SqliteStore } from "../../host/store/sqlite-store";
 import { runDemo } from "../../sim/demo";
 
 describe("npm run demo", () => {
-  it("enrols its stations, taps through the API, then shows replay, forgery, theft and a proven clone refused, and a request without a credential refused", async () => {
+  it("enrols its stations, taps through the API, then shows replay, forgery, theft and a proven clone refused, a phone credited without an app, and a request without a credential refused", async () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), "stamp-demo-test-")), "demo.db");
     const lines: string[] = [];
     await runDemo({ dbPath, out: (line) => lines.push(line) });
@@ -33,14 +33,21 @@ describe("npm run demo", () => {
     expect(text).toMatch(/No credential: POST \/v1\/challenges .* 401 UNAUTHENTICATED/);
     expect(text).toMatch(/\[CLONE_PROVEN\] stamp [0-9a-f]{16} at gangnam: two valid signatures with counter 4/);
     expect(text).not.toContain("LATE_COUNTER");
-    expect(text).toContain("Ledger: 6 accepted taps, every stamp signature re-verified, hash chains intact.");
+    // A customer's phone, no app: the idle link without a press, then one signed link credited once.
+    expect(text).toContain("the phone reads https://stamp.bean-bros.kr/p: a page that asks for a press, nothing signed");
+    expect(text).toMatch(/pressed, held to the phone +https:\/\/stamp\.bean-bros\.kr\/t\/[A-Za-z0-9_-]{16}… \(141 characters, NDEF message 138 bytes, 9 READ frames\)/);
+    expect(text).toMatch(/the phone opens it +303 -> \/card\/bean-bros\?tap=stamped; new card: stamp_card=<random secret>; HttpOnly; Secure/);
+    expect(text).toMatch(/the same link opened again +303 -> \/card\/bean-bros\?tap=already-used/);
+    expect(text).toContain("the card at Bean Brothers Coffee: 1 stamp, 9 more for a free item");
+    expect(text).toContain("Ledger: 7 accepted taps, every stamp signature re-verified, hash chains intact.");
 
     const store = new SqliteStore(dbPath);
     try {
       const statuses = (await store.listStamps("bean-bros", { limit: 10 })).map((s) => s.status).sort();
-      expect(statuses).toEqual(["active", "quarantined"]);
+      expect(statuses).toEqual(["active", "active", "quarantined"]);
       const events = await store.listEvents({ merchantId: "bean-bros", limit: 100 });
-      expect(events).toHaveLength(6);
+      expect(events).toHaveLength(7);
+      expect(events.filter((event) => event.transport === "phone")).toHaveLength(1);
       const alerts = (await store.listAlerts("bean-bros", { limit: 100 })).map((a) => a.kind).sort();
       expect(alerts).toEqual(["CLONE_PROVEN", "FORGED_SIGNATURE", "QUARANTINED_STAMP_USED", "STAMP_OUTSIDE_SHOP"]);
     } finally {
