@@ -19,6 +19,7 @@ import { registerChallengeRoutes } from "../host/http/routes/challenges";
 import { registerTapRoutes } from "../host/http/routes/taps";
 import { buildServer } from "../host/http/server";
 import { Store } from "../host/store/store";
+import { VerdictFeed } from "../host/core/staff/verdict-feed";
 import { createTestWorld, EnrolledStation, TestStamp, TestWorld } from "../test/support/test-world";
 
 export interface HttpTapFigures {
@@ -71,7 +72,7 @@ function unauthenticatedServer(store: Store, station: Principal): FastifyInstanc
     request.principal = station;
   });
   registerRateLimits(app, { ...BENCH_RATE_LIMITS, credentialOf: (request) => request.principal?.credentialId });
-  const deps = { store: store, now: Date.now, hostKey: undefined };
+  const deps = { store: store, now: Date.now, hostKey: undefined, verdicts: new VerdictFeed() };
   registerChallengeRoutes(app, deps);
   registerTapRoutes(app, deps);
   return app;

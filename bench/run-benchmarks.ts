@@ -14,6 +14,7 @@ import { formatArmStampFigures, measureArmStampFigures } from "./firmware/arm-st
 import { measureNfcHandlerLatency } from "./firmware/nfc-handler-latency";
 import { formatPhoneUrlFigures, measurePhoneUrlFigures } from "./firmware/phone-url-figures";
 import { measureHostFigures } from "./host-figures";
+import { formatAnalyticsFigures, measureAnalyticsFigures } from "./host/analytics-figures";
 import { formatCliStartup, measureCliStartup } from "./cli-startup";
 import { formatEd25519BenchmarkMarkdown, runEd25519Benchmark } from "./native/ed25519-bench";
 import { measureBleTapFigures } from "./ble/ble-tap-figures";
@@ -155,6 +156,9 @@ async function main(): Promise<void> {
     const u = host.unauthenticated[i];
     out(`| ${a.concurrency} | ${thousands(a.tapsPerSecond)} | ${fixed(a.p50Millis, 2)} / ${fixed(a.p99Millis, 2)} | ${thousands(u.tapsPerSecond)} | ${fixed(u.p50Millis, 2)} / ${fixed(u.p99Millis, 2)} | ${fixed(1000 / a.tapsPerSecond - 1000 / u.tapsPerSecond, 2)} ms per tap |`);
   });
+  out();
+
+  for (const line of formatAnalyticsFigures(await measureAnalyticsFigures())) out(line);
   out();
 
   out(formatCliStartup(measureCliStartup()));

@@ -11,10 +11,12 @@ import { addFlashCommand } from "./commands/flash";
 import { addHistoryCommands } from "./commands/history";
 import { addLedgerCommands } from "./commands/ledger";
 import { addLoyaltyCommands } from "./commands/loyalty";
+import { addAnalyticsCommands } from "./commands/analytics";
 import { addRegistryCommands } from "./commands/registry";
 import { addServeCommand } from "./commands/serve";
 import { addStampCommands } from "./commands/stamps";
 import { addWorkerCommands } from "./commands/workers";
+import { addDashboardCommands } from "./commands/dashboard";
 import { CliContext, DEFAULT_DB } from "./context";
 import { processIo } from "./io";
 
@@ -52,7 +54,9 @@ export function buildProgram(extra?: (program: Command, context: CliContext) => 
   addHistoryCommands(program, context);
   addLedgerCommands(program, context);
   addWorkerCommands(program, context);
+  addDashboardCommands(program, context);
   addLoyaltyCommands(program, context);
+  addAnalyticsCommands(program, context);
   addFlashCommand(program, context);
   extra?.(program, context);
   return program;

@@ -17,12 +17,14 @@ export async function visibleStamp(store: Store, principal: Principal, stampId: 
 }
 
 /** Revocation takes effect at once for every verifier sharing the store (R7), and is final. */
-export async function revokeStamp(store: Store, principal: Principal, stampId: string, now: number): Promise<Result<StampRecord, CoreError>> {
+export async function revokeStamp(store: Store, principal: Principal, stampId: string, now: number, reason?: string): Promise<Result<StampRecord, CoreError>> {
   if (!can(principal, "stamp.revoke")) return forbidden("revoke stamps");
+  const why = reason === undefined ? undefined : displayText(reason, "reason", 500);
+  if (why !== undefined && !why.ok) return why;
   const found = await visibleStamp(store, principal, stampId);
   if (!found.ok) return found;
   if (found.value.status === "revoked") return ok(found.value);
-  const audit = auditEntry(principal, now, found.value.merchantId, "stamp.revoke", stampId, { from: found.value.status });
+  const audit = auditEntry(principal, now, found.value.merchantId, "stamp.revoke", stampId, why === undefined ? { from: found.value.status } : { from: found.value.status, reason: why.value });
   await store.setStampStatus(stampId, ["active", "quarantined"], "revoked", audit);
   return visibleStamp(store, principal, stampId);
 }

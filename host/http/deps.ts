@@ -1,11 +1,14 @@
 import { HostKey } from "../ledger/host-key";
 import { Store } from "../store/store";
+import { VerdictFeed } from "../core/staff/verdict-feed";
 
 /** What every route needs: the store, the clock (milliseconds since the epoch), and the host's checkpoint key if it has one. */
 export interface ApiDeps {
   store: Store;
   now: () => number;
   hostKey: HostKey | undefined;
+  /** Where the tap routes publish each verdict, for the dashboard's counter view (in this process). */
+  verdicts: VerdictFeed;
 }
 
 /** What the phone pages and the phone features' owner API need besides: where phones reach the host, and the shop's clock. */

@@ -26,6 +26,8 @@ const TAGS = [
   { name: "firmware", description: "Firmware images the operator approved." },
   { name: "workers", description: "A merchant's workers, and the invitations that make a phone a worker's work card." },
   { name: "loyalty", description: "What customers' phone cards count to: stamps per reward and per press, the reward." },
+  { name: "analytics", description: "What the ledger says about a merchant's trade: stamps and customers per day, visit frequency, the come-back list, workers' hours." },
+  { name: "dashboard", description: "People of a merchant invited to the dashboard: one-time links to make their passkey, and recovery links." },
   { name: "ledger", description: "The ledger's evidence, for the operator: checks and signed checkpoints." },
   { name: "reference", description: "This document." },
 ] as const;

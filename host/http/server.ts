@@ -34,6 +34,7 @@ import { registerHealthRoutes } from "./routes/health";
 import { registerHistoryRoutes } from "./routes/history";
 import { registerLedgerRoutes } from "./routes/ledger";
 import { registerLoyaltyRoutes } from "./routes/loyalty";
+import { registerAnalyticsRoutes } from "./routes/analytics";
 import { registerMerchantRoutes } from "./routes/merchants";
 import { registerPasskeyEndpoints } from "./routes/passkey-endpoints";
 import { registerPhoneAssetRoutes } from "./routes/phone-assets";
@@ -46,6 +47,8 @@ import { registerVerifierRoutes } from "./routes/verifiers";
 import { registerWorkerInvitationPages } from "./routes/worker-invitation-pages";
 import { registerWorkerRoutes } from "./routes/workers";
 import { BODY_LIMIT } from "./schemas";
+import { VerdictFeed } from "../core/staff/verdict-feed";
+import { registerDashboard } from "./routes/dashboard";
 
 export { BODY_LIMIT };
 
@@ -100,6 +103,7 @@ export function buildServer(store: Store, options: ServerOptions = {}): FastifyI
     store: store,
     now: options.clock ?? Date.now,
     hostKey: options.hostKey,
+    verdicts: new VerdictFeed(),
     publicUrl: options.publicUrl ?? (() => undefined),
     timeZone: options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
   };
@@ -141,10 +145,12 @@ function registerRoutes(app: FastifyInstance, deps: PhoneDeps): void {
   registerLedgerRoutes(app, deps);
   registerWorkerRoutes(app, deps);
   registerLoyaltyRoutes(app, deps);
+  registerAnalyticsRoutes(app, deps);
   registerReferenceRoutes(app);
   registerPhonePageRoutes(app, deps);
   registerPasskeyEndpoints(app, deps);
   registerPhoneAssetRoutes(app);
   // In a plugin of its own: its form parser must not reach the JSON API.
   app.register(async (pages) => registerWorkerInvitationPages(pages, deps));
+  registerDashboard(app, deps);
 }

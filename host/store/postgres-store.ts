@@ -25,6 +25,8 @@ import { GENESIS } from "../ledger/chain-hash";
 import { ChainName, Checkpoint } from "../ledger/checkpoint";
 import { ledgerEventHashV2 } from "../ledger/ledger-event-hash";
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgres-schema";
+import { PostgresAnalytics } from "./analytics-postgres";
+import { PostgresStaffStore, STAFF_POSTGRES_SCHEMA } from "./staff-store-postgres";
 import {
   DuplicateError,
   EnrolmentOutcome,
@@ -219,6 +221,8 @@ export class PostgresStore implements Store {
   private readonly names = new Map<string, string>();
   private readonly autocommit: Statements;
   private readonly nonceStatements: Statements;
+  readonly staff: PostgresStaffStore;
+  readonly analytics: PostgresAnalytics;
 
   private constructor(
     private readonly pool: Pool,
@@ -227,6 +231,14 @@ export class PostgresStore implements Store {
   ) {
     this.autocommit = new Statements((config) => pool.query(config), this.names, new Set());
     this.nonceStatements = new Statements((config) => noncePool.query(config), new Map(), new Set());
+    this.analytics = new PostgresAnalytics(pool);
+    this.staff = new PostgresStaffStore(this.autocommit, (work, audit) =>
+      this.write(audit === undefined ? [] : ["audit"], async (sql) => {
+        const result = await work(sql);
+        if (audit !== undefined) await this.appendAudit(sql, audit);
+        return result;
+      }),
+    );
   }
 
   /** Connects to the database at `url` (postgres://…) and makes its tables if it has none. */
@@ -265,6 +277,7 @@ export class PostgresStore implements Store {
       // One transaction: a migration that fails leaves the database at its old version, whole.
       for (let from = version; from < POSTGRES_SCHEMA_VERSION; from++) await client.query(POSTGRES_MIGRATIONS[from - 1]);
       if (version !== POSTGRES_SCHEMA_VERSION) await client.query("UPDATE store_schema SET version = $1", [POSTGRES_SCHEMA_VERSION]);
+      await client.query(STAFF_POSTGRES_SCHEMA);
       await client.query("COMMIT");
     } catch (error) {
       broken = await rollBack(client);

@@ -108,6 +108,10 @@ CREATE INDEX IF NOT EXISTS workers_by_merchant ON workers (merchant_id, id);
 CREATE INDEX IF NOT EXISTS worker_phones_by_worker ON worker_phones (worker_id);
 CREATE INDEX IF NOT EXISTS passkeys_by_holder ON passkeys (holder_id);
 CREATE INDEX IF NOT EXISTS webauthn_challenges_by_expiry ON webauthn_challenges (expires_at);
+-- Analytics (which statement each serves: analytics-sql.ts). Covering: no ledger row is read.
+CREATE INDEX IF NOT EXISTS ledger_by_merchant_time ON ledger (merchant_id, accepted_at, purpose, shop_id, transport, card_id, quantity);
+CREATE INDEX IF NOT EXISTS ledger_customer_taps ON ledger (merchant_id, card_id, accepted_at, purpose, quantity) WHERE transport = 'phone' AND purpose IN (1, 2);
+CREATE INDEX IF NOT EXISTS ledger_clock_taps ON ledger (merchant_id, accepted_at, card_id, purpose, shop_id) WHERE purpose IN (3, 4);
 `;
 
 /**

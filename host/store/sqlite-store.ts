@@ -26,6 +26,8 @@ import {
 } from "../core/model";
 import { StationRole } from "../core/access/principal";
 import { ADDED_COLUMNS, SQLITE_INDEXES, SQLITE_SCHEMA, STAMP_LABEL_INDEX } from "./sqlite-schema";
+import { SqliteAnalytics } from "./analytics-sqlite";
+import { SqliteStaffStore, STAFF_SQLITE_SCHEMA } from "./staff-store-sqlite";
 import {
   alertFromRow,
   AlertRow,
@@ -137,6 +139,8 @@ export class SqliteStore implements Store {
   /** A second connection for request nonces only (see useRequestNonce). */
   private readonly nonceDb: Database.Database;
   private readonly nonceStatements = new Map<string, Database.Statement>();
+  readonly staff: SqliteStaffStore;
+  readonly analytics: SqliteAnalytics;
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -149,7 +153,16 @@ export class SqliteStore implements Store {
       this.addMissingColumns();
       this.db.exec(SQLITE_INDEXES);
       this.addLabelIndex();
+      this.db.exec(STAFF_SQLITE_SCHEMA);
     });
+    this.staff = new SqliteStaffStore(this.db, (work, audit) =>
+      this.write(() => {
+        const result = work();
+        if (audit !== undefined) this.appendAudit(audit);
+        return result;
+      }),
+    );
+    this.analytics = new SqliteAnalytics(this.db);
     this.nonceDb = new Database(path);
     this.nonceDb.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.nonceDb.pragma("synchronous = NORMAL");

@@ -18,7 +18,9 @@ import {
 } from "../core/model";
 import { ClockChange } from "../core/phone/card-model";
 import { Checkpoint } from "../ledger/checkpoint";
+import { LedgerAnalytics } from "./analytics-store";
 import { CardStore } from "./card-store";
+import { StaffStore } from "./staff-store";
 
 /** A new ledger event before the store chains it. */
 export type LedgerEntry = Omit<LedgerEvent, "sequence" | "previousHash" | "hash">;
@@ -79,6 +81,10 @@ export type EnrolmentOutcome = { ok: true; credential: CredentialRecord } | { ok
  * the same step, so the audit chain never misses a change that happened.
  */
 export interface Store extends CardStore {
+  /** The dashboard's people: codes, passkeys, challenges, sessions (staff-store.ts). */
+  readonly staff: StaffStore;
+  /** The merchant's analytics: aggregate reads over the ledger (analytics-store.ts). */
+  readonly analytics: LedgerAnalytics;
   addMerchant(merchant: Merchant, audit: NewAuditEntry): Promise<void>;
   addShop(shop: Shop, audit: NewAuditEntry): Promise<void>;
   addVerifier(verifier: Verifier, audit: NewAuditEntry): Promise<void>;

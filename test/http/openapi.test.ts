@@ -190,6 +190,7 @@ describe("the OpenAPI document", () => {
     expect(optional).toEqual([
       "POST /v1/challenges",
       "POST /v1/credentials/{id}/revoke",
+      "POST /v1/dashboard-people/{id}/recovery-links",
       "POST /v1/ledger/check",
       "POST /v1/ledger/checkpoints",
       "POST /v1/provisioning-challenges",

@@ -84,12 +84,13 @@ const SECURITY_MD = readFileSync(join(__dirname, "../../docs/security.md"), "utf
 const TABLE = parseTable(SECURITY_MD);
 
 const PAGES_MARKER = "<!-- checked: phone-pages -->";
+const DASHBOARD_PAGES_MARKER = "<!-- checked: dashboard-pages -->";
 
-/** The routes of the phone pages' table (docs/security.md): its first column. */
-function parsePageRoutes(markdown: string): string[] {
-  const start = markdown.indexOf(PAGES_MARKER);
-  if (start < 0) throw new Error(`docs/security.md has no ${PAGES_MARKER}`);
-  const lines = markdown.slice(start + PAGES_MARKER.length).trim().split("\n");
+/** The routes of a pages' table (docs/security.md: the phone pages', the dashboard's): its first column. */
+function parsePageRoutes(markdown: string, marker: string): string[] {
+  const start = markdown.indexOf(marker);
+  if (start < 0) throw new Error(`docs/security.md has no ${marker}`);
+  const lines = markdown.slice(start + marker.length).trim().split("\n");
   const tableEnd = lines.findIndex((line) => !line.trim().startsWith("|"));
   const rows = lines.slice(2, tableEnd < 0 ? lines.length : tableEnd);
   return rows.map((line) => {
@@ -99,7 +100,7 @@ function parsePageRoutes(markdown: string): string[] {
   });
 }
 
-const PAGE_ROUTES = parsePageRoutes(SECURITY_MD);
+const PAGE_ROUTES = [...parsePageRoutes(SECURITY_MD, PAGES_MARKER), ...parsePageRoutes(SECURITY_MD, DASHBOARD_PAGES_MARKER)];
 
 /**
  * Every route the app registered, from Fastify's own route tree (printRoutes): each line adds its
@@ -150,6 +151,8 @@ let teaCredentialId: string;
 /** A worker of each merchant, for the invitation routes. */
 let beanWorkerId: string;
 let teaWorkerId: string;
+let beanPersonId: string;
+let teaPersonId: string;
 
 function clientOf(role: Exclude<Role, "anonymous">): ApiClient {
   switch (role) {
@@ -307,6 +310,16 @@ const SPECS: Record<string, RouteSpec> = {
     request: async () => ({ method: "POST", path: `/v1/workers/${beanWorkerId}/invitations` }),
     foreign: async () => ({ method: "POST", path: `/v1/workers/${teaWorkerId}/invitations` }),
   },
+  "POST /v1/merchants/:id/dashboard-invitations": {
+    success: 201,
+    request: async () => ({ method: "POST", path: "/v1/merchants/bean-bros/dashboard-invitations", body: { role: "auditor", name: fresh("person") } }),
+    foreign: async () => ({ method: "POST", path: "/v1/merchants/tea-house/dashboard-invitations", body: { role: "auditor", name: fresh("person") } }),
+  },
+  "POST /v1/dashboard-people/:id/recovery-links": {
+    success: 201,
+    request: async () => ({ method: "POST", path: `/v1/dashboard-people/${beanPersonId}/recovery-links` }),
+    foreign: async () => ({ method: "POST", path: `/v1/dashboard-people/${teaPersonId}/recovery-links` }),
+  },
   "PUT /v1/merchants/:id/loyalty": {
     success: 200,
     request: async () => ({ method: "PUT", path: "/v1/merchants/bean-bros/loyalty", body: { stampsPerReward: 10, stampsPerPress: 1, rewardLabel: fresh("a free coffee") } }),
@@ -316,6 +329,26 @@ const SPECS: Record<string, RouteSpec> = {
     success: 200,
     request: async () => ({ method: "GET", path: "/v1/merchants/bean-bros/loyalty" }),
     foreign: async () => ({ method: "GET", path: "/v1/merchants/tea-house/loyalty" }),
+  },
+  "GET /v1/merchants/:id/analytics/daily": {
+    success: 200,
+    request: async () => ({ method: "GET", path: "/v1/merchants/bean-bros/analytics/daily" }),
+    foreign: async () => ({ method: "GET", path: "/v1/merchants/tea-house/analytics/daily" }),
+  },
+  "GET /v1/merchants/:id/analytics/frequency": {
+    success: 200,
+    request: async () => ({ method: "GET", path: "/v1/merchants/bean-bros/analytics/frequency" }),
+    foreign: async () => ({ method: "GET", path: "/v1/merchants/tea-house/analytics/frequency" }),
+  },
+  "GET /v1/merchants/:id/analytics/come-back": {
+    success: 200,
+    request: async () => ({ method: "GET", path: "/v1/merchants/bean-bros/analytics/come-back" }),
+    foreign: async () => ({ method: "GET", path: "/v1/merchants/tea-house/analytics/come-back" }),
+  },
+  "GET /v1/merchants/:id/analytics/attendance": {
+    success: 200,
+    request: async () => ({ method: "GET", path: "/v1/merchants/bean-bros/analytics/attendance" }),
+    foreign: async () => ({ method: "GET", path: "/v1/merchants/tea-house/analytics/attendance" }),
   },
 };
 
@@ -328,6 +361,8 @@ beforeAll(async () => {
   teaCredentialId = (await issueToken(api, world.teaHouse.owner.client, { role: "auditor", merchantId: "tea-house", label: "tea auditor" })).credentialId;
   beanWorkerId = (await call<{ id: string }>(world.beanBros.owner.client, "POST", "/v1/merchants/bean-bros/workers", { name: "Bean Barista" }, 201)).id;
   teaWorkerId = (await call<{ id: string }>(world.teaHouse.owner.client, "POST", "/v1/merchants/tea-house/workers", { name: "Tea Barista" }, 201)).id;
+  beanPersonId = (await call<{ personId: string }>(world.beanBros.owner.client, "POST", "/v1/merchants/bean-bros/dashboard-invitations", { role: "manager", name: "Bean Manager" }, 201)).personId;
+  teaPersonId = (await call<{ personId: string }>(world.teaHouse.owner.client, "POST", "/v1/merchants/tea-house/dashboard-invitations", { role: "manager", name: "Tea Manager" }, 201)).personId;
   // Something in every list: a tea-house tap, event and alert that bean-bros must never see.
   const { challenge } = await challengeFor(world.teaHouse.station);
   await call(world.teaHouse.station.client, "POST", "/v1/taps", { response: signTapHex(teaStamp, challenge, 5) }, 200);

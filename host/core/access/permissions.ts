@@ -37,6 +37,9 @@ export const PERMISSIONS = {
   "worker.invite": ["owner", "manager"],
   "loyalty.configure": ["owner", "manager"],
   "loyalty.read": ["owner", "manager", "auditor"],
+  "analytics.read": ["owner", "manager", "auditor"],
+  "dashboard.invite": ["owner", "manager"],
+  "dashboard.recover": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

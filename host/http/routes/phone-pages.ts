@@ -16,6 +16,7 @@ import { isTapResult, TapResult, tapResultOf } from "../../web/tap-result";
 import { PhoneDeps } from "../deps";
 import { holderOf, holderOrNew, LanguageQuery, languageQuery, PHONE_PAGE, pageContext, pageErrorHandler, sendPage } from "../phone-page-request";
 import { SLUG_PATTERN } from "../schemas";
+import { verdictNotice } from "../verdict-notice";
 
 interface CardQuery extends LanguageQuery {
   tap?: string;
@@ -47,6 +48,7 @@ export function registerPhonePageRoutes(app: FastifyInstance, deps: PhoneDeps): 
       if (!decodePhoneTokenText(request.params.token).ok) return reply.redirect(`/card?tap=${"not-genuine" satisfies TapResult}`, 303);
       const holderId = await holderOrNew(deps, request, reply);
       const outcome = await openPhoneTap(deps.store, { baseUrl: baseUrl, tokenText: request.params.token, holderId: holderId, now: deps.now() });
+      if (outcome.merchantId !== undefined) deps.verdicts.publish(verdictNotice(outcome.merchantId, "phone", outcome.verdict, deps.now()));
       const result = tapResultOf(outcome.verdict.reason, outcome.purpose);
       // 303: a reload shows the card again instead of opening the URL again, and the token leaves the address bar.
       const target = outcome.merchantId === undefined ? `/card?tap=${result}` : `/card/${encodeURIComponent(outcome.merchantId)}?tap=${result}`;

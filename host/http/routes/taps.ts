@@ -8,6 +8,7 @@ import { aboutRoute, successAnswer } from "../openapi";
 import { principal } from "../principal";
 import { TapBody, tapBody } from "../schemas";
 import { verdictView } from "../views";
+import { verdictNotice } from "../verdict-notice";
 
 /**
  * A well-formed tap from a counter station always gets its verdict with 200, accepted or not: a
@@ -31,6 +32,7 @@ export function registerTapRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const who = principal(request);
     if (who.role !== "counter-station") return sendError(reply, 403, "FORBIDDEN", "this credential may not submit taps: only a counter station can");
     const verdict = await submitTap(deps.store, who, bytes.value, deps.now());
+    deps.verdicts.publish(verdictNotice(who.merchantId, "station", verdict, deps.now()));
     if (verdict.code === Reason.MALFORMED_RESPONSE) return sendError(reply, 400, "INVALID_INPUT", verdict.message);
     if (verdict.code === Reason.UNKNOWN_VERIFIER) return sendError(reply, 404, "NOT_FOUND", verdict.message);
     return reply.code(200).send(verdictView(verdict));

@@ -1,0 +1,144 @@
+/**
+ * Passkeys of the dashboard's people, through @simplewebauthn/server as the cards' passkeys
+ * (host/core/phone/passkeys.ts): the relying party is this host (ID its public URL's host name,
+ * the only origin accepted its origin), challenges last 2 minutes and are taken from the store
+ * as a response naming them is checked, and a passkey's counter only rises. Enrolment needs a
+ * one-time code (dashboard-codes.ts), used in the same step as the passkey is added; a login
+ * names nobody (discoverable credentials) and answers with the passkey's person.
+ */
+import {
+  AuthenticationResponseJSON,
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+} from "@simplewebauthn/server";
+import { fromHex } from "../../../shared/hex";
+import { ok, Result } from "../../../shared/result";
+import { DuplicateError, Store } from "../../store/store";
+import { credentialProblem } from "../access/credentials";
+import { CoreError, failure } from "../core-error";
+import { codeHashOf, codePerson } from "./dashboard-codes";
+import { StaffCeremony } from "./staff-model";
+
+export const STAFF_CHALLENGE_TTL_MS = 2 * 60_000;
+const RP_NAME = "Stamp dashboard";
+
+function relyingParty(baseUrl: string): { rpID: string; origin: string } {
+  const url = new URL(baseUrl);
+  return { rpID: url.hostname, origin: url.origin };
+}
+
+const CODE_UNUSABLE = "this link is not valid any more (used, expired or unknown): ask an owner for a new one";
+
+/** The store's challenge check; a store failure is thrown after the library returns, not mistaken for a refused proof. */
+function challengeTaker(store: Store, kind: StaffCeremony, personId: string | undefined, now: number): { check: (challenge: string) => Promise<boolean>; rethrow: () => void } {
+  let failed: { error: unknown } | undefined;
+  return {
+    check: async (challenge) => {
+      try {
+        return await store.staff.takeStaffChallenge(challenge, kind, personId, now);
+      } catch (error) {
+        failed = { error: error };
+        return false;
+      }
+    },
+    rethrow: () => {
+      if (failed !== undefined) throw failed.error;
+    },
+  };
+}
+
+function refused(error: unknown): { ok: false; error: CoreError } {
+  return failure("PROOF_INVALID", `the passkey's answer was refused: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+export async function enrolmentOptions(store: Store, input: { code: string; baseUrl: string; now: number }): Promise<Result<PublicKeyCredentialCreationOptionsJSON, CoreError>> {
+  const found = await codePerson(store, input.code, input.now);
+  if (found === undefined) return failure("NOT_FOUND", CODE_UNUSABLE);
+  const userId = fromHex(found.person.id);
+  if (!userId.ok) throw new Error(`credential id ${found.person.id} is not hex`);
+  const existing = await store.staff.listStaffPasskeys(found.person.id);
+  const options = await generateRegistrationOptions({
+    rpName: RP_NAME,
+    rpID: relyingParty(input.baseUrl).rpID,
+    userName: found.person.label,
+    userID: new Uint8Array(userId.value),
+    userDisplayName: found.person.label,
+    attestationType: "none",
+    excludeCredentials: existing.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
+    authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
+    timeout: STAFF_CHALLENGE_TTL_MS,
+  });
+  await store.staff.saveStaffChallenge({ challenge: options.challenge, personId: found.person.id, kind: "enrol", expiresAt: input.now + STAFF_CHALLENGE_TTL_MS }, input.now);
+  return ok(options);
+}
+
+/** Registers the passkey and uses the code, in one step; answers the person, who is then logged in. */
+export async function verifyEnrolment(store: Store, input: { code: string; baseUrl: string; response: RegistrationResponseJSON; now: number }): Promise<Result<{ personId: string }, CoreError>> {
+  const found = await codePerson(store, input.code, input.now);
+  const codeHash = codeHashOf(input.code);
+  if (found === undefined || codeHash === undefined) return failure("NOT_FOUND", CODE_UNUSABLE);
+  const { rpID, origin } = relyingParty(input.baseUrl);
+  const taker = challengeTaker(store, "enrol", found.person.id, input.now);
+  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+  try {
+    verified = await verifyRegistrationResponse({ response: input.response, expectedChallenge: taker.check, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false });
+  } catch (error) {
+    taker.rethrow();
+    return refused(error);
+  }
+  taker.rethrow();
+  if (!verified.verified) return refused("not verified");
+  const credential = verified.registrationInfo.credential;
+  const passkey = { credentialId: credential.id, personId: found.person.id, publicKey: credential.publicKey, counter: credential.counter, transports: credential.transports ?? [], createdAt: input.now };
+  try {
+    const enrolled = await store.staff.enrolStaffPasskey(codeHash, passkey, input.now);
+    if (!enrolled.ok) return failure("NOT_FOUND", CODE_UNUSABLE);
+  } catch (error) {
+    if (error instanceof DuplicateError) return failure("DUPLICATE", "this passkey is already registered");
+    throw error;
+  }
+  return ok({ personId: found.person.id });
+}
+
+export async function staffLoginOptions(store: Store, input: { baseUrl: string; now: number }): Promise<Result<PublicKeyCredentialRequestOptionsJSON, CoreError>> {
+  const options = await generateAuthenticationOptions({ rpID: relyingParty(input.baseUrl).rpID, userVerification: "preferred", timeout: STAFF_CHALLENGE_TTL_MS });
+  await store.staff.saveStaffChallenge({ challenge: options.challenge, personId: undefined, kind: "login", expiresAt: input.now + STAFF_CHALLENGE_TTL_MS }, input.now);
+  return ok(options);
+}
+
+/** The person whose passkey answered, if their access still stands (not revoked). */
+export async function verifyStaffLogin(store: Store, input: { baseUrl: string; response: AuthenticationResponseJSON; now: number }): Promise<Result<{ personId: string }, CoreError>> {
+  const passkey = await store.staff.getStaffPasskey(input.response.id);
+  if (passkey === undefined) return failure("PROOF_INVALID", "this passkey is not registered for the dashboard");
+  const { rpID, origin } = relyingParty(input.baseUrl);
+  const taker = challengeTaker(store, "login", undefined, input.now);
+  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+  try {
+    verified = await verifyAuthenticationResponse({
+      response: input.response,
+      expectedChallenge: taker.check,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.counter, transports: passkey.transports },
+      requireUserVerification: false,
+    });
+  } catch (error) {
+    taker.rethrow();
+    return refused(error);
+  }
+  taker.rethrow();
+  if (!verified.verified) return refused("not verified");
+  const counter = verified.authenticationInfo.newCounter;
+  if ((counter > 0 || passkey.counter > 0) && !(await store.staff.raiseStaffPasskeyCounter(passkey.credentialId, counter))) {
+    return failure("PROOF_INVALID", "the passkey's counter did not rise: a replayed or cloned authenticator");
+  }
+  const person = await store.getCredential(passkey.personId);
+  const problem = person === undefined ? "the person no longer exists" : credentialProblem(person, input.now);
+  if (problem !== undefined) return failure("FORBIDDEN", `this person may not use the dashboard: ${problem}`);
+  return ok({ personId: passkey.personId });
+}
