@@ -28,6 +28,9 @@ import { readPhoneUrl } from "./phone-tag-reader";
 /** The host's public address in the demo: the base URL a phone stamp signs its links for. */
 const DEMO_PUBLIC_URL = "https://stamp.bean-bros.kr";
 const DEMO_PUBLIC_HOST = new URL(DEMO_PUBLIC_URL).host;
+/** The shops' time zone: days in the reports are Seoul days. */
+const DEMO_TIME_ZONE = "Asia/Seoul";
+const HOUR_MS = 3_600_000;
 
 export interface DemoOptions {
   /** An SQLite file or a postgres:// URL (a new, empty database); a fresh SQLite file in a temporary directory when absent. */
@@ -96,7 +99,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const out = options.out;
   const dbPath = options.dbPath ?? join(mkdtempSync(join(tmpdir(), "stamp-demo-")), "stamp.db");
   const store = await openStore(dbPath);
-  const app = buildServer(store, { publicUrl: () => DEMO_PUBLIC_URL, allowedHosts: ["localhost", "127.0.0.1", "[::1]", DEMO_PUBLIC_HOST] });
+  // The host's clock: the real time, moved on by the demo where it shows a working day and a month.
+  const later = { ms: 0 };
+  const app = buildServer(store, {
+    clock: () => Date.now() + later.ms,
+    publicUrl: () => DEMO_PUBLIC_URL,
+    allowedHosts: ["localhost", "127.0.0.1", "[::1]", DEMO_PUBLIC_HOST],
+    timeZone: DEMO_TIME_ZONE,
+  });
   const client = (credential: ApiCredential) => new ApiClient(injectTransport(app), credential);
   try {
     out(`database: ${describeStoreLocation(dbPath)}`);
@@ -219,7 +229,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     out("the second signs the same counter for another challenge: two valid signatures, one counter, a clone proven.");
     out("");
 
-    await phoneWithoutApp(app, store, flasher, gangnamAir, out);
+    const phoneStamp = await phoneWithoutApp(app, store, flasher, gangnamAir, out);
+    await workerAndReports(app, owner, phoneStamp, later, out);
 
     // A request with no credential at all.
     const anonymous = await client({ kind: "none" }).request("POST", "/v1/challenges");
@@ -264,7 +275,7 @@ async function browserGet(app: FastifyInstance, path: string, cookie: string | u
  * reads the tag as Android and iPhone do (Type 2 Tag READs of the NDEF message) and opens the
  * link; the page gives the browser a card (a cookie holding a random secret) and credits it.
  */
-async function phoneWithoutApp(app: FastifyInstance, store: Store, flasher: FlashingStationLink, air: SimulatedAir, out: (line: string) => void): Promise<void> {
+async function phoneWithoutApp(app: FastifyInstance, store: Store, flasher: FlashingStationLink, air: SimulatedAir, out: (line: string) => void): Promise<SimulatedStamp> {
   out("A customer's phone, no app (GET /t/<token>: the link the stamp signs after a press):");
   const stamp = await provisionSimulatedStamp(flasher, air, { label: "gangnam-phone-1", merchantId: "bean-bros", shopIds: ["gangnam"] }, { phoneUrl: DEMO_PUBLIC_URL });
   const link = new SimulatedTagLink(stamp.device.nfc);
@@ -287,5 +298,57 @@ async function phoneWithoutApp(app: FastifyInstance, store: Store, flasher: Flas
   if (card === undefined) throw new Error("the phone has no card after its first tap");
   out(`  the card at ${card.merchantName}: ${card.stamps} ${card.stamps === 1 ? "stamp" : "stamps"}, ${card.nextRewardIn} more for ${card.rewardLabel}`);
   await stamp.runtime.lastBleTap;
+  out("");
+  return stamp;
+}
+
+/** Presses the stamp and opens the link it shows from a phone's browser holding `cookie`: where the page sends it. */
+async function pressAndOpen(app: FastifyInstance, stamp: SimulatedStamp, cookie: string): Promise<string> {
+  stamp.device.press();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const read = await readPhoneUrl(new SimulatedTagLink(stamp.device.nfc));
+  const opened = await browserGet(app, read.url.slice(DEMO_PUBLIC_URL.length), cookie);
+  await stamp.runtime.lastBleTap;
+  return opened.location;
+}
+
+function hours(minutes: number): string {
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/**
+ * A worker's phone: the owner adds the worker and makes a one-time invitation link; the worker's
+ * phone opens it and links itself; a press clocks in, another one 8 hours later clocks out. Then
+ * the owner's reports from the ledger: the hours, and a month later the come-back list (the
+ * customer card of the phone above, one stamp, not seen for 30 days) as CSV for a campaign.
+ */
+async function workerAndReports(app: FastifyInstance, owner: ApiClient, stamp: SimulatedStamp, later: { ms: number }, out: (line: string) => void): Promise<void> {
+  out("A worker's phone, and the owner's reports (GET /v1/merchants/bean-bros/analytics/...):");
+  const worker = expectStatus<{ id: string; name: string }>(await owner.request("POST", "/v1/merchants/bean-bros/workers", { name: "Kim Ji-woo" }), 201, "adding the worker");
+  const invitation = expectStatus<{ link: string }>(await owner.request("POST", `/v1/workers/${worker.id}/invitations`), 201, "inviting the worker");
+  out(`  stamp workers add / invite    ${worker.name}: a one-time link for the worker's phone, ${invitation.link.slice(0, DEMO_PUBLIC_URL.length + 3)}… (and its QR code)`);
+  const path = invitation.link.slice(DEMO_PUBLIC_URL.length);
+  const linked = await app.inject({ method: "POST", url: path, headers: { host: DEMO_PUBLIC_HOST, "sec-fetch-site": "same-origin" } });
+  const setCookie = linked.headers["set-cookie"];
+  const cookie = (Array.isArray(setCookie) ? setCookie[0] : setCookie)?.split(";")[0];
+  if (cookie === undefined) throw new Error(`linking the worker's phone gave no card: HTTP ${linked.statusCode}`);
+  out(`  the worker's phone opens it   303 -> ${String(linked.headers.location)}: this phone is now ${worker.name}'s work card`);
+  out(`  pressed, held to that phone   303 -> ${await pressAndOpen(app, stamp, cookie)}`);
+  later.ms += 8 * HOUR_MS + 3 * 60_000;
+  out(`  8 h 3 min later, again        303 -> ${await pressAndOpen(app, stamp, cookie)}`);
+  const attendance = expectStatus<{ workers: { workerName: string; days: { period: string; minutes: number; missingClockOuts: number }[] }[] }>(
+    await owner.request("GET", `/v1/merchants/bean-bros/analytics/attendance?timeZone=${encodeURIComponent(DEMO_TIME_ZONE)}`),
+    200,
+    "the attendance report",
+  );
+  for (const row of attendance.workers) {
+    for (const day of row.days) out(`  attendance                    ${row.workerName}  ${day.period}  ${hours(day.minutes)}  missing clock-outs ${day.missingClockOuts}`);
+  }
+  later.ms += 31 * 24 * HOUR_MS;
+  const comeBack = await owner.request("GET", "/v1/merchants/bean-bros/analytics/come-back?minStamps=1&maxStamps=9&quietDays=30&format=csv");
+  if (comeBack.status !== 200 || typeof comeBack.body !== "string") throw new Error(`the come-back list: HTTP ${comeBack.status}`);
+  const rows = comeBack.body.trim().split(/\r?\n/);
+  out(`  31 days later, come-back     cards with 1-9 stamps not seen for 30 days, as CSV for a message campaign (${rows.length - 1} of them):`);
+  for (const row of rows) out(`    ${row}`);
   out("");
 }

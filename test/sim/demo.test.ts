@@ -6,7 +6,7 @@ import { SqliteStore } from "../../host/store/sqlite-store";
 import { runDemo } from "../../sim/demo";
 
 describe("npm run demo", () => {
-  it("enrols its stations, taps through the API, then shows replay, forgery, theft and a proven clone refused, a phone credited without an app, and a request without a credential refused", async () => {
+  it("enrols its stations, taps through the API, then shows replay, forgery, theft and a proven clone refused, a phone credited without an app, a worker clocked in and out, the owner's reports, and a request without a credential refused", async () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), "stamp-demo-test-")), "demo.db");
     const lines: string[] = [];
     await runDemo({ dbPath, out: (line) => lines.push(line) });
@@ -39,15 +39,21 @@ describe("npm run demo", () => {
     expect(text).toMatch(/the phone opens it +303 -> \/card\/bean-bros\?tap=stamped; new card: stamp_card=<random secret>; HttpOnly; Secure/);
     expect(text).toMatch(/the same link opened again +303 -> \/card\/bean-bros\?tap=already-used/);
     expect(text).toContain("the card at Bean Brothers Coffee: 1 stamp, 9 more for a free item");
-    expect(text).toContain("Ledger: 7 accepted taps, every stamp signature re-verified, hash chains intact.");
+    // A worker's phone linked by the owner's invitation, clocked in and out by two presses; the reports.
+    expect(text).toMatch(/the worker's phone opens it +303 -> \/card\/bean-bros\?linked=1: this phone is now Kim Ji-woo's work card/);
+    expect(text).toMatch(/pressed, held to that phone +303 -> \/card\/bean-bros\?tap=clocked-in/);
+    expect(text).toMatch(/8 h 3 min later, again +303 -> \/card\/bean-bros\?tap=clocked-out/);
+    expect(text).toMatch(/attendance +Kim Ji-woo +\d{4}-\d{2}-\d{2} +8 h 3 min +missing clock-outs 0/);
+    expect(text).toMatch(/come-back +cards with 1-9 stamps not seen for 30 days, as CSV for a message campaign \(1 of them\):\n +card_id,stamps,last_visit\n +[0-9a-f]{32},1,\d{4}-/);
+    expect(text).toContain("Ledger: 9 accepted taps, every stamp signature re-verified, hash chains intact.");
 
     const store = new SqliteStore(dbPath);
     try {
       const statuses = (await store.listStamps("bean-bros", { limit: 10 })).map((s) => s.status).sort();
       expect(statuses).toEqual(["active", "active", "quarantined"]);
       const events = await store.listEvents({ merchantId: "bean-bros", limit: 100 });
-      expect(events).toHaveLength(7);
-      expect(events.filter((event) => event.transport === "phone")).toHaveLength(1);
+      expect(events).toHaveLength(9);
+      expect(events.filter((event) => event.transport === "phone")).toHaveLength(3);
       const alerts = (await store.listAlerts("bean-bros", { limit: 100 })).map((a) => a.kind).sort();
       expect(alerts).toEqual(["CLONE_PROVEN", "FORGED_SIGNATURE", "QUARANTINED_STAMP_USED", "STAMP_OUTSIDE_SHOP"]);
     } finally {
