@@ -1,12 +1,14 @@
 import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { toHex } from "../../shared/hex";
+import { CHALLENGE_FIRST_PAGE, CHALLENGE_PAGES, STAMP_WRITE_CHALLENGE, STATUS_PAGE, T2T_FAST_READ, T2T_READ, T2T_WRITE, VERDICT_PAGE } from "../../shared/nfc-mailbox-layout";
 import { Purpose } from "../../shared/protocol-constants";
 import { runStationTap } from "../../host/core/counter-station";
 import { addVerifier } from "../../host/core/registry";
 import { approveFirmware } from "../../host/core/stamp-registration";
 import { DEFAULT_FAST_POLL, DEFAULT_POLL, exchangeOverNfc, exchangeOverNfcFast, sendVerdictOverNfc } from "../../host/nfc/mailbox-reader";
 import { PcscTagLink } from "../../host/nfc/pcsc-tag-link";
+import { TagError } from "../../host/nfc/tag-link";
 import { apiStation } from "../../sim/api-station";
 import { bootSimulatedStamp, localFlashingStation, registerProvedStamp, SIMULATED_FIRMWARE_HASH, SIMULATED_FIRMWARE_LABEL } from "../../sim/provision";
 import { createTestWorld, enrolTestStation, must } from "../../test/support/test-world";
@@ -49,6 +51,8 @@ export interface NfcModeFigures {
   handlerMaxMs: number;
   handlerP99Ms: number;
   frames: number;
+  /** Taps made again because a frame's handler overran the budget (the reader got no answer). */
+  missedFrames: number;
   /** judgeStampReply on SQLite: mean per tap. */
   hostVerifyMeanMs: number;
   /** The APDUs of the last tap, for the model. */
@@ -155,14 +159,16 @@ export function modelTapTime(mode: NfcTapMode, trace: ApduTrace[], parameters: T
     return { air, answer, total: parameters.perApduOverheadMs + air + answer };
   };
   // The APDUs of one tap: up to the challenge (inclusive), the polls, the rest of the reply.
-  const isPoll = (apdu: ApduTrace) => apdu.frames.length === 1 && (apdu.frames[0].command[0] === 0x3a || (apdu.frames[0].command[0] === 0x30 && apdu.frames[0].command[1] === 16));
-  const isChallengeEnd = (apdu: ApduTrace) => apdu.frames.some((f) => f.command[0] === 0x7a || (f.command[0] === 0xa2 && f.command[1] === 15));
+  const isPoll = (apdu: ApduTrace) =>
+    apdu.frames.length === 1 && (apdu.frames[0].command[0] === T2T_FAST_READ || (apdu.frames[0].command[0] === T2T_READ && apdu.frames[0].command[1] === STATUS_PAGE));
+  const lastChallengePage = CHALLENGE_FIRST_PAGE + CHALLENGE_PAGES - 1;
+  const isChallengeEnd = (apdu: ApduTrace) => apdu.frames.some((f) => f.command[0] === STAMP_WRITE_CHALLENGE || (f.command[0] === T2T_WRITE && f.command[1] === lastChallengePage));
   const challengeEnd = trace.findIndex(isChallengeEnd);
   const firstPoll = trace.findIndex(isPoll);
   const lastPoll = trace.length - 1 - [...trace].reverse().findIndex(isPoll);
   const before = trace.slice(0, challengeEnd + 1);
   const poll = trace[firstPoll];
-  const after = trace.slice(lastPoll + 1).filter((apdu) => !apdu.frames.some((f) => f.command[0] === 0xa2 && f.command[1] === 41));
+  const after = trace.slice(lastPoll + 1).filter((apdu) => !apdu.frames.some((f) => f.command[0] === T2T_WRITE && f.command[1] === VERDICT_PAGE));
   let t = activationMs;
   let waitMs = 0;
   let air = activation.bits * bitMs;
@@ -248,16 +254,32 @@ export async function measureNfcMode(mode: NfcTapMode, taps = 100, parameters: P
     let tagBits = 0;
     let hostMs = 0;
     let lastTrace: ApduTrace[] = [];
+    let missedFrames = 0;
+    let retriedTap = -1;
     for (let i = 0; i < taps; i++) {
       trace = [];
       const apdusBefore = link.traffic.apdus;
       await link.readUid();
       let exchanged = 0;
-      const judged = await runStationTap(station.service, async (challenge) => {
-        const reply = mode === "direct" ? await exchangeOverNfcFast(link, challenge, { ...DEFAULT_FAST_POLL, firstPollDelayMs: 1 }) : await exchangeOverNfc(link, challenge, { intervalMs: 1, maxPolls: 200 });
-        exchanged = performance.now();
-        return reply;
-      });
+      let judged;
+      try {
+        judged = await runStationTap(station.service, async (challenge) => {
+          const reply = mode === "direct" ? await exchangeOverNfcFast(link, challenge, { ...DEFAULT_FAST_POLL, firstPollDelayMs: 1 }) : await exchangeOverNfc(link, challenge, { intervalMs: 1, maxPolls: 200 });
+          exchanged = performance.now();
+          return reply;
+        });
+      } catch (error) {
+        // A frame whose handler overran the radio's budget went unanswered, as it would on the
+        // nRF52 (here a pause of Node's own, e.g. its garbage collector): the reader drops that
+        // tap and the customer taps again. Counted, and the tap is made again once the stamp has
+        // finished any signature it started; a second miss in a row stops the bench.
+        if (!(error instanceof TagError) || retriedTap === i) throw error;
+        retriedTap = i;
+        missedFrames++;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        i--;
+        continue;
+      }
       hostMs += performance.now() - exchanged;
       if (!judged.verdict.accepted) throw new Error(`bench tap ${i} refused: ${judged.verdict.reason}`);
       apdusToVerdict += link.traffic.apdus - apdusBefore;
@@ -288,6 +310,7 @@ export async function measureNfcMode(mode: NfcTapMode, taps = 100, parameters: P
       handlerMaxMs: sorted[sorted.length - 1] ?? 0,
       handlerP99Ms: percentile(sorted, 99),
       frames: handlerMs.length,
+      missedFrames: missedFrames,
       hostVerifyMeanMs: hostVerifyMeanMs,
       lastTap: lastTrace,
       model: model,
@@ -328,6 +351,7 @@ export function formatNfcTapFigures(figures: NfcTapFigures): string {
     `| bytes on air reader → tag (CRC included) | ${rows.map((r) => ms(r.bytesReaderToTag, 0)).join(" | ")} |`,
     `| bytes on air tag → reader (CRC included) | ${rows.map((r) => ms(r.bytesTagToReader, 0)).join(" | ")} |`,
     `| frame handler mean / p99 / max, ms (budget ${NFC_FRAME_BUDGET_MS}) | ${rows.map((r) => `${ms(r.handlerMeanMs, 4)} / ${ms(r.handlerP99Ms, 4)} / ${ms(r.handlerMaxMs, 3)}`).join(" | ")} |`,
+    `| taps made again after a frame missed the budget | ${rows.map((r) => String(r.missedFrames)).join(" | ")} |`,
     `| host verification (judgeStampReply, SQLite), mean ms | ${rows.map((r) => ms(r.hostVerifyMeanMs, 2)).join(" | ")} |`,
     "",
     `Modelled tap-to-verdict (106 kbit/s air with start/parity/end bits and CRC_A; ${p.perApduOverheadMs} ms per APDU; tag answer ${ms(p.tagAnswerDelayMs, 1)} ms per JS-answered frame; signing ${p.signInstructions.toLocaleString("en-US")} instructions × ${p.cyclesPerInstruction} CPI at ${p.cpuHz / 1e6} MHz + ${p.stampOverheadMs} ms stamp overhead):`,
