@@ -4,7 +4,7 @@
  * URL in Storage, beside the radio-and-board prelude of test/firmware/arm-stamp-rig.ts:
  *
  * - the URL's length, its NDEF message and TLV in bytes, and the READ frames a phone needs
- *   (read as test/support/phone-ndef-reader.ts reads: READ 3, then READs of 4 pages);
+ *   (read as sim/phone-tag-reader.ts reads: READ 3, then READs of 4 pages);
  * - memory: after boot with the phone URL loaded (prelude included, as the ARM suite measures);
  *   with a signed URL shown (once the press's BLE tap has given up); and the peak of the URL's
  *   signature: the usage when the press's signing timer starts plus the least free memory it
@@ -125,11 +125,11 @@ export function formatPhoneUrlFigures(f: PhoneUrlFigures): string[] {
   return [
     "## Phone URL (docs/protocol.md §15)",
     "",
-    `ARM build under qemu-arm, the whole stamp as shipped with the base URL \`${f.baseUrl}\` (${f.baseUrl.length} characters) in Storage (\`stamp.url\`), beside the ARM test rig's prelude; the tag read as a phone reads it (READ 3, then READs of 4 pages; test/support/phone-ndef-reader.ts):`,
+    `ARM build under qemu-arm, the whole stamp as shipped with the base URL \`${f.baseUrl}\` (${f.baseUrl.length} characters) in Storage (\`stamp.url\`), beside the ARM test rig's prelude; the tag read as a phone reads it (READ 3, then READs of 4 pages; sim/phone-tag-reader.ts):`,
     "",
     "| | |",
     "|---|---:|",
-    `| URL length (characters; base URL + 107) | ${f.urlLength} |`,
+    `| URL length (characters; base URL + ${f.urlLength - f.baseUrl.length}) | ${f.urlLength} |`,
     `| NDEF message (one URI record) / TLV in the tag, bytes | ${f.ndefBytes} / ${f.tlvBytes} |`,
     `| READ frames a phone needs per tap (capability container included) | ${f.readFrames} |`,
     "",
