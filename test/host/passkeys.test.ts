@@ -7,7 +7,8 @@
  */
 import { expect, it } from "vitest";
 import { issueHolderSecret, newHolder, resolveHolder } from "../../host/core/phone/cards";
-import { passkeyLoginOptions, passkeyRegistrationOptions, verifyPasskeyLogin, verifyPasskeyRegistration, WEBAUTHN_CHALLENGE_TTL_MS } from "../../host/core/phone/passkeys";
+import { WEBAUTHN_CHALLENGE_TTL_MS } from "../../host/core/access/webauthn-relying-party";
+import { passkeyLoginOptions, passkeyRegistrationOptions, verifyPasskeyLogin, verifyPasskeyRegistration } from "../../host/core/phone/passkeys";
 import { describeEachStore } from "../support/test-stores";
 import { createTestDatabase } from "../support/test-stores";
 import { must } from "../support/test-world";

@@ -23,42 +23,10 @@ import {
 import { fromHex } from "../../../shared/hex";
 import { ok, Result } from "../../../shared/result";
 import { DuplicateError, Store } from "../../store/store";
+import { challengeTaker, refusedProof, relyingParty, WEBAUTHN_CHALLENGE_TTL_MS } from "../access/webauthn-relying-party";
 import { CoreError, failure } from "../core-error";
-import { WebAuthnCeremony } from "./card-model";
 
-export const WEBAUTHN_CHALLENGE_TTL_MS = 2 * 60_000;
 const RP_NAME = "Stamp card";
-
-function relyingParty(baseUrl: string): { rpID: string; origin: string } {
-  const url = new URL(baseUrl);
-  return { rpID: url.hostname, origin: url.origin };
-}
-
-/**
- * The expectedChallenge check of @simplewebauthn/server, taking the challenge out of the store.
- * A store failure is kept and thrown after the library returns, so that it is not mistaken for
- * a refused proof.
- */
-function challengeTaker(store: Store, kind: WebAuthnCeremony, holderId: string | undefined, now: number): { check: (challenge: string) => Promise<boolean>; rethrow: () => void } {
-  let failed: { error: unknown } | undefined;
-  return {
-    check: async (challenge) => {
-      try {
-        return await store.takeWebAuthnChallenge(challenge, kind, holderId, now);
-      } catch (error) {
-        failed = { error: error };
-        return false;
-      }
-    },
-    rethrow: () => {
-      if (failed !== undefined) throw failed.error;
-    },
-  };
-}
-
-function refused(error: unknown): { ok: false; error: CoreError } {
-  return failure("PROOF_INVALID", `the passkey's answer was refused: ${error instanceof Error ? error.message : String(error)}`);
-}
 
 export async function passkeyRegistrationOptions(
   store: Store,
@@ -88,16 +56,16 @@ export async function verifyPasskeyRegistration(
   input: { holderId: string; baseUrl: string; response: RegistrationResponseJSON; now: number },
 ): Promise<Result<{ credentialId: string }, CoreError>> {
   const { rpID, origin } = relyingParty(input.baseUrl);
-  const taker = challengeTaker(store, "register", input.holderId, input.now);
+  const taker = challengeTaker((challenge) => store.takeWebAuthnChallenge(challenge, "register", input.holderId, input.now));
   let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verified = await verifyRegistrationResponse({ response: input.response, expectedChallenge: taker.check, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false });
   } catch (error) {
     taker.rethrow();
-    return refused(error);
+    return refusedProof(error);
   }
   taker.rethrow();
-  if (!verified.verified) return refused("not verified");
+  if (!verified.verified) return refusedProof("not verified");
   const credential = verified.registrationInfo.credential;
   try {
     await store.addPasskey({
@@ -128,7 +96,7 @@ export async function verifyPasskeyLogin(store: Store, input: { baseUrl: string;
   const { rpID, origin } = relyingParty(input.baseUrl);
   const passkey = await store.getPasskey(input.response.id);
   if (passkey === undefined) return failure("PROOF_INVALID", "this passkey is not registered here");
-  const taker = challengeTaker(store, "login", undefined, input.now);
+  const taker = challengeTaker((challenge) => store.takeWebAuthnChallenge(challenge, "login", undefined, input.now));
   let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
     verified = await verifyAuthenticationResponse({
@@ -141,10 +109,10 @@ export async function verifyPasskeyLogin(store: Store, input: { baseUrl: string;
     });
   } catch (error) {
     taker.rethrow();
-    return refused(error);
+    return refusedProof(error);
   }
   taker.rethrow();
-  if (!verified.verified) return refused("not verified");
+  if (!verified.verified) return refusedProof("not verified");
   const counter = verified.authenticationInfo.newCounter;
   // Authenticators that keep no counter always say 0; one that keeps a counter must go above the last one seen.
   if ((counter > 0 || passkey.counter > 0) && !(await store.raisePasskeyCounter(passkey.credentialId, counter))) {

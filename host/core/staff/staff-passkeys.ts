@@ -20,41 +20,13 @@ import { fromHex } from "../../../shared/hex";
 import { ok, Result } from "../../../shared/result";
 import { DuplicateError, Store } from "../../store/store";
 import { credentialProblem } from "../access/credentials";
+import { challengeTaker, refusedProof, relyingParty, WEBAUTHN_CHALLENGE_TTL_MS } from "../access/webauthn-relying-party";
 import { CoreError, failure } from "../core-error";
 import { codeHashOf, codePerson } from "./dashboard-codes";
-import { StaffCeremony } from "./staff-model";
 
-export const STAFF_CHALLENGE_TTL_MS = 2 * 60_000;
 const RP_NAME = "Stamp dashboard";
 
-function relyingParty(baseUrl: string): { rpID: string; origin: string } {
-  const url = new URL(baseUrl);
-  return { rpID: url.hostname, origin: url.origin };
-}
-
 const CODE_UNUSABLE = "this link is not valid any more (used, expired or unknown): ask an owner for a new one";
-
-/** The store's challenge check; a store failure is thrown after the library returns, not mistaken for a refused proof. */
-function challengeTaker(store: Store, kind: StaffCeremony, personId: string | undefined, now: number): { check: (challenge: string) => Promise<boolean>; rethrow: () => void } {
-  let failed: { error: unknown } | undefined;
-  return {
-    check: async (challenge) => {
-      try {
-        return await store.staff.takeStaffChallenge(challenge, kind, personId, now);
-      } catch (error) {
-        failed = { error: error };
-        return false;
-      }
-    },
-    rethrow: () => {
-      if (failed !== undefined) throw failed.error;
-    },
-  };
-}
-
-function refused(error: unknown): { ok: false; error: CoreError } {
-  return failure("PROOF_INVALID", `the passkey's answer was refused: ${error instanceof Error ? error.message : String(error)}`);
-}
 
 export async function enrolmentOptions(store: Store, input: { code: string; baseUrl: string; now: number }): Promise<Result<PublicKeyCredentialCreationOptionsJSON, CoreError>> {
   const found = await codePerson(store, input.code, input.now);
@@ -71,9 +43,9 @@ export async function enrolmentOptions(store: Store, input: { code: string; base
     attestationType: "none",
     excludeCredentials: existing.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
     authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
-    timeout: STAFF_CHALLENGE_TTL_MS,
+    timeout: WEBAUTHN_CHALLENGE_TTL_MS,
   });
-  await store.staff.saveStaffChallenge({ challenge: options.challenge, personId: found.person.id, kind: "enrol", expiresAt: input.now + STAFF_CHALLENGE_TTL_MS }, input.now);
+  await store.staff.saveStaffChallenge({ challenge: options.challenge, personId: found.person.id, kind: "enrol", expiresAt: input.now + WEBAUTHN_CHALLENGE_TTL_MS }, input.now);
   return ok(options);
 }
 
@@ -83,16 +55,16 @@ export async function verifyEnrolment(store: Store, input: { code: string; baseU
   const codeHash = codeHashOf(input.code);
   if (found === undefined || codeHash === undefined) return failure("NOT_FOUND", CODE_UNUSABLE);
   const { rpID, origin } = relyingParty(input.baseUrl);
-  const taker = challengeTaker(store, "enrol", found.person.id, input.now);
+  const taker = challengeTaker((challenge) => store.staff.takeStaffChallenge(challenge, "enrol", found.person.id, input.now));
   let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verified = await verifyRegistrationResponse({ response: input.response, expectedChallenge: taker.check, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: false });
   } catch (error) {
     taker.rethrow();
-    return refused(error);
+    return refusedProof(error);
   }
   taker.rethrow();
-  if (!verified.verified) return refused("not verified");
+  if (!verified.verified) return refusedProof("not verified");
   const credential = verified.registrationInfo.credential;
   const passkey = { credentialId: credential.id, personId: found.person.id, publicKey: credential.publicKey, counter: credential.counter, transports: credential.transports ?? [], createdAt: input.now };
   try {
@@ -106,8 +78,8 @@ export async function verifyEnrolment(store: Store, input: { code: string; baseU
 }
 
 export async function staffLoginOptions(store: Store, input: { baseUrl: string; now: number }): Promise<Result<PublicKeyCredentialRequestOptionsJSON, CoreError>> {
-  const options = await generateAuthenticationOptions({ rpID: relyingParty(input.baseUrl).rpID, userVerification: "preferred", timeout: STAFF_CHALLENGE_TTL_MS });
-  await store.staff.saveStaffChallenge({ challenge: options.challenge, personId: undefined, kind: "login", expiresAt: input.now + STAFF_CHALLENGE_TTL_MS }, input.now);
+  const options = await generateAuthenticationOptions({ rpID: relyingParty(input.baseUrl).rpID, userVerification: "preferred", timeout: WEBAUTHN_CHALLENGE_TTL_MS });
+  await store.staff.saveStaffChallenge({ challenge: options.challenge, personId: undefined, kind: "login", expiresAt: input.now + WEBAUTHN_CHALLENGE_TTL_MS }, input.now);
   return ok(options);
 }
 
@@ -116,7 +88,7 @@ export async function verifyStaffLogin(store: Store, input: { baseUrl: string; r
   const passkey = await store.staff.getStaffPasskey(input.response.id);
   if (passkey === undefined) return failure("PROOF_INVALID", "this passkey is not registered for the dashboard");
   const { rpID, origin } = relyingParty(input.baseUrl);
-  const taker = challengeTaker(store, "login", undefined, input.now);
+  const taker = challengeTaker((challenge) => store.staff.takeStaffChallenge(challenge, "login", undefined, input.now));
   let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
     verified = await verifyAuthenticationResponse({
@@ -129,10 +101,10 @@ export async function verifyStaffLogin(store: Store, input: { baseUrl: string; r
     });
   } catch (error) {
     taker.rethrow();
-    return refused(error);
+    return refusedProof(error);
   }
   taker.rethrow();
-  if (!verified.verified) return refused("not verified");
+  if (!verified.verified) return refusedProof("not verified");
   const counter = verified.authenticationInfo.newCounter;
   if ((counter > 0 || passkey.counter > 0) && !(await store.staff.raiseStaffPasskeyCounter(passkey.credentialId, counter))) {
     return failure("PROOF_INVALID", "the passkey's counter did not rise: a replayed or cloned authenticator");
