@@ -21,6 +21,10 @@ export const Reason = {
   COUNTER_FORK: 15,
   /** A phone URL opened again: its signed counter was already spent by the first opening. */
   URL_ALREADY_USED: 16,
+  /** A press meant to redeem a reward or coupon that was already redeemed: nothing is given twice. */
+  VOUCHER_USED: 17,
+  /** A press meant to redeem a reward or coupon past its expiry. */
+  VOUCHER_EXPIRED: 18,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 export type ReasonName = keyof typeof Reason;
@@ -43,4 +47,6 @@ export const REASON_NAMES: readonly ReasonName[] = [
   "STAMP_REFUSED",
   "COUNTER_FORK",
   "URL_ALREADY_USED",
+  "VOUCHER_USED",
+  "VOUCHER_EXPIRED",
 ];

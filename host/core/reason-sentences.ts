@@ -25,6 +25,8 @@ export const REASON_SENTENCES: Readonly<Record<ReasonName, string>> = {
   STAMP_REFUSED: "the stamp refused to answer: press it again; if it keeps refusing it may need to be checked",
   COUNTER_FORK: "this stamp has been copied: two stamps signed the same number; it is blocked until the owner checks it",
   URL_ALREADY_USED: "this stamp link was already used once: each press of the stamp counts one time; press the stamp again for a new one",
+  VOUCHER_USED: "this reward or coupon was already used: each one is given once",
+  VOUCHER_EXPIRED: "this reward or coupon has expired and can no longer be used",
 };
 
 /** What each alert kind means, for the owner reading `stamp alerts`. */

@@ -74,7 +74,7 @@ function signedCounter(context: TapContext, challenge: IssuedChallenge, stamp: S
 
 /** A validly signed but refused tap: evidence kept, challenge spent, optionally more. */
 function refusal(context: TapContext, challenge: IssuedChallenge, stamp: StampRecord, v: Verdict, more: Partial<TapChanges>): TapDecision {
-  const changes: TapChanges = { signed: signedCounter(context, challenge, stamp), raiseCounterTo: undefined, ledger: undefined, quarantine: false, alert: undefined, audit: [], clock: undefined, ...more };
+  const changes: TapChanges = { signed: signedCounter(context, challenge, stamp), raiseCounterTo: undefined, ledger: undefined, quarantine: false, alert: undefined, audit: [], clock: undefined, card: undefined, ...more };
   if (changes.alert !== undefined) changes.audit = [...changes.audit, alertAudit(context, changes.alert)];
   return { verdict: v, effect: { kind: "commit", changes: changes } };
 }
@@ -99,7 +99,7 @@ function foreignStamp(context: TapContext, challenge: IssuedChallenge, stamp: St
   const spend = counter > stamp.lastCounter && stamp.status === "active";
   const audit = [auditEntry("system", context.now, stamp.merchantId, "alert.STAMP_OUTSIDE_SHOP", stamp.id, { detail: detail })];
   if (spend) audit.push(auditEntry("system", context.now, stamp.merchantId, "stamp.counter", stamp.id, { from: stamp.lastCounter, to: counter, why: "OUTSIDE_MERCHANT" }));
-  const changes: TapChanges = { signed: signedCounter(context, challenge, stamp), raiseCounterTo: spend ? counter : undefined, ledger: undefined, quarantine: false, alert: alert, audit: audit, clock: undefined };
+  const changes: TapChanges = { signed: signedCounter(context, challenge, stamp), raiseCounterTo: spend ? counter : undefined, ledger: undefined, quarantine: false, alert: alert, audit: audit, clock: undefined, card: undefined };
   return { verdict: unknown, effect: { kind: "commit", changes: changes } };
 }
 
@@ -180,6 +180,7 @@ export function decideTap(context: TapContext): TapDecision {
         alert: undefined,
         audit: [],
         clock: undefined,
+        card: undefined,
         ledger: {
           stampId: stamp.id,
           counter: response.counter,

@@ -5,7 +5,7 @@
  * hint (PATTERN_HINTS) that the error handler uses for its message.
  */
 import { PERSON_ROLES, PersonRole, STATION_ROLES, StationRole } from "../core/access/principal";
-import { MAX_STAMPS_PER_REWARD } from "../core/phone/loyalty";
+import { MAX_REWARD_VALID_DAYS, MAX_STAMPS_PER_REWARD } from "../core/phone/loyalty";
 import { MAX_TAP_QUANTITY } from "../core/registry";
 import { Checkpoint } from "../ledger/checkpoint";
 import { PURPOSE_NAMES, PurposeName } from "./purpose-names";
@@ -250,12 +250,14 @@ export interface LoyaltyBody {
   stampsPerReward: number;
   stampsPerPress: number;
   rewardLabel: string;
+  rewardValidDays?: number | null;
 }
 export const loyaltyBody = closedObject(
   {
     stampsPerReward: { type: "integer", minimum: 1, maximum: MAX_STAMPS_PER_REWARD },
     stampsPerPress: { type: "integer", minimum: 1, maximum: MAX_TAP_QUANTITY },
     rewardLabel: label,
+    rewardValidDays: { type: ["integer", "null"], minimum: 1, maximum: MAX_REWARD_VALID_DAYS, description: "Days a reward stays usable; null or absent: never expires." },
   },
   ["stampsPerReward", "stampsPerPress", "rewardLabel"],
 );

@@ -27,6 +27,7 @@ import { ledgerEventHashV2 } from "../ledger/ledger-event-hash";
 import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgres-schema";
 import { PostgresAnalytics } from "./analytics-postgres";
 import { PostgresStaffStore, STAFF_POSTGRES_SCHEMA } from "./staff-store-postgres";
+import { applyCardChangesPostgres, PostgresVoucherStore, VOUCHER_POSTGRES_SCHEMA } from "./voucher-store-postgres";
 import {
   DuplicateError,
   EnrolmentOutcome,
@@ -222,6 +223,7 @@ export class PostgresStore implements Store {
   private readonly autocommit: Statements;
   private readonly nonceStatements: Statements;
   readonly staff: PostgresStaffStore;
+  readonly vouchers: PostgresVoucherStore;
   readonly analytics: PostgresAnalytics;
 
   private constructor(
@@ -232,6 +234,13 @@ export class PostgresStore implements Store {
     this.autocommit = new Statements((config) => pool.query(config), this.names, new Set());
     this.nonceStatements = new Statements((config) => noncePool.query(config), new Map(), new Set());
     this.analytics = new PostgresAnalytics(pool);
+    this.vouchers = new PostgresVoucherStore(this.autocommit, (work, audit) =>
+      this.write(audit === undefined ? [] : ["audit"], async (sql) => {
+        const result = await work(sql);
+        if (audit !== undefined) await this.appendAudit(sql, audit);
+        return result;
+      }),
+    );
     this.staff = new PostgresStaffStore(this.autocommit, (work, audit) =>
       this.write(audit === undefined ? [] : ["audit"], async (sql) => {
         const result = await work(sql);
@@ -278,6 +287,7 @@ export class PostgresStore implements Store {
       for (let from = version; from < POSTGRES_SCHEMA_VERSION; from++) await client.query(POSTGRES_MIGRATIONS[from - 1]);
       if (version !== POSTGRES_SCHEMA_VERSION) await client.query("UPDATE store_schema SET version = $1", [POSTGRES_SCHEMA_VERSION]);
       await client.query(STAFF_POSTGRES_SCHEMA);
+      await client.query(VOUCHER_POSTGRES_SCHEMA);
       await client.query("COMMIT");
     } catch (error) {
       broken = await rollBack(client);
@@ -745,6 +755,7 @@ export class PostgresStore implements Store {
           const moved = await sql.run("UPDATE workers SET clocked_in_since = $1 WHERE id = $2 AND clocked_in_since IS NOT DISTINCT FROM $3", [c.to ?? null, c.workerId, c.from ?? null]);
           if (moved !== 1) throw new Abort("clock-moved");
         }
+        if (commit.card !== undefined && !(await applyCardChangesPostgres(sql, commit.card))) throw new Abort("voucher-used");
         if (commit.quarantine) await sql.run("UPDATE stamps SET status = 'quarantined' WHERE id = $1 AND status = 'active'", [s.stampId]);
         if (commit.ledger !== undefined) await this.appendLedger(sql, commit.ledger);
         if (commit.alert !== undefined) await insertAlert(sql, commit.alert);
@@ -939,19 +950,21 @@ export class PostgresStore implements Store {
   }
 
   async getLoyaltyProgram(merchantId: string): Promise<LoyaltyProgram | undefined> {
-    const row = await this.autocommit.row<{ merchant_id: string; stamps_per_reward: number; stamps_per_press: number; reward_label: string }>(
+    const row = await this.autocommit.row<{ merchant_id: string; stamps_per_reward: number; stamps_per_press: number; reward_label: string; reward_valid_days: number | null }>(
       "SELECT * FROM loyalty_programs WHERE merchant_id = $1",
       [merchantId],
     );
-    return row && { merchantId: row.merchant_id, stampsPerReward: row.stamps_per_reward, stampsPerPress: row.stamps_per_press, rewardLabel: row.reward_label };
+    return (
+      row && { merchantId: row.merchant_id, stampsPerReward: row.stamps_per_reward, stampsPerPress: row.stamps_per_press, rewardLabel: row.reward_label, rewardValidDays: row.reward_valid_days }
+    );
   }
 
   async setLoyaltyProgram(program: LoyaltyProgram, audit: NewAuditEntry): Promise<void> {
     await this.write(["audit"], async (sql) => {
       await sql.run(
-        `INSERT INTO loyalty_programs (merchant_id, stamps_per_reward, stamps_per_press, reward_label) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (merchant_id) DO UPDATE SET stamps_per_reward = $2, stamps_per_press = $3, reward_label = $4`,
-        [program.merchantId, program.stampsPerReward, program.stampsPerPress, program.rewardLabel],
+        `INSERT INTO loyalty_programs (merchant_id, stamps_per_reward, stamps_per_press, reward_label, reward_valid_days) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (merchant_id) DO UPDATE SET stamps_per_reward = $2, stamps_per_press = $3, reward_label = $4, reward_valid_days = $5`,
+        [program.merchantId, program.stampsPerReward, program.stampsPerPress, program.rewardLabel, program.rewardValidDays],
       );
       await this.appendAudit(sql, audit);
     });

@@ -131,4 +131,5 @@ export const ADDED_COLUMNS: readonly [string, string, string][] = [
   ["ledger", "transport", "TEXT NOT NULL DEFAULT 'station' CHECK (transport IN ('station', 'phone'))"],
   ["ledger", "origin", "TEXT NOT NULL DEFAULT ''"],
   ["ledger", "card_id", "TEXT NOT NULL DEFAULT ''"],
+  ["loyalty_programs", "reward_valid_days", "INTEGER"],
 ];

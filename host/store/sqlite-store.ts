@@ -28,6 +28,7 @@ import { StationRole } from "../core/access/principal";
 import { ADDED_COLUMNS, SQLITE_INDEXES, SQLITE_SCHEMA, STAMP_LABEL_INDEX } from "./sqlite-schema";
 import { SqliteAnalytics } from "./analytics-sqlite";
 import { SqliteStaffStore, STAFF_SQLITE_SCHEMA } from "./staff-store-sqlite";
+import { SqliteVoucherStore, VOUCHER_SQLITE_SCHEMA } from "./voucher-store-sqlite";
 import {
   alertFromRow,
   AlertRow,
@@ -140,6 +141,7 @@ export class SqliteStore implements Store {
   private readonly nonceDb: Database.Database;
   private readonly nonceStatements = new Map<string, Database.Statement>();
   readonly staff: SqliteStaffStore;
+  readonly vouchers: SqliteVoucherStore;
   readonly analytics: SqliteAnalytics;
 
   constructor(path: string) {
@@ -154,7 +156,15 @@ export class SqliteStore implements Store {
       this.db.exec(SQLITE_INDEXES);
       this.addLabelIndex();
       this.db.exec(STAFF_SQLITE_SCHEMA);
+      this.db.exec(VOUCHER_SQLITE_SCHEMA);
     });
+    this.vouchers = new SqliteVoucherStore(this.db, (work, audit) =>
+      this.write(() => {
+        const result = work();
+        if (audit !== undefined) this.appendAudit(audit);
+        return result;
+      }),
+    );
     this.staff = new SqliteStaffStore(this.db, (work, audit) =>
       this.write(() => {
         const result = work();
@@ -595,6 +605,7 @@ export class SqliteStore implements Store {
           const moved = this.sql("UPDATE workers SET clocked_in_since = ? WHERE id = ? AND clocked_in_since IS ?").run(c.to ?? null, c.workerId, c.from ?? null);
           if (moved.changes !== 1) throw new Abort("clock-moved");
         }
+        if (commit.card !== undefined && !this.vouchers.applyCardChanges(commit.card)) throw new Abort("voucher-used");
         if (commit.quarantine) this.sql("UPDATE stamps SET status = 'quarantined' WHERE id = ? AND status = 'active'").run(s.stampId);
         if (commit.ledger !== undefined) this.appendLedger(commit.ledger);
         if (commit.alert !== undefined) this.insertAlert(commit.alert);
@@ -808,15 +819,18 @@ export class SqliteStore implements Store {
 
   async getLoyaltyProgram(merchantId: string): Promise<LoyaltyProgram | undefined> {
     return this.sql(
-      "SELECT merchant_id AS merchantId, stamps_per_reward AS stampsPerReward, stamps_per_press AS stampsPerPress, reward_label AS rewardLabel FROM loyalty_programs WHERE merchant_id = ?",
+      `SELECT merchant_id AS merchantId, stamps_per_reward AS stampsPerReward, stamps_per_press AS stampsPerPress, reward_label AS rewardLabel,
+         reward_valid_days AS rewardValidDays FROM loyalty_programs WHERE merchant_id = ?`,
     ).get(merchantId) as LoyaltyProgram | undefined;
   }
 
   async setLoyaltyProgram(program: LoyaltyProgram, audit: NewAuditEntry): Promise<void> {
     await this.write(() => {
       this.sql(
-        `INSERT INTO loyalty_programs (merchant_id, stamps_per_reward, stamps_per_press, reward_label) VALUES (@merchantId, @stampsPerReward, @stampsPerPress, @rewardLabel)
-         ON CONFLICT (merchant_id) DO UPDATE SET stamps_per_reward = @stampsPerReward, stamps_per_press = @stampsPerPress, reward_label = @rewardLabel`,
+        `INSERT INTO loyalty_programs (merchant_id, stamps_per_reward, stamps_per_press, reward_label, reward_valid_days)
+           VALUES (@merchantId, @stampsPerReward, @stampsPerPress, @rewardLabel, @rewardValidDays)
+         ON CONFLICT (merchant_id) DO UPDATE SET stamps_per_reward = @stampsPerReward, stamps_per_press = @stampsPerPress, reward_label = @rewardLabel,
+           reward_valid_days = @rewardValidDays`,
       ).run(program);
       this.appendAudit(audit);
     });

@@ -1,3 +1,4 @@
+import { CardChanges, VoucherStore } from "./voucher-store";
 import {
   ApprovedFirmware,
   AuditEntry,
@@ -44,14 +45,16 @@ export interface TapCommit {
   audit: NewAuditEntry[];
   /** A clock-in or clock-out moves the worker's clock, only from the state the decision read. */
   clock: ClockChange | undefined;
+  /** What a press on a customer's card changes: rewards it completes, the voucher it redeems (voucher-store.ts). */
+  card: CardChanges | undefined;
 }
 
 /**
  * "committed"; or nothing was written because, meanwhile, another tap used the challenge, raised
- * the counter, kept this phone URL's evidence or moved the worker's clock (the caller decides
+ * the counter, kept this phone URL's evidence, moved the worker's clock or used the voucher (the caller decides
  * again on fresh data).
  */
-export type TapCommitOutcome = "committed" | "challenge-used" | "counter-moved" | "evidence-kept" | "clock-moved";
+export type TapCommitOutcome = "committed" | "challenge-used" | "counter-moved" | "evidence-kept" | "clock-moved" | "voucher-used";
 
 /** Keyset pagination over ids (ascending): items after `after`. */
 export interface IdPage {
@@ -83,6 +86,8 @@ export type EnrolmentOutcome = { ok: true; credential: CredentialRecord } | { ok
 export interface Store extends CardStore {
   /** The dashboard's people: codes, passkeys, challenges, sessions (staff-store.ts). */
   readonly staff: StaffStore;
+  /** Rewards and coupons on customers' cards (voucher-store.ts). */
+  readonly vouchers: VoucherStore;
   /** The merchant's analytics: aggregate reads over the ledger (analytics-store.ts). */
   readonly analytics: LedgerAnalytics;
   addMerchant(merchant: Merchant, audit: NewAuditEntry): Promise<void>;

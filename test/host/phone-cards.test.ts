@@ -66,7 +66,7 @@ describeEachStore("cards, workers and hours", (kind) => {
 
   it("lets owners and managers set the loyalty program, checked and audited; the default until then", async () => {
     const w = await createTestWorld(kind);
-    expect(must(await getLoyaltyProgram(w.store, w.owner, "bean-bros"))).toEqual({ merchantId: "bean-bros", stampsPerReward: 10, stampsPerPress: 1, rewardLabel: "a free item" });
+    expect(must(await getLoyaltyProgram(w.store, w.owner, "bean-bros"))).toEqual({ merchantId: "bean-bros", stampsPerReward: 10, stampsPerPress: 1, rewardLabel: "a free item", rewardValidDays: null });
     expect(await setLoyaltyProgram(w.store, w.owner, "bean-bros", { stampsPerReward: 0, stampsPerPress: 1, rewardLabel: "x" }, Date.now())).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
     expect(await setLoyaltyProgram(w.store, w.owner, "bean-bros", { stampsPerReward: 5, stampsPerPress: 101, rewardLabel: "x" }, Date.now())).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });
     expect(await setLoyaltyProgram(w.store, w.owner, "bean-bros", { stampsPerReward: 5, stampsPerPress: 1, rewardLabel: "free\u202ecake" }, Date.now())).toMatchObject({ ok: false, error: { code: "INVALID_INPUT" } });

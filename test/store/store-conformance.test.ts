@@ -80,6 +80,7 @@ function acceptedTap(stamp: StampRecord, nonce: string, counter: number, at: num
     alert: undefined,
     audit: [],
     clock: undefined,
+    card: undefined,
   };
 }
 
@@ -248,6 +249,7 @@ describeEachStore("the store contract", (kind) => {
           alert: undefined,
           audit: [],
           clock: clock,
+          card: undefined,
         };
       };
       expect(await store.commitTap(phoneTap(1, T0 + 100, { workerId: worker.id, from: undefined, to: T0 + 100 }))).toBe("committed");

@@ -38,6 +38,8 @@ export const PERMISSIONS = {
   "loyalty.configure": ["owner", "manager"],
   "loyalty.read": ["owner", "manager", "auditor"],
   "analytics.read": ["owner", "manager", "auditor"],
+  "coupon.issue": ["owner", "manager"],
+  "coupon.read": ["owner", "manager", "auditor"],
   "dashboard.invite": ["owner", "manager"],
   "dashboard.recover": ["owner"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -37,9 +37,11 @@ export interface LoyaltyProgram {
   /** Stamps one press on a customer's phone is worth. */
   stampsPerPress: number;
   rewardLabel: string;
+  /** Days a reward stays usable after the press that completed it; null: rewards never expire. */
+  rewardValidDays: number | null;
 }
 
-export const DEFAULT_LOYALTY_PROGRAM: Omit<LoyaltyProgram, "merchantId"> = { stampsPerReward: 10, stampsPerPress: 1, rewardLabel: "a free item" };
+export const DEFAULT_LOYALTY_PROGRAM: Omit<LoyaltyProgram, "merchantId"> = { stampsPerReward: 10, stampsPerPress: 1, rewardLabel: "a free item", rewardValidDays: null };
 
 /** A WebAuthn credential that lets a holder take their cards to another browser. */
 export interface Passkey {

@@ -10,9 +10,12 @@ import { Purpose } from "../../../shared/protocol-constants";
 import { Store } from "../../store/store";
 import { CardEvent, DEFAULT_LOYALTY_PROGRAM, Worker } from "./card-model";
 import { MAX_SHIFT_MS } from "./phone-tap-decision";
+import { Voucher, VoucherState, voucherState } from "./voucher-model";
 
 /** base64url of 32 bytes, without padding. */
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** How many of a card's vouchers its page lists. */
+export const CARD_VOUCHERS = 20;
 /** How many of a card's taps its page lists. */
 export const RECENT_TAPS = 10;
 /** How many days of a worker's hours the card shows, today included. */
@@ -35,8 +38,13 @@ export interface CardView {
   stamps: number;
   stampsPerReward: number;
   rewardLabel: string;
+  /** Usable rewards on the card (issued by presses, not yet used or expired). */
   rewardsReady: number;
   nextRewardIn: number;
+  /** The card's rewards and coupons, usable ones first, then the most recently issued. */
+  vouchers: (Voucher & { state: VoucherState })[];
+  /** The voucher the holder asked to redeem with the next press, until the request expires. */
+  redeeming: { voucherId: string; expiresAt: number } | undefined;
   /** The card's latest taps, newest first. */
   recent: { at: number; purpose: Purpose; quantity: number; shopName: string | null }[];
   worker:
@@ -149,6 +157,12 @@ export async function cardView(store: Store, holderId: string, merchantId: strin
     const shown = new Set(Array.from({ length: ATTENDANCE_DAYS }, (_, i) => dayOf(now - i * DAY_MS)));
     worker = { workerId: linked.id, name: linked.name, clockedIn: since !== undefined, since: since, days: days.filter((day) => shown.has(day.day)) };
   }
+  const states = { usable: 0, used: 1, expired: 1 } as const;
+  const vouchers = (await store.vouchers.listCardVouchers(holderId, merchantId, CARD_VOUCHERS))
+    .map((voucher) => ({ ...voucher, state: voucherState(voucher, now) }))
+    .sort((a, b) => states[a.state] - states[b.state]);
+  const request = await store.vouchers.findRedemptionRequest(holderId, merchantId, now);
+  const requested = request && vouchers.find((voucher) => voucher.id === request.voucherId && voucher.state === "usable");
   return {
     merchantId: merchant.id,
     merchantName: merchant.name,
@@ -156,8 +170,10 @@ export async function cardView(store: Store, holderId: string, merchantId: strin
     stamps: stamps,
     stampsPerReward: program.stampsPerReward,
     rewardLabel: program.rewardLabel,
-    rewardsReady: Math.floor(stamps / program.stampsPerReward),
+    rewardsReady: vouchers.filter((voucher) => voucher.kind === "reward" && voucher.state === "usable").length,
     nextRewardIn: program.stampsPerReward - (stamps % program.stampsPerReward),
+    vouchers: vouchers,
+    redeeming: requested === undefined || request === undefined ? undefined : { voucherId: requested.id, expiresAt: request.expiresAt },
     recent: await store.listCardEvents(holderId, merchantId, RECENT_TAPS),
     worker: worker,
   };

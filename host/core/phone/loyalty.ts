@@ -10,6 +10,8 @@ import { DEFAULT_LOYALTY_PROGRAM, LoyaltyProgram } from "./card-model";
 
 export const MAX_STAMPS_PER_REWARD = 1000;
 export const REWARD_LABEL_MAX_LENGTH = 100;
+/** Ten years: a longer validity is "never expires" (null). */
+export const MAX_REWARD_VALID_DAYS = 3650;
 
 function wholeNumber(value: number, min: number, max: number): boolean {
   return Number.isInteger(value) && value >= min && value <= max;
@@ -27,18 +29,29 @@ export async function setLoyaltyProgram(
   store: Store,
   principal: Principal,
   merchantId: string,
-  input: { stampsPerReward: number; stampsPerPress: number; rewardLabel: string },
+  /** rewardValidDays absent or null: rewards never expire. */
+  input: { stampsPerReward: number; stampsPerPress: number; rewardLabel: string; rewardValidDays?: number | null },
   now: number,
 ): Promise<Result<LoyaltyProgram, CoreError>> {
   if (!can(principal, "loyalty.configure")) return forbidden("set loyalty programs");
   if (!wholeNumber(input.stampsPerReward, 1, MAX_STAMPS_PER_REWARD)) return failure("INVALID_INPUT", `stamps per reward must be a whole number from 1 to ${MAX_STAMPS_PER_REWARD}`);
   if (!wholeNumber(input.stampsPerPress, 1, MAX_TAP_QUANTITY)) return failure("INVALID_INPUT", `stamps per press must be a whole number from 1 to ${MAX_TAP_QUANTITY}`);
+  const validDays = input.rewardValidDays ?? null;
+  if (validDays !== null && !wholeNumber(validDays, 1, MAX_REWARD_VALID_DAYS)) {
+    return failure("INVALID_INPUT", `days a reward stays valid must be a whole number from 1 to ${MAX_REWARD_VALID_DAYS}, or none (never expires)`);
+  }
   const label = displayText(input.rewardLabel, "reward label", REWARD_LABEL_MAX_LENGTH);
   if (!label.ok) return label;
   const merchant = await visibleMerchant(store, principal, merchantId);
   if (!merchant.ok) return merchant;
   const before = (await store.getLoyaltyProgram(merchant.value.id)) ?? { merchantId: merchant.value.id, ...DEFAULT_LOYALTY_PROGRAM };
-  const program: LoyaltyProgram = { merchantId: merchant.value.id, stampsPerReward: input.stampsPerReward, stampsPerPress: input.stampsPerPress, rewardLabel: label.value };
+  const program: LoyaltyProgram = {
+    merchantId: merchant.value.id,
+    stampsPerReward: input.stampsPerReward,
+    stampsPerPress: input.stampsPerPress,
+    rewardLabel: label.value,
+    rewardValidDays: validDays,
+  };
   await store.setLoyaltyProgram(program, auditEntry(principal, now, program.merchantId, "loyalty.configure", program.merchantId, { before: before, after: program }));
   return ok(program);
 }

@@ -6,6 +6,7 @@ import { Store } from "../../store/store";
 import { Shop, StampRecord } from "../model";
 import { verdict, Verdict } from "../verdict";
 import { DEFAULT_LOYALTY_PROGRAM } from "./card-model";
+import { Voucher } from "./voucher-model";
 import { CardRole, decidePhoneTap, PhoneTapContext, PhoneTapDecision } from "./phone-tap-decision";
 
 export interface PhoneTapOutcome {
@@ -33,13 +34,28 @@ async function stampShop(store: Store, stamp: StampRecord): Promise<Shop | undef
   return shop?.merchantId === stamp.merchantId ? shop : undefined;
 }
 
+/** The voucher a redemption request names, only if it is this card's at this merchant. */
+async function requestedVoucher(store: Store, holderId: string, merchantId: string, voucherId: string): Promise<Voucher | undefined> {
+  const voucher = await store.vouchers.getVoucher(voucherId);
+  return voucher?.holderId === holderId && voucher.merchantId === merchantId ? voucher : undefined;
+}
+
 /** A linked worker's phone is a time card at that merchant; any other phone a customer card. */
-async function cardRole(store: Store, holderId: string, merchantId: string): Promise<CardRole> {
+async function cardRole(store: Store, holderId: string, merchantId: string, now: number): Promise<CardRole> {
   const worker = await store.findLinkedWorker(holderId, merchantId);
   if (worker !== undefined) return { kind: "worker", worker: worker };
-  const program = await store.getLoyaltyProgram(merchantId);
-  return { kind: "customer", stampsPerPress: (program ?? DEFAULT_LOYALTY_PROGRAM).stampsPerPress };
+  const request = await store.vouchers.findRedemptionRequest(holderId, merchantId, now);
+  return {
+    kind: "customer",
+    program: (await store.getLoyaltyProgram(merchantId)) ?? DEFAULT_LOYALTY_PROGRAM,
+    stamps: await store.cardTotal(holderId, merchantId, Purpose.STAMP),
+    rewardsIssued: await store.vouchers.rewardsIssued(holderId, merchantId),
+    redeem: request === undefined ? undefined : await requestedVoucher(store, holderId, merchantId, request.voucherId),
+  };
 }
+
+/** The card of a press no genuine stamp signed: never decided on, but typed like any other. */
+const NO_CARD: CardRole = { kind: "customer", program: DEFAULT_LOYALTY_PROGRAM, stamps: 0, rewardsIssued: 0, redeem: undefined };
 
 /** Reads what a decision needs; called again after a lost race, on fresh data. */
 async function readContext(store: Store, input: PhoneTapInput, token: PhoneToken): Promise<PhoneTapContext> {
@@ -53,7 +69,7 @@ async function readContext(store: Store, input: PhoneTapInput, token: PhoneToken
     stamp: stamp,
     shop: stamp === undefined ? undefined : await stampShop(store, stamp),
     sameCounter: await store.findSignedCounters(stampId, token.counter),
-    card: stamp === undefined ? { kind: "customer", stampsPerPress: DEFAULT_LOYALTY_PROGRAM.stampsPerPress } : await cardRole(store, input.holderId, stamp.merchantId),
+    card: stamp === undefined ? NO_CARD : await cardRole(store, input.holderId, stamp.merchantId, input.now),
     now: input.now,
   };
 }

@@ -56,6 +56,8 @@ export const DASHBOARD_KOREAN: DashboardMessages = {
     STAMP_REFUSED: "스탬프가 응답을 거부했습니다. 다시 눌러 보세요. 계속 거부하면 점검이 필요합니다.",
     COUNTER_FORK: "이 스탬프는 복제되었습니다. 두 스탬프가 같은 번호에 서명했습니다. 대표가 확인할 때까지 차단합니다.",
     URL_ALREADY_USED: "이미 한 번 쓴 스탬프 링크입니다. 한 번 누를 때마다 한 번만 적립됩니다. 스탬프를 다시 눌러 주세요.",
+    VOUCHER_USED: "이미 사용한 보상 또는 쿠폰입니다. 한 번만 쓸 수 있습니다.",
+    VOUCHER_EXPIRED: "기한이 지난 보상 또는 쿠폰입니다. 더 이상 쓸 수 없습니다.",
   },
 
   stampsTitle: "스탬프",

@@ -9,14 +9,14 @@ import { emptyQuery, LoyaltyBody, loyaltyBody, MerchantParams, merchantParams } 
 
 export function registerLoyaltyRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const set = {
-    ...aboutRoute("loyalty", "Set the loyalty program", "Stamps per reward, stamps per press on a customer's phone, and the reward's label, as customers' cards show it; in the audit chain."),
+    ...aboutRoute("loyalty", "Set the loyalty program", "Stamps per reward, stamps per press on a customer's phone, the reward's label, as customers' cards show it, and how many days a reward stays usable; in the audit chain."),
     params: merchantParams,
     querystring: emptyQuery,
     body: loyaltyBody,
     response: successAnswer(200, "The program as set."),
   };
   app.put<{ Params: MerchantParams; Body: LoyaltyBody }>("/v1/merchants/:id/loyalty", { schema: set }, async (request, reply) => {
-    const program = { stampsPerReward: request.body.stampsPerReward, stampsPerPress: request.body.stampsPerPress, rewardLabel: request.body.rewardLabel };
+    const program = { stampsPerReward: request.body.stampsPerReward, stampsPerPress: request.body.stampsPerPress, rewardLabel: request.body.rewardLabel, rewardValidDays: request.body.rewardValidDays };
     const saved = await setLoyaltyProgram(deps.store, principal(request), request.params.id, program, deps.now());
     if (!saved.ok) return sendCoreError(reply, saved.error);
     return saved.value;
