@@ -11,6 +11,7 @@ import { addFlashCommand } from "./commands/flash";
 import { addHistoryCommands } from "./commands/history";
 import { addLedgerCommands } from "./commands/ledger";
 import { addLoyaltyCommands } from "./commands/loyalty";
+import { addCouponCommands } from "./commands/coupons";
 import { addAnalyticsCommands } from "./commands/analytics";
 import { addRegistryCommands } from "./commands/registry";
 import { addServeCommand } from "./commands/serve";
@@ -56,6 +57,7 @@ export function buildProgram(extra?: (program: Command, context: CliContext) => 
   addWorkerCommands(program, context);
   addDashboardCommands(program, context);
   addLoyaltyCommands(program, context);
+  addCouponCommands(program, context);
   addAnalyticsCommands(program, context);
   addFlashCommand(program, context);
   extra?.(program, context);

@@ -6,6 +6,7 @@
  */
 import { PERSON_ROLES, PersonRole, STATION_ROLES, StationRole } from "../core/access/principal";
 import { MAX_REWARD_VALID_DAYS, MAX_STAMPS_PER_REWARD } from "../core/phone/loyalty";
+import { MAX_COUPON_CARDS } from "../core/phone/vouchers";
 import { MAX_TAP_QUANTITY } from "../core/registry";
 import { Checkpoint } from "../ledger/checkpoint";
 import { PURPOSE_NAMES, PurposeName } from "./purpose-names";
@@ -245,6 +246,25 @@ export interface WorkerBody {
   name: string;
 }
 export const workerBody = closedObject({ name: name }, ["name"]);
+
+export interface CouponBody {
+  cardIds: string[];
+  label: string;
+  validDays?: number | null;
+}
+export const couponBody = closedObject(
+  {
+    cardIds: { type: "array", minItems: 1, maxItems: MAX_COUPON_CARDS, items: { type: "string", pattern: "^[0-9a-f]{32}$" }, description: "Card ids (as the come-back list gives them)." },
+    label: label,
+    validDays: { type: ["integer", "null"], minimum: 1, maximum: MAX_REWARD_VALID_DAYS, description: "Days the coupon stays usable; null or absent: never expires." },
+  },
+  ["cardIds", "label"],
+);
+
+export interface LimitQuery {
+  limit?: string;
+}
+export const limitQuery = closedObject({ limit: limit }, []);
 
 export interface LoyaltyBody {
   stampsPerReward: number;

@@ -39,6 +39,8 @@ import { registerMerchantRoutes } from "./routes/merchants";
 import { registerPasskeyEndpoints } from "./routes/passkey-endpoints";
 import { registerPhoneAssetRoutes } from "./routes/phone-assets";
 import { registerPhonePageRoutes } from "./routes/phone-pages";
+import { registerCouponRoutes } from "./routes/coupons";
+import { registerCardRedemptionPages } from "./routes/card-redemption-pages";
 import { registerReferenceRoutes } from "./routes/reference";
 import { registerShopRoutes } from "./routes/shops";
 import { registerStampRoutes } from "./routes/stamps";
@@ -145,9 +147,11 @@ function registerRoutes(app: FastifyInstance, deps: PhoneDeps): void {
   registerLedgerRoutes(app, deps);
   registerWorkerRoutes(app, deps);
   registerLoyaltyRoutes(app, deps);
+  registerCouponRoutes(app, deps);
   registerAnalyticsRoutes(app, deps);
   registerReferenceRoutes(app);
   registerPhonePageRoutes(app, deps);
+  registerCardRedemptionPages(app, deps);
   registerPasskeyEndpoints(app, deps);
   registerPhoneAssetRoutes(app);
   // In a plugin of its own: its form parser must not reach the JSON API.

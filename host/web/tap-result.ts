@@ -11,6 +11,7 @@ import { Messages } from "./i18n/messages";
 
 export const TAP_RESULTS = [
   "stamped",
+  "redeemed",
   "clocked-in",
   "clocked-out",
   "already-used",
@@ -22,6 +23,8 @@ export const TAP_RESULTS = [
   "late",
   "clone",
   "outside-shop",
+  "voucher-used",
+  "voucher-expired",
   "failed",
 ] as const;
 export type TapResult = (typeof TAP_RESULTS)[number];
@@ -42,6 +45,8 @@ const REFUSALS: Partial<Record<ReasonName, TapResult>> = {
   COUNTER_REGRESSION: "late",
   COUNTER_FORK: "clone",
   OUTSIDE_SHOP: "outside-shop",
+  VOUCHER_USED: "voucher-used",
+  VOUCHER_EXPIRED: "voucher-expired",
 };
 
 /** The result of a tap from its verdict's reason and, when accepted, what it counted as. */
@@ -49,16 +54,20 @@ export function tapResultOf(reason: ReasonName, purpose: Purpose | undefined): T
   if (reason !== "ACCEPTED") return REFUSALS[reason] ?? "failed";
   if (purpose === Purpose.CLOCK_IN) return "clocked-in";
   if (purpose === Purpose.CLOCK_OUT) return "clocked-out";
+  if (purpose === Purpose.REDEEM) return "redeemed";
   return "stamped";
 }
 
+/** The results of accepted taps. */
+export type GoodNews = "stamped" | "redeemed" | "clocked-in" | "clocked-out";
+
 /** Accepted results are good news; the others ask the person to do something or tell staff. */
-export function isGoodNews(result: TapResult): boolean {
-  return result === "stamped" || result === "clocked-in" || result === "clocked-out";
+export function isGoodNews(result: TapResult): result is GoodNews {
+  return result === "stamped" || result === "redeemed" || result === "clocked-in" || result === "clocked-out";
 }
 
 /** The sentence of a refusal; accepted results are worded by the card page, which knows the figures. */
-export function refusalSentence(result: Exclude<TapResult, "stamped" | "clocked-in" | "clocked-out">, messages: Messages): string {
+export function refusalSentence(result: Exclude<TapResult, GoodNews>, messages: Messages): string {
   const sentences: Record<typeof result, string> = {
     "already-used": messages.alreadyUsed,
     "not-genuine": messages.notGenuine,
@@ -69,6 +78,8 @@ export function refusalSentence(result: Exclude<TapResult, "stamped" | "clocked-
     late: messages.late,
     clone: messages.clone,
     "outside-shop": messages.outsideShop,
+    "voucher-used": messages.voucherUsed,
+    "voucher-expired": messages.voucherExpired,
     failed: messages.failed,
   };
   return sentences[result];

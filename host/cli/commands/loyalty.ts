@@ -13,7 +13,8 @@ function wholeNumber(value: string): number {
 }
 
 function programText(program: LoyaltyProgram): string {
-  return `${program.merchantId}: a reward (${program.rewardLabel}) every ${program.stampsPerReward} stamps; a press on a customer's phone is worth ${program.stampsPerPress}\n`;
+  const expiry = program.rewardValidDays === null ? "rewards never expire" : `a reward stays usable ${program.rewardValidDays} days`;
+  return `${program.merchantId}: a reward (${program.rewardLabel}) every ${program.stampsPerReward} stamps; a press on a customer's phone is worth ${program.stampsPerPress}; ${expiry}\n`;
 }
 
 export function addLoyaltyCommands(program: Command, context: CliContext): void {
@@ -25,10 +26,11 @@ export function addLoyaltyCommands(program: Command, context: CliContext): void 
     .requiredOption("--stamps-per-reward <n>", "stamps that make one reward", wholeNumber)
     .option("--stamps-per-press <n>", "stamps one press on a customer's phone is worth", wholeNumber, 1)
     .requiredOption("--reward <label>", "the reward, as cards show it, e.g. 'a free americano'")
+    .option("--reward-valid-days <n>", "days a reward stays usable after it is earned (default: never expires)", wholeNumber)
     .option("--json", "print JSON")
-    .action(async (options: JsonOption & { merchant: string; stampsPerReward: number; stampsPerPress: number; reward: string }, command: Command) => {
-      const body = { stampsPerReward: options.stampsPerReward, stampsPerPress: options.stampsPerPress, rewardLabel: options.reward };
-      const names = { id: "--merchant", stampsPerReward: "--stamps-per-reward", stampsPerPress: "--stamps-per-press", rewardLabel: "--reward" };
+    .action(async (options: JsonOption & { merchant: string; stampsPerReward: number; stampsPerPress: number; reward: string; rewardValidDays?: number }, command: Command) => {
+      const body = { stampsPerReward: options.stampsPerReward, stampsPerPress: options.stampsPerPress, rewardLabel: options.reward, rewardValidDays: options.rewardValidDays ?? null };
+      const names = { id: "--merchant", stampsPerReward: "--stamps-per-reward", stampsPerPress: "--stamps-per-press", rewardLabel: "--reward", rewardValidDays: "--reward-valid-days" };
       const saved = await withApi(context, command, (api) => api.call<LoyaltyProgram>("PUT", `/v1/merchants/${encodeURIComponent(options.merchant)}/loyalty`, body, names));
       print(context, options.json, saved, () => programText(saved));
     });

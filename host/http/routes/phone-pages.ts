@@ -8,7 +8,7 @@ import { FastifyInstance } from "fastify";
 import { decodePhoneTokenText } from "../../../shared/phone-url";
 import { cardsOfHolder, cardView } from "../../core/phone/cards";
 import { openPhoneTap } from "../../core/phone/phone-tap";
-import { cardPage } from "../../web/pages/card-page";
+import { cardPage, RedeemNotice } from "../../web/pages/card-page";
 import { cardsPage, noCardPage } from "../../web/pages/cards-page";
 import { messagePage } from "../../web/pages/message-page";
 import { pressPage } from "../../web/pages/press-page";
@@ -18,11 +18,21 @@ import { holderOf, holderOrNew, LanguageQuery, languageQuery, PHONE_PAGE, pageCo
 import { SLUG_PATTERN } from "../schemas";
 import { verdictNotice } from "../verdict-notice";
 
+const REDEEM_NOTICES = ["cancelled", "used", "expired", "unknown"] as const satisfies readonly RedeemNotice[];
+
 interface CardQuery extends LanguageQuery {
   tap?: string;
   linked?: string;
+  redeem?: string;
 }
-const cardQuery = { type: "object", properties: { ...languageQuery.properties, tap: { type: "string", maxLength: 20 }, linked: { type: "string", maxLength: 1 } } } as const;
+const cardQuery = {
+  type: "object",
+  properties: { ...languageQuery.properties, tap: { type: "string", maxLength: 20 }, linked: { type: "string", maxLength: 1 }, redeem: { type: "string", maxLength: 20 } },
+} as const;
+
+function redeemOf(query: CardQuery): RedeemNotice | undefined {
+  return REDEEM_NOTICES.find((notice) => notice === query.redeem);
+}
 
 /** Any text up to a bound: a token that is not one is answered "not genuine" by the page, not refused by the schema. */
 const tokenParams = { type: "object", properties: { token: { type: "string", maxLength: 200 } }, required: ["token"] } as const;
@@ -76,7 +86,7 @@ export function registerPhonePageRoutes(app: FastifyInstance, deps: PhoneDeps): 
       const card = holderId === undefined ? undefined : await cardView(deps.store, holderId, request.params.merchantId, deps.now(), deps.timeZone);
       const tap = tapOf(request.query);
       if (card === undefined) return sendPage(reply, 200, noCardPage(context, tap));
-      return sendPage(reply, 200, cardPage(context, { card: card, tap: tap, linked: request.query.linked === "1" }));
+      return sendPage(reply, 200, cardPage(context, { card: card, tap: tap, linked: request.query.linked === "1", redeem: redeemOf(request.query) }));
     },
   );
 }

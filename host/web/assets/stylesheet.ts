@@ -79,6 +79,11 @@ progress { width: 100%; height: 1rem; accent-color: var(--accent); margin: 0 0 .
 .recent { list-style: none; padding: 0; margin: 0; }
 .recent li { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0 .75rem; padding: .5rem 0; border-top: 1px solid var(--line); }
 .recent li:first-child { border-top: 0; }
+.vouchers { list-style: none; padding: 0; margin: 0; }
+.vouchers li { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: .25rem .75rem; padding: .6rem 0; border-top: 1px solid var(--line); }
+.vouchers li:first-child { border-top: 0; }
+.vouchers li form { flex-basis: 100%; }
+.vouchers li.used, .vouchers li.expired { color: var(--muted); }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: .45rem .25rem; border-top: 1px solid var(--line); vertical-align: top; }
 th { font-size: .9rem; color: var(--muted); border-top: 0; }

@@ -37,6 +37,26 @@ export interface Messages {
   clone: string;
   outsideShop: string;
   failed: string;
+  /** A press redeemed this reward or coupon: the customer shows the screen to the staff. */
+  redeemed(label: string): string;
+  voucherUsed: string;
+  voucherExpired: string;
+
+  vouchersTitle: string;
+  rewardKind: string;
+  couponKind: string;
+  validUntil(date: string): string;
+  usedOn(date: string): string;
+  expiredOn(date: string): string;
+  useButton: string;
+  /** The holder asked to use a voucher: the next press of the stamp on this phone uses it. */
+  redeemPending(label: string, until: string): string;
+  cancelButton: string;
+  redeemCancelled: string;
+  redeemUnknown: string;
+  /** Shown to the person at the counter: the card's code for the counter reader. */
+  counterCodeTitle: string;
+  counterCodeExplain(until: string): string;
 
   stampsCount(stamps: number): string;
   progressLabel(have: number, of: number): string;

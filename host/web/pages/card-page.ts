@@ -30,6 +30,10 @@ function tapSentence(context: PageContext, card: CardView, result: TapResult): H
       return notice(m.stamped(latest?.quantity ?? 1), "good");
     case "clocked-in":
       return notice(m.clockedIn(clockTime(card.worker?.since ?? latest?.at ?? 0, context.language, context.timeZone)), "good");
+    case "redeemed": {
+      const latestUse = card.vouchers.filter((voucher) => voucher.usedAt !== undefined).sort((a, b) => (b.usedAt ?? 0) - (a.usedAt ?? 0))[0];
+      return notice(m.redeemed(latestUse === undefined ? m.recentRedeem : voucherLabel(context, latestUse.label)), "good");
+    }
     case "clocked-out": {
       const at = latest?.at ?? 0;
       const today = card.worker?.days.find((day) => day.day === dayKey(at, context.timeZone));
@@ -61,9 +65,49 @@ function recentSection(context: PageContext, card: CardView): Html {
   return html`<section class="panel" aria-labelledby="recent"><h2 id="recent">${m.recentTitle}</h2>${list}</section>`;
 }
 
-/** The reward's words: the merchant's own label, or the default one in the page's language. */
+/** A reward's words: the merchant's own label, or the default one in the page's language. */
+function voucherLabel(context: PageContext, label: string): string {
+  return label === DEFAULT_LOYALTY_PROGRAM.rewardLabel ? context.messages.defaultRewardLabel : label;
+}
+
 function rewardLabel(context: PageContext, card: CardView): string {
-  return card.rewardLabel === DEFAULT_LOYALTY_PROGRAM.rewardLabel ? context.messages.defaultRewardLabel : card.rewardLabel;
+  return voucherLabel(context, card.rewardLabel);
+}
+
+type CardVoucher = CardView["vouchers"][number];
+
+/** A usable voucher has a button that asks for it with the next press; the others say when they were used or expired. */
+function voucherLine(context: PageContext, card: CardView, voucher: CardVoucher): Html {
+  const m = context.messages;
+  const when = (at: number) => eventTime(at, context.language, context.timeZone);
+  const kind = voucher.kind === "reward" ? m.rewardKind : m.couponKind;
+  const label = voucherLabel(context, voucher.label);
+  const state =
+    voucher.state === "used"
+      ? m.usedOn(when(voucher.usedAt ?? 0))
+      : voucher.state === "expired"
+        ? m.expiredOn(when(voucher.expiresAt ?? 0))
+        : voucher.expiresAt === undefined
+          ? ""
+          : m.validUntil(when(voucher.expiresAt));
+  const action =
+    voucher.state !== "usable" || card.redeeming?.voucherId === voucher.id
+      ? ""
+      : html`<form method="post" action="/card/${encodeURIComponent(card.merchantId)}/redeem" ><input type="hidden" name="voucherId" value="${voucher.id}"><button type="submit" class="button">${m.useButton}</button></form>`;
+  return html`<li class="${voucher.state}"><span><span class="badge">${kind}</span> <strong>${label}</strong></span><span class="muted">${state}</span>${action}</li>`;
+}
+
+/** What the card holds besides stamps, with the redemption the holder asked for on top. */
+function vouchersSection(context: PageContext, card: CardView): Html | string {
+  const m = context.messages;
+  if (card.vouchers.length === 0) return "";
+  const asked = card.redeeming === undefined ? undefined : card.vouchers.find((voucher) => voucher.id === card.redeeming?.voucherId);
+  const pending =
+    asked === undefined || card.redeeming === undefined
+      ? ""
+      : html`<div class="notice good" role="status"><p>${m.redeemPending(voucherLabel(context, asked.label), clockTime(card.redeeming.expiresAt, context.language, context.timeZone))}</p>
+<form method="post" action="/card/${encodeURIComponent(card.merchantId)}/redeem/cancel"><button type="submit" class="button quiet">${m.cancelButton}</button></form></div>`;
+  return html`<section class="panel" aria-labelledby="vouchers"><h2 id="vouchers">${m.vouchersTitle}</h2>${pending}<ul class="vouchers">${card.vouchers.map((voucher) => voucherLine(context, card, voucher))}</ul></section>`;
 }
 
 function customerCard(context: PageContext, card: CardView): Html {
@@ -76,6 +120,7 @@ ${progress(context, card)}
 <p>${m.nextReward(card.nextRewardIn, reward)}</p>
 ${card.rewardsReady > 0 ? html`<p class="reward">${m.rewardsReady(card.rewardsReady, reward)}</p>` : ""}
 </section>
+${vouchersSection(context, card)}
 <section class="panel">${stampHereSection(context, m.holdHint)}</section>
 ${recentSection(context, card)}`;
 }
@@ -101,12 +146,22 @@ ${stampHereSection(context, m.pressToClock)}
 <section class="panel" aria-labelledby="hours"><h2 id="hours">${m.hoursTitle}</h2>${hoursTable(context, worker)}</section>`;
 }
 
+/** What the holder's last redemption request came to (the form posts, then returns here). */
+export type RedeemNotice = "cancelled" | "used" | "expired" | "unknown";
+
 export interface CardPageInput {
   card: CardView;
   /** The tap that led here, if any. */
   tap: TapResult | undefined;
+  redeem: RedeemNotice | undefined;
   /** The phone was just linked to this worker. */
   linked: boolean;
+}
+
+function redeemNotice(context: PageContext, redeem: RedeemNotice): Html {
+  const m = context.messages;
+  const sentences: Record<RedeemNotice, string> = { cancelled: m.redeemCancelled, used: m.voucherUsed, expired: m.voucherExpired, unknown: m.redeemUnknown };
+  return notice(sentences[redeem], redeem === "cancelled" ? "good" : "warn");
 }
 
 export function cardPage(context: PageContext, input: CardPageInput): Html {
@@ -115,6 +170,7 @@ export function cardPage(context: PageContext, input: CardPageInput): Html {
   const banner = [
     tap === undefined ? "" : tapSentence(context, card, tap),
     input.linked && worker !== undefined ? notice(context.messages.linked(worker.name, card.merchantName), "good") : "",
+    input.redeem === undefined ? "" : redeemNotice(context, input.redeem),
   ];
   const main = html`${banner}<h1>${card.merchantName}</h1>
 ${worker === undefined ? customerCard(context, card) : workerCard(context, worker)}

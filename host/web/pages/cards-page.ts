@@ -5,7 +5,7 @@
 import { Html, html } from "../html";
 import { pageDocument } from "../layout";
 import { PageContext } from "../page-context";
-import { refusalSentence, TapResult } from "../tap-result";
+import { isGoodNews, refusalSentence, TapResult } from "../tap-result";
 import { notice } from "./notice";
 import { bringCardsSection, keepCardsSection } from "./passkey-section";
 import { stampHereSection } from "./stamp-here-section";
@@ -18,7 +18,7 @@ export interface CardLink {
 function tapNotice(context: PageContext, tap: TapResult | undefined): Html | string {
   if (tap === undefined) return "";
   // Accepted taps always lead to a card: here only a refusal can be shown.
-  if (tap === "stamped" || tap === "clocked-in" || tap === "clocked-out") return "";
+  if (isGoodNews(tap)) return "";
   return notice(refusalSentence(tap, context.messages), "warn");
 }
 

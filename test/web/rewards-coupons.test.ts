@@ -1,0 +1,105 @@
+/**
+ * A customer earns a reward and redeems it, then gets a coupon from the come-back campaign and
+ * uses it, all in headless Chromium against the real server: "use now" on the card asks for the
+ * voucher, the next press of the stamp on the phone redeems it (the card says "used: … show this
+ * screen to the staff"), and the same coupon asked for a second time, from a tab opened before it
+ * was used, is refused in words. English (en-US), readable at 360 px, every control on Tab. (The
+ * CLI runs on the real clock, so the campaign names the card found in the vouchers list; the
+ * come-back list itself is tested in test/analytics and test/cli.)
+ */
+import { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENGLISH } from "../../host/web/i18n/messages-en";
+import { LAUNCH_TIMEOUT, mainText as mainTextOf, screenshotBothWidths, scrollsSideways, tabReach } from "../support/chromium";
+import { PhoneSession, PhoneWorld, startPhoneSession } from "./phone-world";
+
+const TEST_TIMEOUT = 60_000;
+
+let cardId = "";
+
+let phone: PhoneWorld;
+let page: Page;
+let session: PhoneSession;
+
+beforeAll(async () => {
+  session = await startPhoneSession("en-US");
+  ({ phone, page } = session);
+}, LAUNCH_TIMEOUT + 30_000);
+
+afterAll(() => session?.close(), 30_000);
+
+const mainText = () => mainTextOf(page);
+
+describe("a customer's rewards and coupons, redeemed by a press of the stamp", () => {
+  it("earns a reward when the card's stamps reach the owner's threshold", async () => {
+    const set = await phone.owner("loyalty", "set", "--merchant", "bean-bros", "--stamps-per-reward", "2", "--reward", "a free latte", "--reward-valid-days", "30");
+    expect(set).toContain("a reward stays usable 30 days");
+    await page.goto(phone.tapUrl(1));
+    await page.goto(phone.tapUrl(2));
+    const text = await mainText();
+    expect(text).toContain(ENGLISH.rewardsReady(1, "a free latte"));
+    expect(text).toContain(ENGLISH.vouchersTitle);
+    expect(await page.getByRole("button", { name: ENGLISH.useButton }).count()).toBe(1);
+  }, TEST_TIMEOUT);
+
+  it("asks for the reward with “use now”, and the next press redeems it, once", async () => {
+    await page.getByRole("button", { name: ENGLISH.useButton }).click();
+    await page.waitForURL(/\/card\/bean-bros$/);
+    expect(await mainText()).toMatch(/Ready to use a free latte: ask the staff to press the stamp/);
+    expect(await page.getByRole("button", { name: ENGLISH.useButton }).count(), "the asked reward has no second button").toBe(0);
+    await screenshotBothWidths(page, "card-redeem-pending-en");
+
+    await page.goto(phone.tapUrl(3));
+    expect(new URL(page.url()).searchParams.get("tap")).toBe("redeemed");
+    const text = await mainText();
+    expect(text).toContain(ENGLISH.redeemed("a free latte"));
+    expect(text).toContain(ENGLISH.stampsCount(2));
+    expect(text).not.toContain(ENGLISH.rewardsReady(1, "a free latte"));
+    expect(text).toMatch(/used \d{1,2} \w{3},? \d{2}:\d{2}/);
+    await screenshotBothWidths(page, "card-redeemed-en");
+
+    const listed = JSON.parse(await phone.owner("coupons", "list", "--merchant", "bean-bros", "--json")) as { items: { kind: string; cardId: string; usedAt: string | null }[] };
+    expect(listed.items).toMatchObject([{ kind: "reward" }]);
+    expect(listed.items[0].usedAt).not.toBeNull();
+    cardId = listed.items[0].cardId;
+  }, TEST_TIMEOUT);
+
+  it("gets a coupon, uses it, and a second use is refused in words", async () => {
+    const issued = await phone.owner("coupons", "issue", "--merchant", "bean-bros", "--card", cardId, "--label", "20% off a cake", "--valid-days", "14");
+    expect(issued).toMatch(/^1 coupon issued, valid until /);
+    await page.reload();
+    expect(await mainText()).toContain("20% off a cake");
+
+    // A second tab shows the card (and its button) before the coupon is used.
+    const stale = await page.context().newPage();
+    await stale.goto(`${phone.publicUrl}/card/bean-bros`);
+
+    await page.getByRole("button", { name: ENGLISH.useButton }).click();
+    await page.waitForURL(/\/card\/bean-bros$/);
+    await page.goto(phone.tapUrl(4));
+    expect(await mainText()).toContain(ENGLISH.redeemed("20% off a cake"));
+
+    await stale.getByRole("button", { name: ENGLISH.useButton }).click();
+    await stale.waitForURL(/redeem=used$/);
+    expect(await mainTextOf(stale)).toContain(ENGLISH.voucherUsed);
+    await stale.close();
+
+    // The press after a use is a stamp again.
+    await page.goto(phone.tapUrl(5));
+    expect(new URL(page.url()).searchParams.get("tap")).toBe("stamped");
+  }, TEST_TIMEOUT);
+
+  it("reads at phone width, with every control on Tab; a request can be cancelled", async () => {
+    expect(await phone.owner("coupons", "issue", "--merchant", "bean-bros", "--card", cardId, "--label", "a muffin")).toBe("1 coupon issued\n");
+    await page.goto(`${phone.publicUrl}/card/bean-bros`);
+    expect(await scrollsSideways(page)).toBe(false);
+    const { controls, reached } = await tabReach(page);
+    expect(reached).toEqual(controls);
+    await page.getByRole("button", { name: ENGLISH.useButton }).first().click();
+    await page.getByRole("button", { name: ENGLISH.cancelButton }).click();
+    await page.waitForURL(/redeem=cancelled$/);
+    expect(await mainText()).toContain(ENGLISH.redeemCancelled);
+    await page.goto(phone.tapUrl(6));
+    expect(new URL(page.url()).searchParams.get("tap")).toBe("stamped");
+  }, TEST_TIMEOUT);
+});
