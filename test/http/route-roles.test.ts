@@ -10,6 +10,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toHex } from "../../shared/hex";
+import { toBase64Url } from "../../shared/base64url";
+import { encodePhoneToken } from "../../shared/phone-url";
+import { newHolder } from "../../host/core/phone/cards";
+import { openPhoneTap } from "../../host/core/phone/phone-tap";
+import { signPhoneToken } from "../support/phone-token";
 import { ApiClient, ApiResponse, credentialHeaders } from "../../host/client/api-client";
 import { ApiMethod } from "../../host/client/transports";
 import {
@@ -153,6 +158,18 @@ let beanWorkerId: string;
 let teaWorkerId: string;
 let beanPersonId: string;
 let teaPersonId: string;
+/** A customer's card at each merchant (a phone tap there), for the coupon routes. */
+let beanCardId: string;
+let teaCardId: string;
+
+/** A card holder made by a press of the stamp read by a phone (the core's own path for GET /t/<token>). */
+async function customerCard(stamp: TestStamp, counter: number): Promise<string> {
+  const { holderId } = await newHolder(api.store, api.now);
+  const token = toBase64Url(encodePhoneToken(signPhoneToken(stamp.privateKey, stamp.stampId, api.url, counter)));
+  const opened = await openPhoneTap(api.store, { baseUrl: api.url, tokenText: token, holderId: holderId, now: api.now });
+  if (!opened.verdict.accepted) throw new Error(`customer card: ${opened.verdict.reason}`);
+  return holderId;
+}
 
 function clientOf(role: Exclude<Role, "anonymous">): ApiClient {
   switch (role) {
@@ -330,6 +347,17 @@ const SPECS: Record<string, RouteSpec> = {
     request: async () => ({ method: "GET", path: "/v1/merchants/bean-bros/loyalty" }),
     foreign: async () => ({ method: "GET", path: "/v1/merchants/tea-house/loyalty" }),
   },
+  "POST /v1/merchants/:id/coupons": {
+    success: 201,
+    request: async () => ({ method: "POST", path: "/v1/merchants/bean-bros/coupons", body: { cardIds: [beanCardId], label: fresh("a cake") } }),
+    foreign: async () => ({ method: "POST", path: "/v1/merchants/tea-house/coupons", body: { cardIds: [teaCardId], label: fresh("a tea") } }),
+  },
+  "GET /v1/merchants/:id/vouchers": {
+    success: 200,
+    scopedList: true,
+    request: async () => ({ method: "GET", path: "/v1/merchants/bean-bros/vouchers" }),
+    foreign: async () => ({ method: "GET", path: "/v1/merchants/tea-house/vouchers" }),
+  },
   "GET /v1/merchants/:id/analytics/daily": {
     success: 200,
     request: async () => ({ method: "GET", path: "/v1/merchants/bean-bros/analytics/daily" }),
@@ -368,6 +396,10 @@ beforeAll(async () => {
   await call(world.teaHouse.station.client, "POST", "/v1/taps", { response: signTapHex(teaStamp, challenge, 5) }, 200);
   const late = await challengeFor(world.teaHouse.station);
   await call(world.teaHouse.station.client, "POST", "/v1/taps", { response: signTapHex(teaStamp, late.challenge, 4) }, 200);
+  beanCardId = await customerCard(await activeStamp(), 1);
+  teaCardId = await customerCard(teaStamp, 6);
+  // A tea-house coupon that bean-bros' lists must never show.
+  await call(world.teaHouse.owner.client, "POST", "/v1/merchants/tea-house/coupons", { cardIds: [teaCardId], label: "a tea" }, 201);
 }, NET_TIMEOUT);
 afterAll(async () => {
   await api.close();
