@@ -14,6 +14,7 @@ import { ApiClient, ApiCredential, ApiResponse } from "../host/client/api-client
 import { apiTapService } from "../host/client/api-tap-service";
 import { injectTransport } from "../host/client/transports";
 import { cardView, resolveHolder } from "../host/core/phone/cards";
+import { messagesFor } from "../host/web/i18n/messages";
 import { buildServer } from "../host/http/server";
 import { exchangeOverNfc, sendVerdictOverNfc } from "../host/nfc/mailbox-reader";
 import { describeStoreLocation, openStore } from "../host/store/open-store";
@@ -229,8 +230,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     out("the second signs the same counter for another challenge: two valid signatures, one counter, a clone proven.");
     out("");
 
-    const phoneStamp = await phoneWithoutApp(app, store, flasher, gangnamAir, out);
-    await workerAndReports(app, owner, phoneStamp, later, out);
+    const customer = await phoneWithoutApp(app, store, flasher, gangnamAir, out);
+    const comeBackCards = await workerAndReports(app, owner, customer.stamp, later, out);
+    await rewardsAndCoupons(app, owner, customer, comeBackCards, out);
 
     // A request with no credential at all.
     const anonymous = await client({ kind: "none" }).request("POST", "/v1/challenges");
@@ -262,6 +264,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   }
 }
 
+/** The customer's phone of the demo: the stamp it is pressed with, and its card. */
+interface CustomerPhone {
+  stamp: SimulatedStamp;
+  /** The card cookie, "name=secret". */
+  cookie: string;
+  holderId: string;
+}
+
 /** A path on the demo's public host, as a phone's browser asks for it (in process, no socket). */
 async function browserGet(app: FastifyInstance, path: string, cookie: string | undefined): Promise<{ location: string; setCookie: string | undefined }> {
   const answer = await app.inject({ method: "GET", url: path, headers: { host: DEMO_PUBLIC_HOST, ...(cookie === undefined ? {} : { cookie: cookie }) } });
@@ -275,7 +285,7 @@ async function browserGet(app: FastifyInstance, path: string, cookie: string | u
  * reads the tag as Android and iPhone do (Type 2 Tag READs of the NDEF message) and opens the
  * link; the page gives the browser a card (a cookie holding a random secret) and credits it.
  */
-async function phoneWithoutApp(app: FastifyInstance, store: Store, flasher: FlashingStationLink, air: SimulatedAir, out: (line: string) => void): Promise<SimulatedStamp> {
+async function phoneWithoutApp(app: FastifyInstance, store: Store, flasher: FlashingStationLink, air: SimulatedAir, out: (line: string) => void): Promise<CustomerPhone> {
   out("A customer's phone, no app (GET /t/<token>: the link the stamp signs after a press):");
   const stamp = await provisionSimulatedStamp(flasher, air, { label: "gangnam-phone-1", merchantId: "bean-bros", shopIds: ["gangnam"] }, { phoneUrl: DEMO_PUBLIC_URL });
   const link = new SimulatedTagLink(stamp.device.nfc);
@@ -299,7 +309,7 @@ async function phoneWithoutApp(app: FastifyInstance, store: Store, flasher: Flas
   out(`  the card at ${card.merchantName}: ${card.stamps} ${card.stamps === 1 ? "stamp" : "stamps"}, ${card.nextRewardIn} more for ${card.rewardLabel}`);
   await stamp.runtime.lastBleTap;
   out("");
-  return stamp;
+  return { stamp: stamp, cookie: cookie ?? "", holderId: holderId ?? "" };
 }
 
 /** Presses the stamp and opens the link it shows from a phone's browser holding `cookie`: where the page sends it. */
@@ -322,7 +332,7 @@ function hours(minutes: number): string {
  * the owner's reports from the ledger: the hours, and a month later the come-back list (the
  * customer card of the phone above, one stamp, not seen for 30 days) as CSV for a campaign.
  */
-async function workerAndReports(app: FastifyInstance, owner: ApiClient, stamp: SimulatedStamp, later: { ms: number }, out: (line: string) => void): Promise<void> {
+async function workerAndReports(app: FastifyInstance, owner: ApiClient, stamp: SimulatedStamp, later: { ms: number }, out: (line: string) => void): Promise<string[]> {
   out("A worker's phone, and the owner's reports (GET /v1/merchants/bean-bros/analytics/...):");
   const worker = expectStatus<{ id: string; name: string }>(await owner.request("POST", "/v1/merchants/bean-bros/workers", { name: "Kim Ji-woo" }), 201, "adding the worker");
   const invitation = expectStatus<{ link: string }>(await owner.request("POST", `/v1/workers/${worker.id}/invitations`), 201, "inviting the worker");
@@ -350,5 +360,51 @@ async function workerAndReports(app: FastifyInstance, owner: ApiClient, stamp: S
   const rows = comeBack.body.trim().split(/\r?\n/);
   out(`  31 days later, come-back     cards with 1-9 stamps not seen for 30 days, as CSV for a message campaign (${rows.length - 1} of them):`);
   for (const row of rows) out(`    ${row}`);
+  out("");
+  return rows.slice(1).map((row) => row.split(",")[0]);
+}
+
+/** A card page's form, posted from that page (same origin) by the phone holding `cookie`: where it sends the browser. */
+async function browserPost(app: FastifyInstance, path: string, cookie: string, form: Record<string, string>): Promise<string> {
+  const answer = await app.inject({
+    method: "POST",
+    url: path,
+    headers: { host: DEMO_PUBLIC_HOST, origin: DEMO_PUBLIC_URL, "sec-fetch-site": "same-origin", cookie: cookie, "content-type": "application/x-www-form-urlencoded" },
+    payload: new URLSearchParams(form).toString(),
+  });
+  if (answer.statusCode !== 303) throw new Error(`POST ${path}: HTTP ${answer.statusCode} ${answer.body}`);
+  return String(answer.headers.location);
+}
+
+/**
+ * The owner's program and campaign, and the customer coming back: a coupon for every card of the
+ * come-back list; the customer's presses complete a reward; "use now" on the card, then a press,
+ * redeems it; the coupon likewise; asking for the used coupon again is refused in words.
+ */
+async function rewardsAndCoupons(app: FastifyInstance, owner: ApiClient, customer: CustomerPhone, comeBackCards: string[], out: (line: string) => void): Promise<void> {
+  out("Rewards and coupons (PUT /v1/merchants/bean-bros/loyalty, POST .../coupons; the card's \"use now\", then a press):");
+  const row = (label: string, text: string) => out(`  ${label.padEnd(30)}${text}`);
+  expectStatus(await owner.request("PUT", "/v1/merchants/bean-bros/loyalty", { stampsPerReward: 3, stampsPerPress: 1, rewardLabel: "a free americano", rewardValidDays: 90 }), 200, "setting the program");
+  row("stamp loyalty set", "3 stamps make a free americano, usable for 90 days");
+  const issued = expectStatus<{ issued: number }>(
+    await owner.request("POST", "/v1/merchants/bean-bros/coupons", { cardIds: comeBackCards, label: "20% off a cake", validDays: 14 }),
+    201,
+    "issuing the campaign's coupons",
+  );
+  row("stamp coupons issue", `--come-back: ${issued.issued} coupon "20% off a cake" (14 days) for the cards of the come-back list`);
+  for (const press of ["second", "third"]) row(`the customer's ${press} press`, `303 -> ${await pressAndOpen(app, customer.stamp, customer.cookie)}`);
+  const card = `/card/bean-bros`;
+  const vouchers = expectStatus<{ items: { id: string; cardId: string; kind: string; label: string }[] }>(await owner.request("GET", "/v1/merchants/bean-bros/vouchers"), 200, "listing vouchers");
+  const mine = vouchers.items.filter((voucher) => voucher.cardId === customer.holderId);
+  const reward = mine.find((voucher) => voucher.kind === "reward");
+  const coupon = mine.find((voucher) => voucher.kind === "coupon");
+  if (reward === undefined || coupon === undefined) throw new Error("the customer's card has no reward or no coupon");
+  row("the card now holds", `a reward (${reward.label}) and a coupon (${coupon.label})`);
+  row('"use now" on the reward', `303 -> ${await browserPost(app, `${card}/redeem`, customer.cookie, { voucherId: reward.id })}: the next press redeems it`);
+  row("pressed, held to the phone", `303 -> ${await pressAndOpen(app, customer.stamp, customer.cookie)}: reward used, once`);
+  row('"use now" on the coupon', `303 -> ${await browserPost(app, `${card}/redeem`, customer.cookie, { voucherId: coupon.id })}`);
+  row("pressed, held to the phone", `303 -> ${await pressAndOpen(app, customer.stamp, customer.cookie)}: coupon used`);
+  const again = await browserPost(app, `${card}/redeem`, customer.cookie, { voucherId: coupon.id });
+  row("the same coupon a second time", `303 -> ${again}: "${messagesFor("en").voucherUsed}"`);
   out("");
 }

@@ -2,11 +2,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { Purpose } from "../../shared/protocol-constants";
 import { SqliteStore } from "../../host/store/sqlite-store";
 import { runDemo } from "../../sim/demo";
 
 describe("npm run demo", () => {
-  it("enrols its stations, taps through the API, then shows replay, forgery, theft and a proven clone refused, a phone credited without an app, a worker clocked in and out, the owner's reports, and a request without a credential refused", async () => {
+  it("enrols its stations, taps through the API, then shows replay, forgery, theft and a proven clone refused, a phone credited without an app, a worker clocked in and out, the owner's reports, a reward earned and redeemed, a coupon used and refused the second time, and a request without a credential refused", async () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), "stamp-demo-test-")), "demo.db");
     const lines: string[] = [];
     await runDemo({ dbPath, out: (line) => lines.push(line) });
@@ -45,15 +46,23 @@ describe("npm run demo", () => {
     expect(text).toMatch(/8 h 3 min later, again +303 -> \/card\/bean-bros\?tap=clocked-out/);
     expect(text).toMatch(/attendance +Kim Ji-woo +\d{4}-\d{2}-\d{2} +8 h 3 min +missing clock-outs 0/);
     expect(text).toMatch(/come-back +cards with 1-9 stamps not seen for 30 days, as CSV for a message campaign \(1 of them\):\n +card_id,stamps,last_visit\n +[0-9a-f]{32},1,\d{4}-/);
-    expect(text).toContain("Ledger: 9 accepted taps, every stamp signature re-verified, hash chains intact.");
+    // Rewards and coupons: a reward completed by presses, redeemed by a press; the come-back coupon used, then refused.
+    expect(text).toMatch(/stamp coupons issue +--come-back: 1 coupon "20% off a cake"/);
+    expect(text).toMatch(/the customer's third press +303 -> \/card\/bean-bros\?tap=stamped/);
+    expect(text).toContain("a reward (a free americano) and a coupon (20% off a cake)");
+    expect(text).toMatch(/pressed, held to the phone +303 -> \/card\/bean-bros\?tap=redeemed: reward used, once/);
+    expect(text).toMatch(/pressed, held to the phone +303 -> \/card\/bean-bros\?tap=redeemed: coupon used/);
+    expect(text).toMatch(/the same coupon a second time 303 -> \/card\/bean-bros\?redeem=used: "This reward or coupon was already used/);
+    expect(text).toContain("Ledger: 13 accepted taps, every stamp signature re-verified, hash chains intact.");
 
     const store = new SqliteStore(dbPath);
     try {
       const statuses = (await store.listStamps("bean-bros", { limit: 10 })).map((s) => s.status).sort();
       expect(statuses).toEqual(["active", "active", "quarantined"]);
       const events = await store.listEvents({ merchantId: "bean-bros", limit: 100 });
-      expect(events).toHaveLength(9);
-      expect(events.filter((event) => event.transport === "phone")).toHaveLength(3);
+      expect(events).toHaveLength(13);
+      expect(events.filter((event) => event.transport === "phone")).toHaveLength(7);
+      expect(events.filter((event) => event.purpose === Purpose.REDEEM)).toHaveLength(2);
       const alerts = (await store.listAlerts("bean-bros", { limit: 100 })).map((a) => a.kind).sort();
       expect(alerts).toEqual(["CLONE_PROVEN", "FORGED_SIGNATURE", "QUARANTINED_STAMP_USED", "STAMP_OUTSIDE_SHOP"]);
     } finally {
