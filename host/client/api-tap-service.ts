@@ -31,8 +31,8 @@ function refusal(response: ApiResponse): Verdict {
  */
 export function apiTapService(client: ApiClient): TapService {
   return {
-    async challenge() {
-      const response = await client.request("POST", "/v1/challenges");
+    async challenge(order) {
+      const response = await client.request("POST", "/v1/challenges", order === undefined ? undefined : order);
       if (response.status !== 201) return err(refusal(response));
       const body = response.body as { challenge?: unknown };
       const bytes = typeof body.challenge === "string" ? fromHex(body.challenge) : undefined;

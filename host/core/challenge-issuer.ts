@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Challenge } from "../../shared/challenge";
 import { fromHex, toHex } from "../../shared/hex";
 import { NONCE_LENGTH, Purpose } from "../../shared/protocol-constants";
-import { IssuedChallenge } from "./model";
+import { IssuedChallenge, Receipt } from "./model";
 
 /** The longest a challenge may live (R3). */
 export const MAX_CHALLENGE_TTL_MS = 30_000;
@@ -13,6 +13,10 @@ export interface ChallengeRequest {
   purpose: Purpose;
   quantity: number;
   ttlMs: number;
+  /** The card the station identified ("" for none), the voucher it redeems, the till's receipt. */
+  cardId: string;
+  voucherId: string | undefined;
+  receipt: Receipt | undefined;
 }
 
 /** A fresh challenge: a 128-bit nonce from the OS CSPRNG, bound to the issuing verifier. */
@@ -26,6 +30,9 @@ export function newChallenge(request: ChallengeRequest, now: number): IssuedChal
     purpose: request.purpose,
     quantity: request.quantity,
     usedAt: undefined,
+    cardId: request.cardId,
+    voucherId: request.voucherId,
+    receipt: request.receipt,
   };
 }
 

@@ -2,7 +2,7 @@ import { Reason } from "../../shared/reason-codes";
 import { err, ok, Result } from "../../shared/result";
 import { Store } from "../store/store";
 import { Principal } from "./access/principal";
-import { issueChallenge } from "./challenge-service";
+import { ChallengeOrder, issueChallenge } from "./challenge-service";
 import { readStampReply } from "./judge-stamp-reply";
 import { submitTap } from "./tap-verifier";
 import { verdict, Verdict } from "./verdict";
@@ -15,8 +15,11 @@ export type StampExchange = (challenge: Uint8Array) => Promise<Uint8Array>;
  * (a station that holds the database), or over the HTTP API with its own signed requests.
  */
 export interface TapService {
-  /** The 32 challenge bytes for the stamp, or the verdict saying why none was issued. */
-  challenge(): Promise<Result<Uint8Array, Verdict>>;
+  /**
+   * The 32 challenge bytes for the stamp, or the verdict saying why none was issued. `order` is
+   * what the till knows of the tap to come: the card code it scanned, the order's receipt.
+   */
+  challenge(order?: ChallengeOrder): Promise<Result<Uint8Array, Verdict>>;
   submit(response: Uint8Array): Promise<Verdict>;
 }
 
@@ -29,8 +32,8 @@ export interface JudgedReply {
 /** The core in this process, acting as the given counter station. */
 export function localTapService(store: Store, station: Principal, clock: () => number): TapService {
   return {
-    async challenge() {
-      const issued = await issueChallenge(store, station, clock());
+    async challenge(order) {
+      const issued = await issueChallenge(store, station, clock(), order);
       return issued.ok ? ok(issued.value.bytes) : err(verdict(Reason.UNKNOWN_VERIFIER, issued.error.message));
     },
     submit: (response) => submitTap(store, station, response, clock()),
@@ -48,8 +51,8 @@ export async function judgeStampReply(service: TapService, replyBytes: Uint8Arra
  * What a counter station does for one tap, whatever the transport: get a challenge, let the
  * transport carry it, judge the reply through the same core as every other path.
  */
-export async function runStationTap(service: TapService, exchange: StampExchange): Promise<JudgedReply> {
-  const challenge = await service.challenge();
+export async function runStationTap(service: TapService, exchange: StampExchange, order?: ChallengeOrder): Promise<JudgedReply> {
+  const challenge = await service.challenge(order);
   if (!challenge.ok) return { verdict: challenge.error, response: undefined };
   return judgeStampReply(service, await exchange(challenge.value));
 }

@@ -48,6 +48,19 @@ export interface StampRecord {
   firmwareHash: string | undefined;
 }
 
+/**
+ * What a counter tap was for at the till, as the counter station (the shop's point of sale) said
+ * when it asked for the challenge: the order's reference and its amount in the currency's minor
+ * unit (KRW has none: won). Kept with the challenge, then in the accepted tap's ledger event,
+ * whose hash covers it; the stamp signs the challenge's nonce, which ties the two together.
+ */
+export interface Receipt {
+  orderRef: string;
+  amount: number;
+  /** ISO 4217, e.g. "KRW". */
+  currency: string;
+}
+
 export interface IssuedChallenge {
   nonce: string;
   verifierId: string;
@@ -59,6 +72,11 @@ export interface IssuedChallenge {
   quantity: number;
   /** When a tap first referred to it, if one did. */
   usedAt: number | undefined;
+  /** The customer's card the station identified (the card page's code), "" for none: an accepted tap counts on it. */
+  cardId: string;
+  /** The reward or coupon the identified card asked to redeem: the tap uses it (purpose REDEEM). */
+  voucherId: string | undefined;
+  receipt: Receipt | undefined;
 }
 
 /**
@@ -90,8 +108,10 @@ export interface LedgerEvent {
   transport: Transport;
   /** The base URL a phone token was signed for (its signature covers it); "" for a station tap. */
   origin: string;
-  /** The card (holder id) a phone tap was credited to; "" for a station tap. */
+  /** The card (holder id) the tap was credited to: a phone tap's, or the card a counter station identified; "" for none. */
   cardId: string;
+  /** The order a counter tap was for, as the station said (see Receipt); undefined for none. */
+  receipt: Receipt | undefined;
   previousHash: string;
   hash: string;
 }

@@ -9,6 +9,8 @@ import { wireChallenge } from "./challenge-issuer";
 import { AlertKind, IssuedChallenge, NewAlert, NewAuditEntry, Shop, SignedCounter, StampRecord, Verifier } from "./model";
 import { TapCommit } from "../store/store";
 import { verdict, Verdict } from "./verdict";
+import { acceptedCardChanges, endedRequest, voucherRefusal } from "./phone/card-press";
+import { CustomerCard } from "./phone/phone-tap-decision";
 
 /** Everything known about one submitted tap, read from the store before deciding. */
 export interface TapContext {
@@ -21,6 +23,8 @@ export interface TapContext {
   response: TapResponse;
   responseHex: string;
   now: number;
+  /** The customer's card the challenge names (a counter station scanned its code), as read; undefined for none. */
+  card: CustomerCard | undefined;
 }
 
 /** What a validly signed tap changes: one transaction (Store.commitTap, which adds the challenge and the time). */
@@ -169,8 +173,21 @@ export function decideTap(context: TapContext): TapDecision {
     const v = verdict(Reason.PRESENCE_REQUIRED, "press the stamp: this counter needs the button", details);
     return refusal(context, challenge, stamp, v, spendCounter(context, stamp, v.reason));
   }
+  const card = challenge.cardId === "" ? undefined : context.card;
+  // A REDEEM challenge names its voucher; a card that no longer holds it (not this card's) redeems nothing.
+  const redeem = challenge.voucherId === undefined ? undefined : card?.redeem;
+  if (challenge.voucherId !== undefined && redeem === undefined) {
+    const v = verdict(Reason.VOUCHER_USED, "the reward or coupon this tap was to redeem is not on the card", details);
+    return refusal(context, challenge, stamp, v, spendCounter(context, stamp, v.reason));
+  }
+  const refused = redeem === undefined ? undefined : voucherRefusal(redeem, now, details);
+  if (refused !== undefined) {
+    return refusal(context, challenge, stamp, refused, { ...spendCounter(context, stamp, refused.reason), card: endedRequest(challenge.cardId, stamp.merchantId) });
+  }
+  const press = { merchantId: stamp.merchantId, holderId: challenge.cardId, quantity: challenge.quantity, now: now, evidence: challenge.nonce };
+  const what = redeem === undefined ? "" : ` (${redeem.kind} "${redeem.label}" redeemed)`;
   return {
-    verdict: verdict(Reason.ACCEPTED, `accepted: ${stamp.label} at ${shop.name}`, details),
+    verdict: verdict(Reason.ACCEPTED, `accepted: ${stamp.label} at ${shop.name}${what}`, details),
     effect: {
       kind: "commit",
       changes: {
@@ -180,7 +197,7 @@ export function decideTap(context: TapContext): TapDecision {
         alert: undefined,
         audit: [],
         clock: undefined,
-        card: undefined,
+        card: card === undefined ? undefined : acceptedCardChanges(card, press),
         ledger: {
           stampId: stamp.id,
           counter: response.counter,
@@ -195,7 +212,8 @@ export function decideTap(context: TapContext): TapDecision {
           response: context.responseHex,
           transport: "station",
           origin: "",
-          cardId: "",
+          cardId: challenge.cardId,
+          receipt: challenge.receipt,
         },
       },
     },

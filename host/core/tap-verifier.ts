@@ -7,15 +7,19 @@ import { Principal } from "./access/principal";
 import { decideTap, TapContext, TapDecision } from "./tap-decision";
 import { visibleVerifier } from "./registry";
 import { verdict, Verdict } from "./verdict";
+import { readCustomerCard } from "./phone/customer-card";
 
 /** Reads what a decision needs; called again after a lost race, on fresh data. */
-async function readContext(store: Store, base: Omit<TapContext, "challenge" | "stamp" | "sameCounter">): Promise<TapContext> {
+async function readContext(store: Store, base: Omit<TapContext, "challenge" | "stamp" | "sameCounter" | "card">): Promise<TapContext> {
   const stampId = toHex(base.response.stampId);
+  const challenge = await store.getChallenge(toHex(base.response.nonce));
+  const cardId = challenge?.cardId ?? "";
   return {
     ...base,
-    challenge: await store.getChallenge(toHex(base.response.nonce)),
+    challenge: challenge,
     stamp: await store.getStamp(stampId),
     sameCounter: await store.findSignedCounters(stampId, base.response.counter),
+    card: cardId === "" ? undefined : await readCustomerCard(store, cardId, base.shop.merchantId, challenge?.voucherId),
   };
 }
 

@@ -7,6 +7,8 @@
 import { PERSON_ROLES, PersonRole, STATION_ROLES, StationRole } from "../core/access/principal";
 import { MAX_REWARD_VALID_DAYS, MAX_STAMPS_PER_REWARD } from "../core/phone/loyalty";
 import { MAX_COUPON_CARDS } from "../core/phone/vouchers";
+import { COUNTER_CODE_PATTERN } from "../core/phone/counter-codes";
+import { MAX_RECEIPT_AMOUNT, ORDER_REF_MAX_LENGTH } from "../core/challenge-service";
 import { MAX_TAP_QUANTITY } from "../core/registry";
 import { Checkpoint } from "../ledger/checkpoint";
 import { PURPOSE_NAMES, PurposeName } from "./purpose-names";
@@ -246,6 +248,25 @@ export interface WorkerBody {
   name: string;
 }
 export const workerBody = closedObject({ name: name }, ["name"]);
+
+export interface ChallengeBody {
+  card?: string;
+  receipt?: { orderRef: string; amount: number; currency: string };
+}
+export const challengeBody = closedObject(
+  {
+    card: { type: "string", pattern: COUNTER_CODE_PATTERN, description: "The code the customer's card page shows (its QR code), scanned by the station." },
+    receipt: closedObject(
+      {
+        orderRef: { type: "string", minLength: 1, maxLength: ORDER_REF_MAX_LENGTH },
+        amount: { type: "integer", minimum: 0, maximum: MAX_RECEIPT_AMOUNT },
+        currency: { type: "string", pattern: "^[A-Z]{3}$" },
+      },
+      ["orderRef", "amount", "currency"],
+    ),
+  },
+  [],
+);
 
 export interface CouponBody {
   cardIds: string[];

@@ -1,7 +1,7 @@
 /** The JSON shapes the API returns: bytes as hex, times as ISO 8601, purposes by name. */
 import { toHex } from "../../shared/hex";
 import { IssuedForWire } from "../core/challenge-service";
-import { Alert, AuditEntry, CredentialRecord, DisplayNames, LedgerEvent, StampRecord, StampStatus, Verifier } from "../core/model";
+import { Alert, AuditEntry, CredentialRecord, DisplayNames, LedgerEvent, Receipt, StampRecord, StampStatus, Verifier } from "../core/model";
 import { alertSentence, reasonSentence } from "../core/reason-sentences";
 import { Verdict } from "../core/verdict";
 import { purposeName } from "./purpose-names";
@@ -59,9 +59,11 @@ export function challengeView(issued: IssuedForWire): ChallengeView {
 }
 
 /** An event with the names people know its stamp, shop and verifier by (null when not known). */
-export interface EventView extends Omit<LedgerEvent, "purpose" | "acceptedAt">, DisplayNames {
+export interface EventView extends Omit<LedgerEvent, "purpose" | "acceptedAt" | "receipt">, DisplayNames {
   purpose: string;
   acceptedAt: string;
+  /** The till's order of a counter tap; null for none. */
+  receipt: Receipt | null;
 }
 
 export function eventView(event: LedgerEvent & Partial<DisplayNames>): EventView {
@@ -69,6 +71,7 @@ export function eventView(event: LedgerEvent & Partial<DisplayNames>): EventView
     ...event,
     purpose: purposeName(event.purpose),
     acceptedAt: new Date(event.acceptedAt).toISOString(),
+    receipt: event.receipt ?? null,
     stampLabel: event.stampLabel ?? null,
     shopName: event.shopName ?? null,
     verifierLabel: event.verifierLabel ?? null,

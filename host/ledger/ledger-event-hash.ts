@@ -14,12 +14,13 @@ export type StoredEvent = LedgerEvent;
 
 /**
  * A station tap's hash is exactly the one written before phone taps existed, so every event
- * already in a ledger keeps its hash; any other event (a phone tap, or a row whose transport,
- * origin or card was changed) also covers those three fields. The two forms hash arrays of
- * different lengths, so neither can be made to look like the other.
+ * already in a ledger keeps its hash; any other event (a phone tap, a counter tap credited to a
+ * card, or a row whose transport, origin or card was changed) also covers those three fields,
+ * and an event with a receipt covers its order, amount and currency after them. The three forms
+ * hash arrays of different lengths (12, 15, 18), so none can be made to look like another.
  */
 function isStationForm(event: Omit<StoredEvent, "hash">): boolean {
-  return event.transport === "station" && event.origin === "" && event.cardId === "";
+  return event.transport === "station" && event.origin === "" && event.cardId === "" && event.receipt === undefined;
 }
 
 export function ledgerEventHashV2(event: Omit<StoredEvent, "hash">): string {
@@ -37,5 +38,8 @@ export function ledgerEventHashV2(event: Omit<StoredEvent, "hash">): string {
     event.acceptedAt,
     event.response,
   ];
-  return chainedHash(LEDGER_HASH_TAG, event.previousHash, isStationForm(event) ? fields : [...fields, event.transport, event.origin, event.cardId]);
+  if (isStationForm(event)) return chainedHash(LEDGER_HASH_TAG, event.previousHash, fields);
+  const withCard = [...fields, event.transport, event.origin, event.cardId];
+  const receipt = event.receipt;
+  return chainedHash(LEDGER_HASH_TAG, event.previousHash, receipt === undefined ? withCard : [...withCard, receipt.orderRef, receipt.amount, receipt.currency]);
 }

@@ -38,7 +38,7 @@ function scopedTaps(p: AnalyticsSqlDialect): string {
 }
 
 const STAMPS = `SUM(CASE WHEN t.purpose = ${Purpose.STAMP} THEN t.quantity ELSE 0 END)`;
-const CUSTOMERS = `COUNT(DISTINCT CASE WHEN t.transport = 'phone' THEN t.card_id END)`;
+const CUSTOMERS = `COUNT(DISTINCT CASE WHEN t.card_id <> '' THEN t.card_id END)`;
 
 export function dailyTotalsSql(p: AnalyticsSqlDialect): string {
   return `WITH taps AS (${scopedTaps(p)})
@@ -53,14 +53,14 @@ export function dailyTotalsSql(p: AnalyticsSqlDialect): string {
 
 export function visitFrequencySql(p: AnalyticsSqlDialect): string {
   return `WITH visits AS (
-      SELECT t.card_id, COUNT(DISTINCT t.day) AS visit_days FROM (${scopedTaps(p)}) t WHERE t.transport = 'phone' GROUP BY t.card_id)
+      SELECT t.card_id, COUNT(DISTINCT t.day) AS visit_days FROM (${scopedTaps(p)}) t WHERE t.card_id <> '' GROUP BY t.card_id)
     SELECT visit_days, COUNT(*) AS cards FROM visits GROUP BY visit_days ORDER BY visit_days`;
 }
 
 export function comeBackSql(p: { merchant: string; minStamps: string; maxStamps: string; quietSince: string; limit: string }): string {
   return `SELECT card_id, stamps, last_visit FROM (
       SELECT card_id, SUM(CASE WHEN purpose = ${Purpose.STAMP} THEN quantity ELSE 0 END) AS stamps, MAX(accepted_at) AS last_visit
-      FROM ledger WHERE merchant_id = ${p.merchant} AND transport = 'phone' AND purpose IN ${CUSTOMER_PURPOSES}
+      FROM ledger WHERE merchant_id = ${p.merchant} AND card_id <> '' AND purpose IN ${CUSTOMER_PURPOSES}
       GROUP BY card_id) cards
     WHERE stamps BETWEEN ${p.minStamps} AND ${p.maxStamps} AND last_visit < ${p.quietSince}
     ORDER BY last_visit, card_id LIMIT ${p.limit}`;

@@ -3,9 +3,10 @@
  * on the store's own database (analytics-sqlite.ts, analytics-postgres.ts). Nothing here writes.
  * The core (host/core/analytics) checks who may ask and builds the scope; these only count.
  *
- * Which taps are whose: `transport = 'phone'` taps carry the card (`card_id`, the holder) that
- * opened the URL; a customer's are stamps (and redemptions), a linked worker's are clock-ins and
- * clock-outs. Station taps carry no card: they add stamps, never customers.
+ * Which taps are whose: a tap with a card (`card_id`, the holder: the phone that opened the URL,
+ * or the card a counter station identified from its code) is that customer's, stamps and
+ * redemptions; a linked worker's phone taps are clock-ins and clock-outs. A station tap without a
+ * card adds stamps, never customers.
  */
 import { AnalyticsScope, ComeBackCard, ComeBackQuery, DailyTotal, ShiftRow, VisitFrequency } from "../core/analytics/analytics-model";
 

@@ -51,9 +51,9 @@ export interface CardStore {
   /** Sets the signature counter only if it is below `to`; false (nothing written) otherwise. */
   raisePasskeyCounter(credentialId: string, to: number): Promise<boolean>;
 
-  /** The holder's phone taps at the merchant, newest first, at most `limit`. */
+  /** The holder's taps at the merchant (phone taps, and counter taps that identified the card), newest first, at most `limit`. */
   listCardEvents(holderId: string, merchantId: string, limit: number): Promise<CardEvent[]>;
-  /** The sum of the quantities of the holder's phone taps with this purpose at the merchant. */
+  /** The sum of the quantities of the holder's taps (as listCardEvents) with this purpose at the merchant. */
   cardTotal(holderId: string, merchantId: string, purpose: Purpose): Promise<number>;
   /** The clock-ins and clock-outs of the worker's linked phones since `since`, oldest first. */
   listAttendance(workerId: string, since: number): Promise<CardEvent[]>;

@@ -1,5 +1,5 @@
 /** The version of the store's tables that this program makes and reads, kept in the database's store_schema table. */
-export const POSTGRES_SCHEMA_VERSION = 3;
+export const POSTGRES_SCHEMA_VERSION = 4;
 
 /**
  * The PostgreSQL tables of the store: the same tables, columns and constraints as
@@ -122,6 +122,11 @@ INSERT INTO store_schema (version) VALUES (1);
  * 2 → 3, analytics (issue 12): the ledger's indexes for the merchant's analytics (analytics-sql.ts
  * says which serves which statement). Built inside the migration's transaction, which holds
  * writes to the ledger while it builds: seconds for a year of a large merchant's taps.
+ *
+ * 3 → 4, cards at the counter and receipts (issue 12): a challenge keeps the card a counter
+ * station identified, the voucher it redeems and the till's receipt, and the ledger the receipt
+ * (NULL: none; adding a column without a default rewrites nothing and fires no trigger). The
+ * customers' index covers every tap credited to a card, a counter station's included.
  */
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
@@ -161,5 +166,17 @@ CREATE INDEX webauthn_challenges_by_expiry ON webauthn_challenges (expires_at);
 CREATE INDEX ledger_by_merchant_time ON ledger (merchant_id, accepted_at) INCLUDE (purpose, shop_id, transport, card_id, quantity);
 CREATE INDEX ledger_customer_taps ON ledger (merchant_id, card_id, accepted_at) INCLUDE (purpose, quantity) WHERE transport = 'phone' AND purpose IN (1, 2);
 CREATE INDEX ledger_clock_taps ON ledger (merchant_id, accepted_at) INCLUDE (card_id, purpose, shop_id) WHERE purpose IN (3, 4);
+`,
+  `
+ALTER TABLE challenges ADD COLUMN card_id TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE challenges ADD COLUMN voucher_id TEXT COLLATE "C";
+ALTER TABLE challenges ADD COLUMN order_ref TEXT COLLATE "C";
+ALTER TABLE challenges ADD COLUMN amount BIGINT;
+ALTER TABLE challenges ADD COLUMN currency TEXT COLLATE "C";
+ALTER TABLE ledger ADD COLUMN order_ref TEXT COLLATE "C";
+ALTER TABLE ledger ADD COLUMN amount BIGINT;
+ALTER TABLE ledger ADD COLUMN currency TEXT COLLATE "C";
+DROP INDEX ledger_customer_taps;
+CREATE INDEX ledger_card_taps ON ledger (merchant_id, card_id, accepted_at) INCLUDE (purpose, quantity) WHERE card_id <> '' AND purpose IN (1, 2);
 `,
 ];

@@ -354,7 +354,8 @@ export class PostgresStore implements Store {
     const e: LedgerEvent = { ...unhashed, hash: ledgerEventHashV2(unhashed) };
     await sql.run(
       `INSERT INTO ledger (sequence, stamp_id, counter, verifier_id, shop_id, merchant_id, purpose, quantity, nonce, challenge_issued_at,
-         accepted_at, response, transport, origin, card_id, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+         accepted_at, response, transport, origin, card_id, order_ref, amount, currency, previous_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
       [
         e.sequence,
         e.stampId,
@@ -371,6 +372,9 @@ export class PostgresStore implements Store {
         e.transport,
         e.origin,
         e.cardId,
+        e.receipt?.orderRef ?? null,
+        e.receipt?.amount ?? null,
+        e.receipt?.currency ?? null,
         e.previousHash,
         e.hash,
       ],
@@ -681,14 +685,23 @@ export class PostgresStore implements Store {
       await sql.run("DELETE FROM challenges WHERE verifier_id = $1 AND expires_at < $2", [challenge.verifierId, now]);
       const open = await sql.row<{ open: number }>("SELECT COUNT(*) AS open FROM challenges WHERE verifier_id = $1 AND used_at IS NULL", [challenge.verifierId]);
       if ((open?.open ?? 0) >= maxOpen) return "too-many";
-      await sql.run("INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, used_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)", [
-        challenge.nonce,
-        challenge.verifierId,
-        challenge.issuedAt,
-        challenge.expiresAt,
-        challenge.purpose,
-        challenge.quantity,
-      ]);
+      await sql.run(
+        `INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, used_at, card_id, voucher_id, order_ref, amount, currency)
+         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9, $10, $11)`,
+        [
+          challenge.nonce,
+          challenge.verifierId,
+          challenge.issuedAt,
+          challenge.expiresAt,
+          challenge.purpose,
+          challenge.quantity,
+          challenge.cardId,
+          challenge.voucherId ?? null,
+          challenge.receipt?.orderRef ?? null,
+          challenge.receipt?.amount ?? null,
+          challenge.receipt?.currency ?? null,
+        ],
+      );
       return "saved";
     });
   }
@@ -1020,7 +1033,7 @@ export class PostgresStore implements Store {
     const rows = await this.autocommit.rows<CardEventRow>(
       `SELECT l.accepted_at, l.purpose, l.quantity, sh.name AS shop_name FROM ledger l
          LEFT JOIN shops sh ON sh.id = l.shop_id AND sh.merchant_id = l.merchant_id
-       WHERE l.card_id = $1 AND l.merchant_id = $2 AND l.transport = 'phone' ORDER BY l.sequence DESC LIMIT $3`,
+       WHERE l.card_id = $1 AND l.merchant_id = $2 ORDER BY l.sequence DESC LIMIT $3`,
       [holderId, merchantId, limit],
     );
     return rows.map(cardEventFromRow);
@@ -1028,7 +1041,7 @@ export class PostgresStore implements Store {
 
   async cardTotal(holderId: string, merchantId: string, purpose: Purpose): Promise<number> {
     const row = await this.autocommit.row<{ total: number }>(
-      "SELECT COALESCE(SUM(quantity), 0)::bigint AS total FROM ledger WHERE card_id = $1 AND merchant_id = $2 AND transport = 'phone' AND purpose = $3",
+      "SELECT COALESCE(SUM(quantity), 0)::bigint AS total FROM ledger WHERE card_id = $1 AND merchant_id = $2 AND purpose = $3",
       [holderId, merchantId, purpose],
     );
     return row?.total ?? 0;

@@ -110,7 +110,8 @@ CREATE INDEX IF NOT EXISTS passkeys_by_holder ON passkeys (holder_id);
 CREATE INDEX IF NOT EXISTS webauthn_challenges_by_expiry ON webauthn_challenges (expires_at);
 -- Analytics (which statement each serves: analytics-sql.ts). Covering: no ledger row is read.
 CREATE INDEX IF NOT EXISTS ledger_by_merchant_time ON ledger (merchant_id, accepted_at, purpose, shop_id, transport, card_id, quantity);
-CREATE INDEX IF NOT EXISTS ledger_customer_taps ON ledger (merchant_id, card_id, accepted_at, purpose, quantity) WHERE transport = 'phone' AND purpose IN (1, 2);
+DROP INDEX IF EXISTS ledger_customer_taps;
+CREATE INDEX IF NOT EXISTS ledger_card_taps ON ledger (merchant_id, card_id, accepted_at, purpose, quantity) WHERE card_id <> '' AND purpose IN (1, 2);
 CREATE INDEX IF NOT EXISTS ledger_clock_taps ON ledger (merchant_id, accepted_at, card_id, purpose, shop_id) WHERE purpose IN (3, 4);
 `;
 
@@ -132,4 +133,12 @@ export const ADDED_COLUMNS: readonly [string, string, string][] = [
   ["ledger", "origin", "TEXT NOT NULL DEFAULT ''"],
   ["ledger", "card_id", "TEXT NOT NULL DEFAULT ''"],
   ["loyalty_programs", "reward_valid_days", "INTEGER"],
+  ["challenges", "card_id", "TEXT NOT NULL DEFAULT ''"],
+  ["challenges", "voucher_id", "TEXT"],
+  ["challenges", "order_ref", "TEXT"],
+  ["challenges", "amount", "INTEGER"],
+  ["challenges", "currency", "TEXT"],
+  ["ledger", "order_ref", "TEXT"],
+  ["ledger", "amount", "INTEGER"],
+  ["ledger", "currency", "TEXT"],
 ];

@@ -554,13 +554,21 @@ export class SqliteStore implements Store {
       this.sql("DELETE FROM challenges WHERE verifier_id = ? AND expires_at < ?").run(challenge.verifierId, now);
       const open = this.sql("SELECT COUNT(*) FROM challenges WHERE verifier_id = ? AND used_at IS NULL").pluck().get(challenge.verifierId) as number;
       if (open >= maxOpen) return "too-many";
-      this.sql("INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, used_at) VALUES (?, ?, ?, ?, ?, ?, NULL)").run(
+      this.sql(
+        `INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, used_at, card_id, voucher_id, order_ref, amount, currency)
+         VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
+      ).run(
         challenge.nonce,
         challenge.verifierId,
         challenge.issuedAt,
         challenge.expiresAt,
         challenge.purpose,
         challenge.quantity,
+        challenge.cardId,
+        challenge.voucherId ?? null,
+        challenge.receipt?.orderRef ?? null,
+        challenge.receipt?.amount ?? null,
+        challenge.receipt?.currency ?? null,
       );
       return "saved";
     });
@@ -622,11 +630,13 @@ export class SqliteStore implements Store {
     const last = this.sql("SELECT sequence, hash FROM ledger ORDER BY sequence DESC LIMIT 1").get() as { sequence: number; hash: string } | undefined;
     const unhashed = { ...entry, sequence: last ? last.sequence + 1 : 1, previousHash: last ? last.hash : GENESIS };
     const event: LedgerEvent = { ...unhashed, hash: ledgerEventHashV2(unhashed) };
+    const { receipt, ...columns } = event;
     this.sql(
       `INSERT INTO ledger (sequence, stamp_id, counter, verifier_id, shop_id, merchant_id, purpose, quantity, nonce, challenge_issued_at,
-         accepted_at, response, transport, origin, card_id, previous_hash, hash) VALUES (@sequence, @stampId, @counter, @verifierId, @shopId,
-         @merchantId, @purpose, @quantity, @nonce, @challengeIssuedAt, @acceptedAt, @response, @transport, @origin, @cardId, @previousHash, @hash)`,
-    ).run(event);
+         accepted_at, response, transport, origin, card_id, order_ref, amount, currency, previous_hash, hash) VALUES (@sequence, @stampId, @counter,
+         @verifierId, @shopId, @merchantId, @purpose, @quantity, @nonce, @challengeIssuedAt, @acceptedAt, @response, @transport, @origin, @cardId,
+         @orderRef, @amount, @currency, @previousHash, @hash)`,
+    ).run({ ...columns, orderRef: receipt?.orderRef ?? null, amount: receipt?.amount ?? null, currency: receipt?.currency ?? null });
   }
 
   private insertAlert(alert: NewAlert): void {
@@ -881,13 +891,13 @@ export class SqliteStore implements Store {
     const rows = this.sql(
       `SELECT l.accepted_at, l.purpose, l.quantity, sh.name AS shop_name FROM ledger l
          LEFT JOIN shops sh ON sh.id = l.shop_id AND sh.merchant_id = l.merchant_id
-       WHERE l.card_id = ? AND l.merchant_id = ? AND l.transport = 'phone' ORDER BY l.sequence DESC LIMIT ?`,
+       WHERE l.card_id = ? AND l.merchant_id = ? ORDER BY l.sequence DESC LIMIT ?`,
     ).all(holderId, merchantId, limit) as CardEventRow[];
     return rows.map(cardEventFromRow);
   }
 
   async cardTotal(holderId: string, merchantId: string, purpose: Purpose): Promise<number> {
-    return this.sql("SELECT COALESCE(SUM(quantity), 0) FROM ledger WHERE card_id = ? AND merchant_id = ? AND transport = 'phone' AND purpose = ?")
+    return this.sql("SELECT COALESCE(SUM(quantity), 0) FROM ledger WHERE card_id = ? AND merchant_id = ? AND purpose = ?")
       .pluck()
       .get(holderId, merchantId, purpose) as number;
   }

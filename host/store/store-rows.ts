@@ -5,7 +5,7 @@
 import { Purpose } from "../../shared/protocol-constants";
 import { ReasonName } from "../../shared/reason-codes";
 import { Role } from "../core/access/principal";
-import { Alert, AlertKind, AuditEntry, CredentialRecord, DisplayNames, IssuedChallenge, LedgerEvent, Transport } from "../core/model";
+import { Alert, AlertKind, AuditEntry, CredentialRecord, DisplayNames, IssuedChallenge, LedgerEvent, Receipt, Transport } from "../core/model";
 import { CardEvent, Passkey, Worker, WorkerInvitation } from "../core/phone/card-model";
 
 export interface LedgerRow {
@@ -24,8 +24,16 @@ export interface LedgerRow {
   transport: Transport;
   origin: string;
   card_id: string;
+  order_ref: string | null;
+  amount: number | null;
+  currency: string | null;
   previous_hash: string;
   hash: string;
+}
+
+/** The receipt of a row's order_ref, amount, currency (all three or none are set). */
+export function receiptFromRow(row: { order_ref: string | null; amount: number | null; currency: string | null }): Receipt | undefined {
+  return row.order_ref === null || row.amount === null || row.currency === null ? undefined : { orderRef: row.order_ref, amount: Number(row.amount), currency: row.currency };
 }
 
 export interface AlertRow {
@@ -85,6 +93,11 @@ export interface ChallengeRow {
   purpose: Purpose;
   quantity: number;
   used_at: number | null;
+  card_id: string;
+  voucher_id: string | null;
+  order_ref: string | null;
+  amount: number | null;
+  currency: string | null;
 }
 
 export function eventFromRow(row: LedgerRow): LedgerEvent {
@@ -104,6 +117,7 @@ export function eventFromRow(row: LedgerRow): LedgerEvent {
     transport: row.transport,
     origin: row.origin,
     cardId: row.card_id,
+    receipt: receiptFromRow(row),
     previousHash: row.previous_hash,
     hash: row.hash,
   };
@@ -162,6 +176,9 @@ export function challengeFromRow(row: ChallengeRow): IssuedChallenge {
     purpose: row.purpose,
     quantity: row.quantity,
     usedAt: row.used_at ?? undefined,
+    cardId: row.card_id,
+    voucherId: row.voucher_id ?? undefined,
+    receipt: receiptFromRow(row),
   };
 }
 

@@ -4,7 +4,7 @@
  * VOUCHER_POSTGRES_SCHEMA is idempotent and runs in the same transaction as the store's migrations.
  */
 import { NewAuditEntry } from "../core/model";
-import { RedemptionRequest, Voucher } from "../core/phone/voucher-model";
+import { CounterCode, RedemptionRequest, Voucher } from "../core/phone/voucher-model";
 import { PostgresStatements, PostgresWrite } from "./staff-store-postgres";
 import { CardChanges, CouponOutcome, VoucherStore } from "./voucher-store";
 import { redemptionRequestFromRow, RedemptionRequestRow, voucherFromRow, voucherInsertValues, VoucherRow } from "./voucher-store-rows";
@@ -21,6 +21,10 @@ CREATE INDEX IF NOT EXISTS vouchers_by_merchant ON vouchers (merchant_id, issued
 CREATE TABLE IF NOT EXISTS redemption_requests (
   holder_id TEXT COLLATE "C" NOT NULL REFERENCES holders(id), merchant_id TEXT COLLATE "C" NOT NULL REFERENCES merchants(id),
   voucher_id TEXT COLLATE "C" NOT NULL REFERENCES vouchers(id), expires_at BIGINT NOT NULL, PRIMARY KEY (holder_id, merchant_id));
+CREATE TABLE IF NOT EXISTS counter_codes (
+  code_hash TEXT COLLATE "C" PRIMARY KEY, holder_id TEXT COLLATE "C" NOT NULL REFERENCES holders(id),
+  merchant_id TEXT COLLATE "C" NOT NULL REFERENCES merchants(id), expires_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS counter_codes_by_expiry ON counter_codes (expires_at);
 `;
 
 const INSERT_VOUCHER = "INSERT INTO vouchers (id, merchant_id, holder_id, kind, ordinal, label, issued_at, expires_at, issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -111,5 +115,20 @@ export class PostgresVoucherStore implements VoucherStore {
     await this.write(async (sql) => {
       await sql.run("DELETE FROM redemption_requests WHERE holder_id = $1 AND merchant_id = $2", [holderId, merchantId]);
     });
+  }
+
+  async addCounterCode(code: CounterCode, now: number): Promise<void> {
+    await this.write(async (sql) => {
+      await sql.run("DELETE FROM counter_codes WHERE expires_at <= $1", [now]);
+      await sql.run("INSERT INTO counter_codes (code_hash, holder_id, merchant_id, expires_at) VALUES ($1, $2, $3, $4)", [code.codeHash, code.holderId, code.merchantId, code.expiresAt]);
+    });
+  }
+
+  async findCounterCode(codeHash: string, now: number): Promise<CounterCode | undefined> {
+    const row = await this.autocommit.row<{ holder_id: string; merchant_id: string; expires_at: number }>(
+      "SELECT holder_id, merchant_id, expires_at FROM counter_codes WHERE code_hash = $1 AND expires_at > $2",
+      [codeHash, now],
+    );
+    return row && { codeHash: codeHash, holderId: row.holder_id, merchantId: row.merchant_id, expiresAt: row.expires_at };
   }
 }

@@ -4,7 +4,7 @@
  */
 import Database from "better-sqlite3";
 import { NewAuditEntry } from "../core/model";
-import { RedemptionRequest, Voucher } from "../core/phone/voucher-model";
+import { CounterCode, RedemptionRequest, Voucher } from "../core/phone/voucher-model";
 import { SqliteWrite } from "./staff-store-sqlite";
 import { CardChanges, CouponOutcome, VoucherStore } from "./voucher-store";
 import { redemptionRequestFromRow, RedemptionRequestRow, voucherFromRow, voucherInsertValues, VoucherRow } from "./voucher-store-rows";
@@ -21,6 +21,10 @@ CREATE INDEX IF NOT EXISTS vouchers_by_merchant ON vouchers (merchant_id, issued
 CREATE TABLE IF NOT EXISTS redemption_requests (
   holder_id TEXT NOT NULL REFERENCES holders(id), merchant_id TEXT NOT NULL REFERENCES merchants(id),
   voucher_id TEXT NOT NULL REFERENCES vouchers(id), expires_at INTEGER NOT NULL, PRIMARY KEY (holder_id, merchant_id));
+CREATE TABLE IF NOT EXISTS counter_codes (
+  code_hash TEXT PRIMARY KEY, holder_id TEXT NOT NULL REFERENCES holders(id), merchant_id TEXT NOT NULL REFERENCES merchants(id),
+  expires_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS counter_codes_by_expiry ON counter_codes (expires_at);
 `;
 
 const INSERT_VOUCHER = "INSERT INTO vouchers (id, merchant_id, holder_id, kind, ordinal, label, issued_at, expires_at, issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -113,5 +117,19 @@ export class SqliteVoucherStore implements VoucherStore {
     await this.write(() => {
       this.sql("DELETE FROM redemption_requests WHERE holder_id = ? AND merchant_id = ?").run(holderId, merchantId);
     });
+  }
+
+  async addCounterCode(code: CounterCode, now: number): Promise<void> {
+    await this.write(() => {
+      this.sql("DELETE FROM counter_codes WHERE expires_at <= ?").run(now);
+      this.sql("INSERT INTO counter_codes (code_hash, holder_id, merchant_id, expires_at) VALUES (?, ?, ?, ?)").run(code.codeHash, code.holderId, code.merchantId, code.expiresAt);
+    });
+  }
+
+  async findCounterCode(codeHash: string, now: number): Promise<CounterCode | undefined> {
+    const row = this.sql("SELECT holder_id, merchant_id, expires_at FROM counter_codes WHERE code_hash = ? AND expires_at > ?").get(codeHash, now) as
+      | { holder_id: string; merchant_id: string; expires_at: number }
+      | undefined;
+    return row && { codeHash: codeHash, holderId: row.holder_id, merchantId: row.merchant_id, expiresAt: row.expires_at };
   }
 }

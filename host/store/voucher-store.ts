@@ -1,5 +1,5 @@
 import { NewAuditEntry } from "../core/model";
-import { RedemptionRequest, Voucher } from "../core/phone/voucher-model";
+import { CounterCode, RedemptionRequest, Voucher } from "../core/phone/voucher-model";
 
 /** The cards among `holderIds` that are not customers of the merchant: an issue of coupons names only its own customers. */
 export type CouponOutcome = { ok: true } | { ok: false; notCustomers: string[] };
@@ -18,7 +18,8 @@ export interface CardChanges {
 }
 
 /**
- * The part of the Store port about rewards and coupons (core/phone/voucher-model.ts). Each method
+ * The part of the Store port about rewards and coupons, and the codes a counter reader scans to
+ * know the card (core/phone/voucher-model.ts). Each method
  * is one atomic step; a voucher is used only inside Store.commitTap, with the press that redeems it.
  */
 export interface VoucherStore {
@@ -37,4 +38,8 @@ export interface VoucherStore {
   findRedemptionRequest(holderId: string, merchantId: string, now: number): Promise<RedemptionRequest | undefined>;
   /** Ends the card's request at the merchant (the holder cancelled it). */
   cancelRedemptionRequest(holderId: string, merchantId: string): Promise<void>;
+  /** Keeps a card's counter code; expired codes are deleted first, so the table stays small. */
+  addCounterCode(code: CounterCode, now: number): Promise<void>;
+  /** The unexpired counter code with this hash. */
+  findCounterCode(codeHash: string, now: number): Promise<CounterCode | undefined>;
 }

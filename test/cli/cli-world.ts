@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { authenticateToken } from "../../host/core/access/credentials";
 import { Principal } from "../../host/core/access/principal";
-import { issueChallenge } from "../../host/core/challenge-service";
+import { ChallengeOrder, issueChallenge } from "../../host/core/challenge-service";
 import { submitTap } from "../../host/core/tap-verifier";
 import { SqliteStore } from "../../host/store/sqlite-store";
 import { EnrolledStation, enrolTestStation, must, registerTestStamp, TEST_FIRMWARE_HASH, TestStamp } from "../support/test-world";
@@ -65,7 +65,8 @@ async function ownerPrincipal(store: SqliteStore, world: CliWorld): Promise<Prin
 
 export interface CliStations {
   stamp: TestStamp;
-  tap(verifierId: string, counter: number): Promise<string>;
+  /** A counter station's tap with the stamp's chosen counter (and what the till says: a card code, a receipt); the verdict's reason. */
+  tap(verifierId: string, counter: number, order?: ChallengeOrder): Promise<string>;
 }
 
 /** Enrols counter stations for both verifiers and a flashing station, registers one stamp at gangnam. */
@@ -83,12 +84,12 @@ export async function addStationsAndStamp(world: CliWorld): Promise<CliStations>
   }
   return {
     stamp: key,
-    async tap(verifierId, counter) {
+    async tap(verifierId, counter, order) {
       const station = stations.get(verifierId);
       if (station === undefined) throw new Error("no station for " + verifierId);
       const db = new SqliteStore(world.db);
       try {
-        const issued = must(await issueChallenge(db, station.principal, Date.now()));
+        const issued = must(await issueChallenge(db, station.principal, Date.now(), order));
         return (await submitTap(db, station.principal, key.answer(issued.bytes, { counter }), Date.now())).reason;
       } finally {
         await db.close();

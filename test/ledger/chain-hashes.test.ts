@@ -21,6 +21,7 @@ const event: Omit<StoredEvent, "hash"> = {
   transport: "station",
   origin: "",
   cardId: "",
+  receipt: undefined,
   previousHash: GENESIS,
 };
 
@@ -33,6 +34,7 @@ const phoneEvent: Omit<StoredEvent, "hash"> = {
   transport: "phone",
   origin: "https://stamp.example",
   cardId: "0123456789abcdef0123456789abcdef",
+  receipt: undefined,
 };
 
 describe("ledgerEventHashV2", () => {
@@ -54,6 +56,23 @@ describe("ledgerEventHashV2", () => {
     const stationChanges: Partial<StoredEvent>[] = [{ transport: "phone" }, { origin: "https://stamp.example" }, { cardId: "0" }];
     const stationHashes = stationChanges.map((change) => ledgerEventHashV2({ ...event, ...change }));
     expect(new Set([ledgerEventHashV2(event), ...stationHashes]).size).toBe(stationChanges.length + 1);
+  });
+
+  it("covers a receipt's order, amount and currency, on a station tap with or without a card", () => {
+    const receipt = { orderRef: "A-1001", amount: 4500, currency: "KRW" };
+    const withReceipt = { ...event, receipt: receipt };
+    const changes: Partial<StoredEvent>[] = [
+      { receipt: undefined },
+      { receipt: { ...receipt, orderRef: "A-1002" } },
+      { receipt: { ...receipt, amount: 4501 } },
+      { receipt: { ...receipt, currency: "USD" } },
+      { cardId: "f".repeat(32) },
+      { counter: 8 },
+    ];
+    const hashes = changes.map((change) => ledgerEventHashV2({ ...withReceipt, ...change }));
+    expect(new Set([ledgerEventHashV2(withReceipt), ...hashes]).size).toBe(changes.length + 1);
+    // The station form without a receipt is exactly the hash written before receipts existed.
+    expect(ledgerEventHashV2({ ...withReceipt, receipt: undefined })).toBe(ledgerEventHashV2(event));
   });
 
   it("is the documented rule: the chained hash under the ledger's own domain tag", () => {

@@ -80,6 +80,7 @@ export function genuineTap(stamp: LedgerStamp, index: number): StoredEvent {
     transport: "station",
     origin: "",
     cardId: "",
+    receipt: undefined,
     previousHash: "",
     hash: "",
   };

@@ -297,6 +297,9 @@ function baseContext(response: TapResponse): TapContext {
       purpose: Purpose.STAMP,
       quantity: 2,
       usedAt: undefined,
+      cardId: "",
+      voucherId: undefined,
+      receipt: undefined,
     },
     sameCounter: [],
     stamp: {
@@ -314,6 +317,7 @@ function baseContext(response: TapResponse): TapContext {
     response: response,
     responseHex: toHex(encodeTapResponse(response)),
     now: ISSUED_AT_MS + 1000,
+    card: undefined,
   };
 }
 

@@ -41,6 +41,7 @@ function oldEvent(): LedgerEvent {
     transport: "station" as const,
     origin: "",
     cardId: "",
+    receipt: undefined,
     previousHash: GENESIS,
   };
   return { ...unhashed, hash: ledgerEventHashV2(unhashed) };

@@ -63,7 +63,7 @@ async function registry(store: Store, stamps: StampRecord[] = [stampRecord(0x00,
 }
 
 function challenge(nonce: string, issuedAt = T0): IssuedChallenge {
-  return { nonce: nonce, verifierId: VERIFIER, issuedAt: Math.floor(issuedAt / 1000), expiresAt: issuedAt + CHALLENGE_TTL_MS, purpose: Purpose.REDEEM, quantity: 7, usedAt: undefined };
+  return { nonce: nonce, verifierId: VERIFIER, issuedAt: Math.floor(issuedAt / 1000), expiresAt: issuedAt + CHALLENGE_TTL_MS, purpose: Purpose.REDEEM, quantity: 7, usedAt: undefined, cardId: "", voucherId: undefined, receipt: undefined };
 }
 
 /** What an accepted tap writes (the store does not check signatures: the core did). */
@@ -75,7 +75,7 @@ function acceptedTap(stamp: StampRecord, nonce: string, counter: number, at: num
     now: at,
     signed: { stampId: stamp.id, counter: counter, nonce: nonce, verifierId: VERIFIER, challengeIssuedAt: issuedAt, purpose: Purpose.REDEEM, quantity: 7, response: response, at: at },
     raiseCounterTo: counter,
-    ledger: { stampId: stamp.id, counter: counter, verifierId: VERIFIER, shopId: "s1", merchantId: "m1", purpose: Purpose.REDEEM, quantity: 7, nonce: nonce, challengeIssuedAt: issuedAt, acceptedAt: at, response: response, transport: "station", origin: "", cardId: "" },
+    ledger: { stampId: stamp.id, counter: counter, verifierId: VERIFIER, shopId: "s1", merchantId: "m1", purpose: Purpose.REDEEM, quantity: 7, nonce: nonce, challengeIssuedAt: issuedAt, acceptedAt: at, response: response, transport: "station", origin: "", cardId: "", receipt: undefined },
     quarantine: false,
     alert: undefined,
     audit: [],
@@ -243,7 +243,7 @@ describeEachStore("the store contract", (kind) => {
           raiseCounterTo: counter,
           ledger: {
             stampId: stamp.id, counter: counter, verifierId: "", shopId: "s1", merchantId: "m1", purpose: Purpose.CLOCK_IN, quantity: 1, nonce: evidenceId,
-            challengeIssuedAt: 0, acceptedAt: at, response: response, transport: "phone", origin: "https://stamp.example", cardId: "c".repeat(32),
+            challengeIssuedAt: 0, acceptedAt: at, response: response, transport: "phone", origin: "https://stamp.example", cardId: "c".repeat(32), receipt: undefined,
           },
           quarantine: false,
           alert: undefined,

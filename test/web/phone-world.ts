@@ -15,7 +15,7 @@ import { phoneTapUrl } from "../../shared/phone-url";
 import { buildServer } from "../../host/http/server";
 import { SqliteStore } from "../../host/store/sqlite-store";
 import { tempDir } from "../cli/cli-harness";
-import { addShops, addStationsAndStamp, CliWorld, initWorld } from "../cli/cli-world";
+import { addShops, addStationsAndStamp, CliStations, CliWorld, initWorld } from "../cli/cli-world";
 import { launchChromium, phoneContext } from "../support/chromium";
 import { signPhoneToken } from "../support/phone-token";
 import { TestStamp } from "../support/test-world";
@@ -25,6 +25,8 @@ export const SHOP_TIME_ZONE = "Asia/Seoul";
 export interface PhoneWorld {
   world: CliWorld;
   stamp: TestStamp;
+  /** The counter stations of both verifiers, tapping with the same stamp. */
+  stations: CliStations;
   /** http://localhost:<port>: what the stamp signs its URLs for. */
   publicUrl: string;
   /** The server's clock, in milliseconds; `advance` moves it. */
@@ -46,7 +48,8 @@ export async function startPhoneWorld(): Promise<PhoneWorld> {
   const dir = tempDir();
   const world = await initWorld(dir);
   await addShops(world);
-  const { stamp } = await addStationsAndStamp(world);
+  const stations = await addStationsAndStamp(world);
+  const stamp = stations.stamp;
   const store = new SqliteStore(world.db);
   const clock = { now: Date.now() };
   const listening = { publicUrl: "" };
@@ -58,6 +61,7 @@ export async function startPhoneWorld(): Promise<PhoneWorld> {
   return {
     world: world,
     stamp: stamp,
+    stations: stations,
     publicUrl: publicUrl,
     now: () => clock.now,
     advance: (ms) => {

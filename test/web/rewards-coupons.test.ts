@@ -5,12 +5,16 @@
  * screen to the staff"), and the same coupon asked for a second time, from a tab opened before it
  * was used, is refused in words. English (en-US), readable at 360 px, every control on Tab. (The
  * CLI runs on the real clock, so the campaign names the card found in the vouchers list; the
- * come-back list itself is tested in test/analytics and test/cli.)
+ * come-back list itself is tested in test/analytics and test/cli.) Then the counter reader: the
+ * card's QR code, decoded from the page's pixels, is the code a counter station names with its
+ * till's receipt; the station's tap counts on the card.
  */
 import { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGLISH } from "../../host/web/i18n/messages-en";
 import { LAUNCH_TIMEOUT, mainText as mainTextOf, screenshotBothWidths, scrollsSideways, tabReach } from "../support/chromium";
+import jsQR from "jsqr";
+import { GANGNAM_VERIFIER } from "../cli/cli-world";
 import { PhoneSession, PhoneWorld, startPhoneSession } from "./phone-world";
 
 const TEST_TIMEOUT = 60_000;
@@ -102,4 +106,42 @@ describe("a customer's rewards and coupons, redeemed by a press of the stamp", (
     await page.goto(phone.tapUrl(6));
     expect(new URL(page.url()).searchParams.get("tap")).toBe("stamped");
   }, TEST_TIMEOUT);
+
+  it("shows a QR code that a counter reader scans: the station's tap then counts on this card, with the till's receipt", async () => {
+    await page.goto(`${phone.publicUrl}/card/bean-bros`);
+    const before = await mainText();
+    const stamps = Number(/(\d+) stamps/.exec(before)?.[1]);
+    const code = (await page.locator(".counter-code code").innerText()).trim();
+    expect(code).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(await scanQrCode(page)).toBe(code);
+    await screenshotBothWidths(page, "card-counter-code-en");
+
+    expect(await phone.stations.tap(GANGNAM_VERIFIER, 100, { card: code, receipt: { orderRef: "T-42", amount: 5500, currency: "KRW" } })).toBe("ACCEPTED");
+    await page.reload();
+    expect(await mainText()).toContain(ENGLISH.stampsCount(stamps + 1));
+    const events = JSON.parse(await phone.owner("events", "--json")) as { items: { cardId: string; receipt: unknown; transport: string }[] };
+    expect(events.items[0]).toMatchObject({ transport: "station", cardId: cardId, receipt: { orderRef: "T-42", amount: 5500, currency: "KRW" } });
+    // A new view shows a new code; a code from another card page does not name this card.
+    expect((await page.locator(".counter-code code").innerText()).trim()).not.toBe(code);
+  }, TEST_TIMEOUT);
 });
+
+/** Draws the card's QR code (its SVG) on a canvas and decodes the pixels, as a reader's camera would. */
+async function scanQrCode(page: Page): Promise<string | undefined> {
+  const size = 400;
+  const pixels = (await page.evaluate(`new Promise(function (resolve, reject) {
+    var svg = document.querySelector(".counter-code .qr svg");
+    var image = new Image();
+    image.onload = function () {
+      var canvas = document.createElement("canvas");
+      canvas.width = ${size}; canvas.height = ${size};
+      var context = canvas.getContext("2d");
+      context.fillStyle = "#fff"; context.fillRect(0, 0, ${size}, ${size});
+      context.drawImage(image, 0, 0, ${size}, ${size});
+      resolve(Array.from(context.getImageData(0, 0, ${size}, ${size}).data));
+    };
+    image.onerror = reject;
+    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+  })`)) as number[];
+  return jsQR(Uint8ClampedArray.from(pixels), size, size)?.data;
+}

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { toHex } from "../../../shared/hex";
 import { phoneSignedMessage, PhoneToken } from "../../../shared/phone-url";
 import { FLAG_USER_PRESENT, Purpose } from "../../../shared/protocol-constants";
@@ -9,8 +8,8 @@ import { auditEntry } from "../audit-entry";
 import { AlertKind, NewAlert, Shop, SignedCounter, StampRecord } from "../model";
 import { verdict, Verdict } from "../verdict";
 import { ClockChange, LoyaltyProgram, Worker } from "./card-model";
-import { CardChanges } from "../../store/voucher-store";
-import { Voucher, voucherState } from "./voucher-model";
+import { acceptedCardChanges, endedRequest, voucherRefusal } from "./card-press";
+import { Voucher } from "./voucher-model";
 
 /**
  * A shift open longer than this is a clock-out someone forgot: the next press starts a new shift
@@ -34,11 +33,6 @@ export interface CustomerCard {
 /** What the card that opened the URL is at the stamp's merchant: it decides what the press is for. */
 export type CardRole = CustomerCard | { kind: "worker"; worker: Worker };
 
-/**
- * At most this many rewards are issued by one press (a program changed from 1000 stamps per
- * reward to 1 would otherwise issue thousands at once); the rest follow with the next presses.
- */
-export const MAX_REWARDS_PER_PRESS = 20;
 
 /** Everything known about one opened phone URL, read from the store before deciding. */
 export interface PhoneTapContext {
@@ -99,39 +93,6 @@ export function pressValue(card: CardRole, now: number): PressValue {
   const onShift = since !== undefined && now - since < MAX_SHIFT_MS;
   const to = onShift ? undefined : now;
   return { purpose: onShift ? Purpose.CLOCK_OUT : Purpose.CLOCK_IN, quantity: 1, clock: { workerId: card.worker.id, from: since, to: to }, redeem: undefined };
-}
-
-/**
- * A reward's id: the same for the same card, merchant and reward number, so two presses racing
- * to complete one reward make one row (and the decision stays a pure function). Ids need not be
- * secret: only the card's own holder can ask to redeem one, and only a press redeems it.
- */
-function rewardId(merchantId: string, holderId: string, ordinal: number): string {
-  return createHash("sha256").update(`reward\0${merchantId}\0${holderId}\0${ordinal}`).digest("hex").slice(0, 16);
-}
-
-/** The rewards a stamp press completes: every reward number the card's stamps reach and that was not issued yet. */
-export function rewardsCompleted(card: CustomerCard, merchantId: string, holderId: string, added: number, now: number): Voucher[] {
-  const reached = Math.floor((card.stamps + added) / card.program.stampsPerReward);
-  const last = Math.min(reached, card.rewardsIssued + MAX_REWARDS_PER_PRESS);
-  const validDays = card.program.rewardValidDays;
-  const rewards: Voucher[] = [];
-  for (let ordinal = card.rewardsIssued + 1; ordinal <= last; ordinal++) {
-    rewards.push({
-      id: rewardId(merchantId, holderId, ordinal),
-      merchantId: merchantId,
-      holderId: holderId,
-      kind: "reward",
-      ordinal: ordinal,
-      label: card.program.rewardLabel,
-      issuedAt: now,
-      expiresAt: validDays === null ? undefined : now + validDays * 86_400_000,
-      usedAt: undefined,
-      usedBy: undefined,
-      issuedBy: "system",
-    });
-  }
-  return rewards;
 }
 
 const NOTHING: PhoneTapEffect = { kind: "nothing" };
@@ -250,22 +211,10 @@ export function decidePhoneTap(context: PhoneTapContext): PhoneTapDecision {
     return refusal(context, stamp, value, v, { ...spendCounter(context, stamp, v.reason), alert: alertFor(context, stamp, "STAMP_OUTSIDE_SHOP", v, `stamp bound to no shop used ${where}`) });
   }
   const redeem = value.redeem;
-  const endRequest = redeem === undefined ? undefined : { holderId: context.holderId, merchantId: stamp.merchantId };
-  if (redeem !== undefined && voucherState(redeem, now) !== "usable") {
-    // The press answers the request either way: the counter is spent and the request ends, so
-    // the customer's next press is a stamp again, not another refused redemption.
-    const used = voucherState(redeem, now) === "used";
-    const v = used
-      ? verdict(Reason.VOUCHER_USED, `${redeem.kind} "${redeem.label}" was already used`, details)
-      : verdict(Reason.VOUCHER_EXPIRED, `${redeem.kind} "${redeem.label}" has expired`, details);
-    return refusal(context, stamp, value, v, { ...spendCounter(context, stamp, v.reason), card: { issueRewards: [], useVoucher: undefined, endRequest: endRequest } });
-  }
-  const card: CardChanges | undefined =
-    context.card.kind !== "customer"
-      ? undefined
-      : redeem !== undefined
-        ? { issueRewards: [], useVoucher: { voucherId: redeem.id, holderId: context.holderId, at: now, evidence: evidenceId }, endRequest: endRequest }
-        : { issueRewards: rewardsCompleted(context.card, stamp.merchantId, context.holderId, value.quantity, now), useVoucher: undefined, endRequest: undefined };
+  const refused = redeem === undefined ? undefined : voucherRefusal(redeem, now, details);
+  if (refused !== undefined) return refusal(context, stamp, value, refused, { ...spendCounter(context, stamp, refused.reason), card: endedRequest(context.holderId, stamp.merchantId) });
+  const press = { merchantId: stamp.merchantId, holderId: context.holderId, quantity: value.quantity, now: now, evidence: evidenceId };
+  const card = context.card.kind === "customer" ? acceptedCardChanges(context.card, press) : undefined;
   const what = redeem === undefined ? "" : ` (${redeem.kind} "${redeem.label}" redeemed)`;
   return {
     verdict: verdict(Reason.ACCEPTED, `accepted: ${stamp.label} ${where}${what}`, details),
@@ -298,6 +247,7 @@ export function decidePhoneTap(context: PhoneTapContext): PhoneTapDecision {
           transport: "phone",
           origin: context.baseUrl,
           cardId: context.holderId,
+          receipt: undefined,
         },
       },
     },

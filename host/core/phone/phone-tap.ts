@@ -6,7 +6,7 @@ import { Store } from "../../store/store";
 import { Shop, StampRecord } from "../model";
 import { verdict, Verdict } from "../verdict";
 import { DEFAULT_LOYALTY_PROGRAM } from "./card-model";
-import { Voucher } from "./voucher-model";
+import { readCustomerCard } from "./customer-card";
 import { CardRole, decidePhoneTap, PhoneTapContext, PhoneTapDecision } from "./phone-tap-decision";
 
 export interface PhoneTapOutcome {
@@ -34,24 +34,12 @@ async function stampShop(store: Store, stamp: StampRecord): Promise<Shop | undef
   return shop?.merchantId === stamp.merchantId ? shop : undefined;
 }
 
-/** The voucher a redemption request names, only if it is this card's at this merchant. */
-async function requestedVoucher(store: Store, holderId: string, merchantId: string, voucherId: string): Promise<Voucher | undefined> {
-  const voucher = await store.vouchers.getVoucher(voucherId);
-  return voucher?.holderId === holderId && voucher.merchantId === merchantId ? voucher : undefined;
-}
-
-/** A linked worker's phone is a time card at that merchant; any other phone a customer card. */
+/** A linked worker's phone is a time card at that merchant; any other phone a customer card, redeeming what its holder asked for. */
 async function cardRole(store: Store, holderId: string, merchantId: string, now: number): Promise<CardRole> {
   const worker = await store.findLinkedWorker(holderId, merchantId);
   if (worker !== undefined) return { kind: "worker", worker: worker };
   const request = await store.vouchers.findRedemptionRequest(holderId, merchantId, now);
-  return {
-    kind: "customer",
-    program: (await store.getLoyaltyProgram(merchantId)) ?? DEFAULT_LOYALTY_PROGRAM,
-    stamps: await store.cardTotal(holderId, merchantId, Purpose.STAMP),
-    rewardsIssued: await store.vouchers.rewardsIssued(holderId, merchantId),
-    redeem: request === undefined ? undefined : await requestedVoucher(store, holderId, merchantId, request.voucherId),
-  };
+  return readCustomerCard(store, holderId, merchantId, request?.voucherId);
 }
 
 /** The card of a press no genuine stamp signed: never decided on, but typed like any other. */

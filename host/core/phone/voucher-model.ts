@@ -49,6 +49,18 @@ export interface RedemptionRequest {
 /** Long enough to show the phone at the counter and have the stamp pressed; short enough that a forgotten request does not turn a later visit's stamp into a redemption. */
 export const REDEMPTION_REQUEST_TTL_MS = 3 * 60_000;
 
+/**
+ * A code the card page shows (as a QR code) for a counter reader to identify the card: random,
+ * short-lived, kept as its SHA-256. It names the card to the merchant's stations only: with it a
+ * station's tap counts on that card, and redeems what the card holder asked to redeem.
+ */
+export interface CounterCode {
+  codeHash: string;
+  holderId: string;
+  merchantId: string;
+  expiresAt: number;
+}
+
 export type VoucherState = "usable" | "used" | "expired";
 
 export function voucherState(voucher: Voucher, now: number): VoucherState {

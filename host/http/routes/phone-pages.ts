@@ -8,6 +8,8 @@ import { FastifyInstance } from "fastify";
 import { decodePhoneTokenText } from "../../../shared/phone-url";
 import { cardsOfHolder, cardView } from "../../core/phone/cards";
 import { openPhoneTap } from "../../core/phone/phone-tap";
+import { issueCounterCode } from "../../core/phone/counter-codes";
+import { qrSvg } from "../../web/qr-code";
 import { cardPage, RedeemNotice } from "../../web/pages/card-page";
 import { cardsPage, noCardPage } from "../../web/pages/cards-page";
 import { messagePage } from "../../web/pages/message-page";
@@ -85,8 +87,11 @@ export function registerPhonePageRoutes(app: FastifyInstance, deps: PhoneDeps): 
       const holderId = await holderOf(deps, request);
       const card = holderId === undefined ? undefined : await cardView(deps.store, holderId, request.params.merchantId, deps.now(), deps.timeZone);
       const tap = tapOf(request.query);
-      if (card === undefined) return sendPage(reply, 200, noCardPage(context, tap));
-      return sendPage(reply, 200, cardPage(context, { card: card, tap: tap, linked: request.query.linked === "1", redeem: redeemOf(request.query) }));
+      if (card === undefined || holderId === undefined) return sendPage(reply, 200, noCardPage(context, tap));
+      // A fresh code for each view of a customer's card: one that leaked is good for minutes only.
+      const counter = card.kind === "customer" ? await issueCounterCode(deps.store, { holderId: holderId, merchantId: card.merchantId, now: deps.now() }) : undefined;
+      const counterView = counter === undefined ? undefined : { ...counter, qrSvg: await qrSvg(counter.code) };
+      return sendPage(reply, 200, cardPage(context, { card: card, counter: counterView, tap: tap, linked: request.query.linked === "1", redeem: redeemOf(request.query) }));
     },
   );
 }

@@ -84,6 +84,9 @@ progress { width: 100%; height: 1rem; accent-color: var(--accent); margin: 0 0 .
 .vouchers li:first-child { border-top: 0; }
 .vouchers li form { flex-basis: 100%; }
 .vouchers li.used, .vouchers li.expired { color: var(--muted); }
+.qr { max-width: 14rem; margin: 0 auto .5rem; background: #fff; }
+.qr svg { display: block; width: 100%; height: auto; }
+.code { text-align: center; font-size: 1.1rem; letter-spacing: .05em; overflow-wrap: anywhere; }
 table { width: 100%; border-collapse: collapse; }
 th, td { text-align: left; padding: .45rem .25rem; border-top: 1px solid var(--line); vertical-align: top; }
 th { font-size: .9rem; color: var(--muted); border-top: 0; }

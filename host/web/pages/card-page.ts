@@ -110,7 +110,17 @@ function vouchersSection(context: PageContext, card: CardView): Html | string {
   return html`<section class="panel" aria-labelledby="vouchers"><h2 id="vouchers">${m.vouchersTitle}</h2>${pending}<ul class="vouchers">${card.vouchers.map((voucher) => voucherLine(context, card, voucher))}</ul></section>`;
 }
 
-function customerCard(context: PageContext, card: CardView): Html {
+/** The card's code for a counter reader, as a QR code and as text: the station's tap then counts on this card. */
+function counterCodeSection(context: PageContext, counter: CounterCodeView | undefined): Html | string {
+  if (counter === undefined) return "";
+  const m = context.messages;
+  return html`<section class="panel counter-code" aria-labelledby="counter-code"><h2 id="counter-code">${m.counterCodeTitle}</h2>
+<div class="qr" role="img" aria-label="${m.counterCodeTitle}: ${counter.code}">${counter.qrSvg}</div>
+<p class="code"><code>${counter.code}</code></p>
+<p class="muted">${m.counterCodeExplain(clockTime(counter.expiresAt, context.language, context.timeZone))}</p></section>`;
+}
+
+function customerCard(context: PageContext, card: CardView, counter: CounterCodeView | undefined): Html {
   const m = context.messages;
   const reward = rewardLabel(context, card);
   return html`<p class="badge">${m.customerBadge}</p>
@@ -122,6 +132,7 @@ ${card.rewardsReady > 0 ? html`<p class="reward">${m.rewardsReady(card.rewardsRe
 </section>
 ${vouchersSection(context, card)}
 <section class="panel">${stampHereSection(context, m.holdHint)}</section>
+${counterCodeSection(context, counter)}
 ${recentSection(context, card)}`;
 }
 
@@ -149,8 +160,16 @@ ${stampHereSection(context, m.pressToClock)}
 /** What the holder's last redemption request came to (the form posts, then returns here). */
 export type RedeemNotice = "cancelled" | "used" | "expired" | "unknown";
 
+/** The card's code for counter readers (a customer's card only). */
+export interface CounterCodeView {
+  code: string;
+  expiresAt: number;
+  qrSvg: Html;
+}
+
 export interface CardPageInput {
   card: CardView;
+  counter: CounterCodeView | undefined;
   /** The tap that led here, if any. */
   tap: TapResult | undefined;
   redeem: RedeemNotice | undefined;
@@ -173,7 +192,7 @@ export function cardPage(context: PageContext, input: CardPageInput): Html {
     input.redeem === undefined ? "" : redeemNotice(context, input.redeem),
   ];
   const main = html`${banner}<h1>${card.merchantName}</h1>
-${worker === undefined ? customerCard(context, card) : workerCard(context, worker)}
+${worker === undefined ? customerCard(context, card, input.counter) : workerCard(context, worker)}
 ${keepCardsSection(context)}`;
   const title = tap !== undefined && isGoodNews(tap) ? `${card.merchantName} ✓` : card.merchantName;
   return pageDocument(context, { title: title, main: main, passkeys: true });
