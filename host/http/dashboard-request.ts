@@ -6,6 +6,7 @@
  * check of the phone pages, `phonePage`), and they are kept out of the API reference.
  */
 import { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { CoreError } from "../core/core-error";
 import { sessionPrincipal, StaffPrincipal } from "../core/staff/staff-sessions";
 import { DashboardContext } from "../dashboard/dashboard-context";
 import { dashboardMessagesFor } from "../dashboard/i18n/dashboard-messages";
@@ -41,6 +42,28 @@ export async function staffOf(deps: PhoneDeps, request: FastifyRequest): Promise
   const secret = sessionSecretOf(request);
   return secret === undefined ? undefined : sessionPrincipal(deps.store, secret, deps.now());
 }
+
+export const LOGIN_PATH = "/dashboard/login";
+
+/** The logged-in person, or a redirect to the login page (undefined then). */
+export async function staffOrLogin(deps: PhoneDeps, request: FastifyRequest, reply: FastifyReply): Promise<StaffPrincipal | undefined> {
+  const staff = await staffOf(deps, request);
+  if (staff === undefined) void reply.redirect(LOGIN_PATH, 303);
+  return staff;
+}
+
+/** The status of a page that shows a refused core operation: the API's status for the same refusal. */
+export const CORE_PAGE_STATUS: Readonly<Record<CoreError["code"], number>> = {
+  INVALID_INPUT: 400,
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+  DUPLICATE: 409,
+  CONFLICT: 409,
+  WEAK_KEY: 400,
+  PROOF_INVALID: 400,
+  FIRMWARE_NOT_APPROVED: 409,
+  TOO_MANY_OPEN_CHALLENGES: 429,
+};
 
 export function dashboardContext(deps: PhoneDeps, request: FastifyRequest, reply: FastifyReply, staff: StaffPrincipal | undefined): DashboardContext {
   const picked = (request.query as LanguageQuery | undefined)?.lang;

@@ -7,20 +7,17 @@
  * counter view shows it red. Every page: Korean and English, no sideways scrolling at 360 px,
  * every control reached with Tab, and axe-core finds no serious or critical violation.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DASHBOARD_ENGLISH } from "../../host/dashboard/i18n/dashboard-en";
 import { DASHBOARD_KOREAN } from "../../host/dashboard/i18n/dashboard-ko";
-import { DESKTOP_VIEWPORT, LAUNCH_TIMEOUT, launchChromium, mainText, phoneContext, screenshotBothWidths, scrollsSideways, STEP_TIMEOUT, tabReach, VirtualAuthenticator } from "../support/chromium";
+import { DESKTOP_VIEWPORT, LAUNCH_TIMEOUT, launchChromium, mainText, phoneContext, screenshotBothWidths, STEP_TIMEOUT, VirtualAuthenticator } from "../support/chromium";
+import { checkPage as checkPageIn } from "./dashboard-checks";
 import { DashboardWorld, startDashboardWorld } from "./dashboard-world";
 
 const TEST_TIMEOUT = 90_000;
 /** The issue's bar: a verdict on the counter view within a second of the tap's answer. */
 const COUNTER_VIEW_DELAY_MS = 1_000;
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let dashboard: DashboardWorld;
 let browser: Browser;
@@ -38,31 +35,9 @@ afterAll(async () => {
   await dashboard?.close();
 }, 30_000);
 
-/** axe-core's serious and critical violations on the page, as "rule: target" lines. The page's CSP allows no injected script, so axe runs in a twin context that bypasses it, with the same cookies. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const twin = await browser.newContext({ viewport: page.viewportSize() ?? undefined, locale: "ko-KR", bypassCSP: true });
-  try {
-    await twin.addCookies(await page.context().cookies());
-    const copy = await twin.newPage();
-    await copy.goto(page.url());
-    await copy.waitForLoadState("load");
-    await copy.addScriptTag({ content: AXE_SOURCE });
-    const violations = (await copy.evaluate(`axe.run(document, { resultTypes: ["violations"] }).then(function (r) {
-      return r.violations.filter(function (v) { return v.impact === "serious" || v.impact === "critical"; })
-        .map(function (v) { return v.id + ": " + v.nodes.map(function (n) { return n.target.join(" "); }).join(", "); });
-    })`)) as string[];
-    return violations;
-  } finally {
-    await twin.close();
-  }
-}
-
+/** The shared page checks (dashboard-checks.ts) with this file's browser. */
 async function checkPage(page: Page, name: string): Promise<void> {
-  expect(await scrollsSideways(page), `${name} at 360 px`).toBe(false);
-  const { controls, reached } = await tabReach(page);
-  expect(reached, `${name}: Tab reaches every visible control, in order`).toEqual(controls);
-  expect(await seriousViolations(page), `${name}: axe`).toEqual([]);
-  await screenshotBothWidths(page, name);
+  await checkPageIn(browser, page, name);
 }
 
 describe("the dashboard in Chromium", () => {

@@ -7,7 +7,10 @@
  *   the answer to `<url>` and goes where the answer says;
  * - the counter view ([data-feed]): an EventSource on the feed's URL; each `verdict` event's
  *   fields go into a new line on top of the list as text (never markup). EventSource reconnects by
- *   itself; the status line says whether the view is live.
+ *   itself; the status line says whether the view is live;
+ * - the reports page's chart ([data-chart]): uPlot (served locally as /dashboard/assets/uplot.js)
+ *   draws the numbers of the table beside it, read from the rows' data- attributes, so the chart
+ *   shows exactly what the table (its text alternative) says; it follows the page's width.
  *
  * Sentences come from data- attributes the server wrote in the page's language.
  */
@@ -111,9 +114,65 @@ export const DASHBOARD_SCRIPT = `"use strict";
     window.addEventListener("pagehide", function () { source.close(); });
   }
 
+  var CHART_HEIGHT = 220;
+  var HALF_DAY = 43200;
+
+  function startChart(figure) {
+    var Plot = window.uPlot;
+    var target = figure.querySelector("[data-plot]");
+    if (!Plot || !target) return;
+    // The table lists the days with taps; every other day of the range is drawn as a zero.
+    var first = Number(figure.getAttribute("data-first"));
+    var last = Number(figure.getAttribute("data-last"));
+    if (!(last >= first)) return;
+    var byDay = {};
+    Array.prototype.forEach.call(figure.querySelectorAll("tr[data-x]"), function (row) {
+      byDay[row.getAttribute("data-x")] = [Number(row.getAttribute("data-stamps")), Number(row.getAttribute("data-customers"))];
+    });
+    var data = [[], [], []];
+    for (var x = first; x <= last; x += 2 * HALF_DAY) {
+      var found = byDay[String(x)] || [0, 0];
+      data[0].push(x);
+      data[1].push(found[0]);
+      data[2].push(found[1]);
+    }
+    // x is noon UTC of each calendar day: labelled in UTC, a date never moves to its neighbour.
+    var days = new Intl.DateTimeFormat(figure.getAttribute("data-lang") === "ko" ? "ko-KR" : "en-GB", { month: "short", day: "numeric", timeZone: "UTC" });
+    function size() { return { width: Math.max(200, target.clientWidth), height: CHART_HEIGHT }; }
+    var grid = { stroke: "#e6e0d4", width: 1 };
+    var options = {
+      width: size().width,
+      height: CHART_HEIGHT,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: {
+        x: { time: true, range: function () { return [first - HALF_DAY, last + HALF_DAY]; } },
+        y: { range: function (u, min, max) { return [0, Math.max(4, Math.ceil(max * 1.1))]; } },
+      },
+      axes: [
+        { stroke: "#54565c", grid: grid, ticks: grid, space: 72, values: function (u, splits) { return splits.map(function (s) { return days.format(new Date(s * 1000)); }); } },
+        { stroke: "#54565c", grid: grid, ticks: grid, size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000], values: function (u, splits) { return splits.map(function (s) { return String(s); }); } },
+      ],
+      series: [
+        {},
+        { label: figure.getAttribute("data-stamps-label"), stroke: "#b3261e", fill: "rgba(179, 38, 30, 0.7)", width: 1, paths: Plot.paths.bars({ size: [0.7, 28] }), points: { show: false } },
+        { label: figure.getAttribute("data-customers-label"), stroke: "#1747c9", width: 2, points: { show: true, size: 6, fill: "#1747c9" } },
+      ],
+    };
+    var plot = new Plot(options, data, target);
+    var pending = 0;
+    window.addEventListener("resize", function () {
+      cancelAnimationFrame(pending);
+      pending = requestAnimationFrame(function () { plot.setSize(size()); });
+    });
+    figure.setAttribute("data-points", String(data[0].length));
+    figure.setAttribute("data-drawn", "true");
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-ceremony]"), startCeremony);
     Array.prototype.forEach.call(document.querySelectorAll("[data-feed]"), startFeed);
+    Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), startChart);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -98,9 +98,51 @@ input[type="text"] { width: 100%; font: inherit; padding: .6rem .75rem; min-heig
 .alerts li { border-top: 1px solid var(--line); padding-top: .5rem; }
 .alerts li:first-child { border-top: 0; padding-top: 0; }
 .alerts p { margin: 0 0 .25rem; }
+input[type="number"] { width: 100%; font: inherit; padding: .6rem .75rem; min-height: 2.75rem; border: 2px solid var(--line); border-radius: .6rem; background: var(--card); color: var(--ink); font-variant-numeric: tabular-nums; }
+.chart { margin: 0 0 1rem; }
+.chart figcaption { font-weight: 600; margin: 0 0 .5rem; }
+.chart-key { list-style: none; padding: 0; margin: 0 0 .25rem; display: flex; flex-wrap: wrap; gap: .25rem 1rem; font-size: .9rem; color: var(--muted); }
+.chart-key li::before { content: ""; display: inline-block; width: .9rem; height: .9rem; margin-right: .35rem; vertical-align: -.1rem; border-radius: .15rem; }
+.key-stamps::before { background: #b3261e; }
+.key-customers::before { background: #1747c9; height: .25rem !important; vertical-align: .2rem !important; }
+.plot { width: 100%; min-height: 1px; margin: 0 0 .75rem; overflow: hidden; }
+.table-wrap { overflow-x: auto; margin: 0 0 1rem; }
+.numbers { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
+.numbers th, .numbers td { text-align: left; padding: .4rem .35rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+.numbers thead th { font-size: .9rem; color: var(--muted); border-bottom-width: 2px; overflow-wrap: normal; }
+.numbers tbody th { font-weight: 600; }
+.numbers td, .numbers th { overflow-wrap: normal; }
+.numbers .kind { display: block; font-weight: 400; font-size: .85rem; color: var(--muted); }
+.numbers .status-pill { white-space: nowrap; }
+.numbers .number { white-space: nowrap; }
+.numbers .number, [data-daily] td { text-align: right; }
+.card-id { font-size: .85rem; word-break: break-all; white-space: normal; }
+.hours { display: block; }
+.hours-bar { display: block; width: 100%; max-width: 12rem; height: .8rem; }
+.filters { display: grid; gap: .75rem; grid-template-columns: 1fr 1fr; align-items: end; margin: 0 0 1rem; }
+.filters .button { margin: 0; min-height: 2.75rem; }
+.filters > div:last-child { grid-column: 1 / -1; }
+.fields { display: grid; gap: 0 .75rem; grid-template-columns: 1fr; }
+.settings { margin: .5rem 0 0; }
+.settings .button { margin-top: .75rem; }
+.help { font-size: .85rem; color: var(--muted); margin: .25rem 0 0; }
+.summary { font-weight: 600; font-size: 1.05rem; }
+.plain { padding-left: 1.25rem; margin: 0 0 1rem; }
+.workers { list-style: none; padding: 0; margin: 0 0 1rem; display: grid; gap: .75rem; }
+.worker { border: 1px solid var(--line); border-radius: .9rem; padding: .75rem 1rem .25rem; }
+.worker p { margin: 0 0 .5rem; }
+.invitation { background: var(--good-bg); border-left: .4rem solid var(--good); border-radius: .75rem; padding: .75rem 1rem; margin: .5rem 0; }
+.invitation h4 { margin: 0 0 .25rem; font-size: 1rem; }
+.link-text { word-break: break-all; font-size: .9rem; }
+.qr { width: 12rem; max-width: 100%; background: #ffffff; padding: .25rem; border-radius: .5rem; }
+.qr svg { display: block; width: 100%; height: auto; }
 @media (min-width: 48rem) {
   main { padding-top: 1.5rem; }
   .button { width: auto; min-width: 14rem; }
   .stamps { grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); }
+  .filters { grid-template-columns: 1fr 1fr auto; }
+  .filters > div:last-child { grid-column: auto; }
+  .fields { grid-template-columns: 1fr 1fr; }
+  .workers { grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); }
 }
 `;

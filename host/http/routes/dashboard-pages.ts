@@ -1,31 +1,30 @@
 /**
  * The dashboard's pages: log in, make a passkey from an invitation link, the counter view, the
  * stamps with revoke and reinstate (a form with a reason, posted to this host only, answered with
- * a redirect back to the list and the result in words), log out, and the dashboard's own files.
+ * a redirect back to the list and the result in words), log out, and the dashboard's own files
+ * (with uPlot's, for the reports page: dashboard-manage-pages.ts has the reports and programs).
  * Behind the login every page acts as the session's principal, through the same core operations
  * (and permission checks) as the API.
  */
 import { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { can } from "../../core/access/permissions";
-import { CoreError } from "../../core/core-error";
 import { listAlerts, listShops, listStamps } from "../../core/queries";
 import { codePerson } from "../../core/staff/dashboard-codes";
 import { isStaffRole } from "../../core/staff/staff-model";
 import { endStaffSession, StaffPrincipal } from "../../core/staff/staff-sessions";
 import { reinstateStamp, revokeStamp, visibleStamp } from "../../core/stamp-status";
-import { DASHBOARD_ASSET_NAMES, DASHBOARD_ASSETS, DashboardAssetName } from "../../dashboard/assets/dashboard-assets";
+import { DASHBOARD_ASSET_NAMES, dashboardAsset, DashboardAssetName } from "../../dashboard/assets/dashboard-assets";
 import { DashboardContext } from "../../dashboard/dashboard-context";
 import { counterPage } from "../../dashboard/pages/counter-page";
 import { dashboardMessagePage } from "../../dashboard/pages/dashboard-message-page";
 import { enrolPage } from "../../dashboard/pages/enrol-page";
 import { loginPage } from "../../dashboard/pages/login-page";
 import { stampsPage } from "../../dashboard/pages/stamps-page";
-import { clearedSessionCookie, DASHBOARD_PAGE, dashboardContext, dashboardErrorHandler, sendDashboardPage, sessionSecretOf, staffOf } from "../dashboard-request";
+import { clearedSessionCookie, CORE_PAGE_STATUS, DASHBOARD_PAGE, dashboardContext, dashboardErrorHandler, LOGIN_PATH, sendDashboardPage, sessionSecretOf, staffOf, staffOrLogin } from "../dashboard-request";
 import { PhoneDeps } from "../deps";
 import { LanguageQuery, languageQuery } from "../phone-page-request";
 import { HEX_ID_PATTERN } from "../schemas";
 
-const LOGIN_PATH = "/dashboard/login";
 /** One page of a merchant's stamps and shops: a shop's registry, not a warehouse's. */
 const MOST_STAMPS = 500;
 const MOST_ALERTS = 20;
@@ -42,25 +41,6 @@ interface StampsQuery extends LanguageQuery {
   stamp?: string;
 }
 const stampsQuery = { type: "object", properties: { ...languageQuery.properties, done: { type: "string", enum: [...DONE] }, stamp: { type: "string", pattern: HEX_ID_PATTERN } } } as const;
-
-/** The logged-in person, or a redirect to the login page (undefined then). */
-async function staffOrLogin(deps: PhoneDeps, request: FastifyRequest, reply: FastifyReply): Promise<StaffPrincipal | undefined> {
-  const staff = await staffOf(deps, request);
-  if (staff === undefined) void reply.redirect(LOGIN_PATH, 303);
-  return staff;
-}
-
-const CORE_PAGE_STATUS: Readonly<Record<CoreError["code"], number>> = {
-  INVALID_INPUT: 400,
-  NOT_FOUND: 404,
-  FORBIDDEN: 403,
-  DUPLICATE: 409,
-  CONFLICT: 409,
-  WEAK_KEY: 400,
-  PROOF_INVALID: 400,
-  FIRMWARE_NOT_APPROVED: 409,
-  TOO_MANY_OPEN_CHALLENGES: 429,
-};
 
 async function renderStamps(deps: PhoneDeps, reply: FastifyReply, context: DashboardContext, staff: StaffPrincipal, status: number, notice: { tone: "good" | "warn"; text: string } | undefined): Promise<FastifyReply> {
   const who = staff.principal;
@@ -130,7 +110,7 @@ export function registerDashboardPages(app: FastifyInstance, deps: PhoneDeps): v
   app.post<{ Params: { id: string }; Body: { reason: string } }>("/dashboard/stamps/:id/reinstate", page({ params: stampParams, body: reasonBody }), changeStamp("reinstate"));
 
   app.get<{ Params: { name: DashboardAssetName } }>("/dashboard/assets/:name", { config: { public: true }, schema: { hide: true, params: assetParams } }, async (request, reply) => {
-    const found = DASHBOARD_ASSETS[request.params.name];
+    const found = dashboardAsset(request.params.name);
     return reply.type(found.contentType).send(found.body);
   });
 }

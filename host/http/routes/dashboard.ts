@@ -1,11 +1,13 @@
 /**
  * Everything of the dashboard on the server: its API routes beside the others, and its pages in a
- * plugin of their own, whose form parser (the stamp forms) must not reach the JSON API.
+ * plugin of their own, whose form parser (the stamp, program and worker forms) must not reach the
+ * JSON API.
  */
 import { FastifyInstance } from "fastify";
 import { PhoneDeps } from "../deps";
 import { registerDashboardEvents } from "./dashboard-events";
 import { registerDashboardInvitationRoutes } from "./dashboard-invitations";
+import { registerDashboardManagePages } from "./dashboard-manage-pages";
 import { registerDashboardPages } from "./dashboard-pages";
 import { registerDashboardPasskeys } from "./dashboard-passkeys";
 
@@ -19,6 +21,7 @@ export function registerDashboard(app: FastifyInstance, deps: PhoneDeps): void {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
     registerDashboardPages(pages, deps);
+    registerDashboardManagePages(pages, deps);
     registerDashboardPasskeys(pages, deps);
     registerDashboardEvents(pages, deps);
   });
