@@ -30,8 +30,31 @@ function scopeValues(scope: AnalyticsScope): unknown[] {
 export class PostgresAnalytics implements LedgerAnalytics {
   constructor(private readonly pool: Pool) {}
 
+  /**
+   * One read-only transaction per report, with two settings of its own. The planner cannot know
+   * how many days unnest() gives, so it guesses rows in the millions for a month: JIT compiling
+   * then costs seconds, and sorts sized for that guess spill to disk at the default 4 MB. Both
+   * hold for this transaction only (SET LOCAL); nothing else on the pool sees them.
+   */
   private async rows<R>(text: string, values: unknown[]): Promise<R[]> {
-    return (await this.pool.query(text, values)).rows as R[];
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN READ ONLY");
+      await client.query("SET LOCAL jit = off");
+      await client.query("SET LOCAL work_mem = '32MB'");
+      const rows = (await client.query(text, values)).rows as R[];
+      await client.query("COMMIT");
+      return rows;
+    } catch (error) {
+      broken = await client.query("ROLLBACK").then(
+        () => undefined,
+        (rollbackError: unknown) => (rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError))),
+      );
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async dailyTotals(scope: AnalyticsScope): Promise<DailyTotal[]> {

@@ -4,7 +4,8 @@
  * is the one the API gives a message campaign).
  */
 import { Command } from "commander";
-import { DailyReport, FrequencyReport, ComeBackReport, AttendanceRangeReport } from "../../core/analytics/analytics-reports";
+import { DailyReport, FrequencyReport } from "../../core/analytics/analytics-reports";
+import { AttendanceView, ComeBackView } from "../../http/analytics-views";
 import { comeBackCsv } from "../../core/analytics/come-back-csv";
 import { csvText } from "../../core/analytics/csv";
 import { CliContext, withApi } from "../context";
@@ -93,13 +94,13 @@ export function addAnalyticsCommands(program: Command, context: CliContext): voi
         `/v1/merchants/${encodeURIComponent(options.merchant)}/analytics/come-back` +
         query({ minStamps: options.minStamps, maxStamps: options.maxStamps, quietDays: options.quietDays, limit: options.limit });
       const names = { id: "--merchant", minStamps: "--min-stamps", maxStamps: "--max-stamps", quietDays: "--quiet-days", limit: "--limit" };
-      const report = await withApi(context, command, (api) => api.call<ComeBackReport>("GET", path, undefined, names));
-      const rows = report.cards.map((c) => [c.cardId, String(c.stamps), shortTime(new Date(c.lastVisit).toISOString())]);
+      const report = await withApi(context, command, (api) => api.call<ComeBackView>("GET", path, undefined, names));
+      const rows = report.cards.map((c) => [c.cardId, String(c.stamps), shortTime(c.lastVisit)]);
       output(
         context,
         options,
         report,
-        () => comeBackCsv(report.cards),
+        () => comeBackCsv(report.cards.map((card) => ({ ...card, lastVisit: Date.parse(card.lastVisit) }))),
         () =>
           `cards with ${report.minStamps} to ${report.maxStamps} stamps, not back for ${report.quietDays} days\n` +
           (rows.length === 0 ? "no cards\n" : formatTable(["CARD", "STAMPS", "LAST VISIT"], rows) + `${rows.length} cards${report.truncated ? " (more: raise --limit)" : ""}\n`),
@@ -107,7 +108,7 @@ export function addAnalyticsCommands(program: Command, context: CliContext): voi
     });
 
   rangeCommand(analytics, "attendance", "workers' hours per day and month; missing clock-outs counted and listed, never guessed").action(async (options: RangeOptions, command: Command) => {
-    const report = await withApi(context, command, (api) => api.call<AttendanceRangeReport>("GET", rangePath("attendance", options), undefined, RANGE_NAMES));
+    const report = await withApi(context, command, (api) => api.call<AttendanceView>("GET", rangePath("attendance", options), undefined, RANGE_NAMES));
     const hours = (minutes: number) => `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}`;
     const periodRows = (kind: "days" | "months") => report.workers.flatMap((w) => w[kind].map((p) => [w.workerName, p.period, hours(p.minutes), String(p.missingClockOuts)]));
     output(
@@ -117,8 +118,8 @@ export function addAnalyticsCommands(program: Command, context: CliContext): voi
       () => csvText(["worker_id", "worker_name", "period", "minutes", "missing_clock_outs"], report.workers.flatMap((w) => [...w.days, ...w.months].map((p) => [w.workerId, w.workerName, p.period, p.minutes, p.missingClockOuts]))),
       () => {
         if (report.workers.length === 0) return heading(report) + "no shifts\n";
-        const missing = report.missingClockOuts.map((m) => [m.workerName, shortTime(new Date(m.clockIn).toISOString()), m.shopName ?? "-"]);
-        const open = report.openShifts.map((o) => `  ${o.workerName}, clocked in ${shortTime(new Date(o.clockIn).toISOString())}\n`).join("");
+        const missing = report.missingClockOuts.map((m) => [m.workerName, shortTime(m.clockIn), m.shopName ?? "-"]);
+        const open = report.openShifts.map((o) => `  ${o.workerName}, clocked in ${shortTime(o.clockIn)}\n`).join("");
         return (
           heading(report) +
           formatTable(["WORKER", "DAY", "HOURS", "MISSING CLOCK-OUTS"], periodRows("days")) +

@@ -4,7 +4,7 @@
  * press of the merchant's stamp on their phone.
  */
 import { Command, InvalidArgumentError } from "commander";
-import { ComeBackReport } from "../../core/analytics/analytics-reports";
+import { ComeBackView } from "../../http/analytics-views";
 import { CliContext, print, withApi } from "../context";
 import { query } from "../query";
 import { formatTable, shortTime } from "../table";
@@ -62,7 +62,7 @@ export function addCouponCommands(program: Command, context: CliContext): void {
         if (options.comeBack === true) {
           const path = `/v1/merchants/${merchant}/analytics/come-back` + query({ minStamps: options.minStamps, maxStamps: options.maxStamps, quietDays: options.quietDays });
           const names = { id: "--merchant", minStamps: "--min-stamps", maxStamps: "--max-stamps", quietDays: "--quiet-days" };
-          cardIds = (await api.call<ComeBackReport>("GET", path, undefined, names)).cards.map((card) => card.cardId);
+          cardIds = (await api.call<ComeBackView>("GET", path, undefined, names)).cards.map((card) => card.cardId);
         }
         if (cardIds.length === 0) return { issued: 0, expiresAt: null };
         const body = { cardIds: cardIds, label: options.label, validDays: options.validDays ?? null };

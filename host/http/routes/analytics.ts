@@ -6,6 +6,9 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { attendanceRangeReport, comeBackReport, dailyReport, frequencyReport } from "../../core/analytics/analytics-reports";
 import { comeBackCsv } from "../../core/analytics/come-back-csv";
+import { CoreError } from "../../core/core-error";
+import { Result } from "../../../shared/result";
+import { attendanceView, comeBackView } from "../analytics-views";
 import { RangeInput } from "../../core/analytics/analytics-range";
 import { ApiDeps } from "../deps";
 import { sendCoreError } from "../errors";
@@ -75,28 +78,31 @@ function wantsCsv(request: FastifyRequest<{ Querystring: ComeBackQuery }>): bool
 type RangeRoute = FastifyRequest<{ Params: MerchantParams; Querystring: RangeQuery }>;
 
 export function registerAnalyticsRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const rangeRoute = (path: string, summary: string, description: string, report: typeof dailyReport | typeof frequencyReport | typeof attendanceRangeReport) => {
+  const rangeRoute = <R>(path: string, summary: string, description: string, report: (...args: Parameters<typeof dailyReport>) => Promise<Result<R, CoreError>>, view: (report: R) => unknown) => {
     const about = `${description} Query: from and to (YYYY-MM-DD, both included; the last 30 days by default), shopId, timeZone (IANA, UTC by default); at most 366 days.`;
     const schema = { ...aboutRoute("analytics", summary, about), params: merchantParams, querystring: rangeQuery, response: successAnswer(200, summary + ".") };
     app.get<{ Params: MerchantParams; Querystring: RangeQuery }>(`/v1/merchants/:id/analytics/${path}`, { schema: schema }, async (request: RangeRoute, reply: FastifyReply) => {
       const answer = await report(deps.store, principal(request), rangeInput(request.params.id, request.query), deps.now());
       if (!answer.ok) return sendCoreError(reply, answer.error);
-      return answer.value;
+      return view(answer.value);
     });
   };
+  const same = <R>(report: R): R => report;
 
   rangeRoute(
     "daily",
     "Stamps and customers per day",
-    "Per day with taps (calendar days in timeZone) and shop: the stamps given (stations and phones) and the distinct customer cards (phone taps); then the day's all-shops row (shopId null).",
+    "Per day with taps (calendar days in timeZone) and shop: the stamps given (stations and phones) and the distinct customer cards (taps credited to a card: phones, and counter readers that scanned the card's code); then the day's all-shops row (shopId null).",
     dailyReport,
+    same,
   );
-  rangeRoute("frequency", "Visit frequency", "Customer cards by the number of different days they came on within the range.", frequencyReport);
+  rangeRoute("frequency", "Visit frequency", "Customer cards by the number of different days they came on within the range.", frequencyReport, same);
   rangeRoute(
     "attendance",
     "Workers' hours",
-    "Per worker, minutes per day and per month of the shifts that began then; clock-ins never clocked out are counted and listed (they count no minutes); shifts open now are listed apart.",
+    "Per worker, minutes per day and per month of the shifts that began then; clock-ins never clocked out are counted and listed (they count no minutes); shifts open now are listed apart. Clock-in times in ISO 8601.",
     attendanceRangeReport,
+    attendanceView,
   );
 
   const comeBack = {
@@ -114,7 +120,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, deps: ApiDeps): vo
     const input = { merchantId: request.params.id, minStamps: optionalNumber(minStamps), maxStamps: optionalNumber(maxStamps), quietDays: optionalNumber(quietDays), limit: optionalNumber(limit) };
     const answer = await comeBackReport(deps.store, principal(request), input, deps.now());
     if (!answer.ok) return sendCoreError(reply, answer.error);
-    if (!wantsCsv(request)) return answer.value;
+    if (!wantsCsv(request)) return comeBackView(answer.value);
     return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="come-back.csv"').send(comeBackCsv(answer.value.cards));
   });
 }
