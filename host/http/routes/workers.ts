@@ -12,6 +12,7 @@ import { InvitationView, workerView } from "../phone-views";
 import { principal } from "../principal";
 import { emptyBody, emptyQuery, hexIdParams, IdPageQuery, idPageQuery, IdParams, listLimit, MerchantParams, merchantParams, WorkerBody, workerBody } from "../schemas";
 import { pageView } from "../views";
+import { qrSvg } from "../../web/qr-code";
 
 /** The invitation's page: `<public URL>/w/<code>`. */
 export const INVITATION_PATH = "/w/";
@@ -60,13 +61,11 @@ export function registerWorkerRoutes(app: FastifyInstance, deps: PhoneDeps): voi
     const invited = await inviteWorker(deps.store, principal(request), request.params.id, deps.now());
     if (!invited.ok) return sendCoreError(reply, invited.error);
     const link = publicUrl + INVITATION_PATH + invited.value.code;
-    // Loaded on first use, as for labels: most servers never make a QR code.
-    const { default: QRCode } = await import("qrcode");
     const view: InvitationView = {
       workerId: request.params.id,
       link: link,
       expiresAt: new Date(invited.value.expiresAt).toISOString(),
-      qrSvg: await QRCode.toString(link, { type: "svg", errorCorrectionLevel: "M", margin: 2 }),
+      qrSvg: (await qrSvg(link)).text,
     };
     return reply.code(201).send(view);
   });

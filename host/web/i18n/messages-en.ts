@@ -27,7 +27,7 @@ export const ENGLISH: Messages = {
 
   stamped: (quantity) => `+${plural(quantity, "stamp", "stamps")}`,
   clockedIn: (time) => `Clocked in at ${time}`,
-  clockedOut: (time, todayMinutes) => `Clocked out at ${time}: ${englishDuration(todayMinutes)} today`,
+  clockedOut: (time, shiftMinutes) => `Clocked out at ${time}: ${englishDuration(shiftMinutes)} on this shift`,
   alreadyUsed: "This stamp link was already used. Press the stamp again for a new one.",
   notGenuine: "This link was not made by a genuine stamp (it may have been edited). Nothing was added.",
   unknownStamp: "This stamp is not registered here. Nothing was added.",

@@ -23,7 +23,7 @@ export const KOREAN: Messages = {
 
   stamped: (quantity) => `스탬프 +${quantity}개 적립`,
   clockedIn: (time) => `${time} 출근`,
-  clockedOut: (time, todayMinutes) => `${time} 퇴근: 오늘 ${koreanDuration(todayMinutes)} 근무`,
+  clockedOut: (time, shiftMinutes) => `${time} 퇴근: 이번 근무 ${koreanDuration(shiftMinutes)}`,
   alreadyUsed: "이미 사용된 스탬프 링크입니다. 새 링크를 받으려면 스탬프를 다시 눌러 주세요.",
   notGenuine: "정품 스탬프가 만든 링크가 아닙니다(수정되었을 수 있습니다). 적립되지 않았습니다.",
   unknownStamp: "이곳에 등록되지 않은 스탬프입니다. 적립되지 않았습니다.",

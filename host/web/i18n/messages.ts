@@ -26,7 +26,8 @@ export interface Messages {
 
   stamped(quantity: number): string;
   clockedIn(time: string): string;
-  clockedOut(time: string, todayMinutes: number): string;
+  /** The shift that just ended, from its clock-in: a shift past midnight is not split into "today". */
+  clockedOut(time: string, shiftMinutes: number): string;
   alreadyUsed: string;
   notGenuine: string;
   unknownStamp: string;

@@ -7,7 +7,7 @@
 import { Purpose } from "../../../shared/protocol-constants";
 import { DEFAULT_LOYALTY_PROGRAM } from "../../core/phone/card-model";
 import { CardView } from "../../core/phone/cards";
-import { clockTime, dayKey, dayText, eventTime } from "../clock-text";
+import { clockTime, dayText, eventTime } from "../clock-text";
 import { Html, html } from "../html";
 import { pageDocument } from "../layout";
 import { PageContext } from "../page-context";
@@ -36,8 +36,10 @@ function tapSentence(context: PageContext, card: CardView, result: TapResult): H
     }
     case "clocked-out": {
       const at = latest?.at ?? 0;
-      const today = card.worker?.days.find((day) => day.day === dayKey(at, context.timeZone));
-      return notice(m.clockedOut(clockTime(at, context.language, context.timeZone), today?.minutes ?? 0), "good");
+      // The card's events are newest first: the clock-out, then the clock-in that opened its shift.
+      const opened = card.recent[1];
+      const minutes = latest?.purpose === Purpose.CLOCK_OUT && opened?.purpose === Purpose.CLOCK_IN ? Math.floor((at - opened.at) / 60_000) : 0;
+      return notice(m.clockedOut(clockTime(at, context.language, context.timeZone), minutes), "good");
     }
     default:
       return notice(refusalSentence(result, m), "warn");
