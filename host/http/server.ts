@@ -105,7 +105,7 @@ export function buildServer(store: Store, options: ServerOptions = {}): FastifyI
     store: store,
     now: options.clock ?? Date.now,
     hostKey: options.hostKey,
-    verdicts: new VerdictFeed(),
+    verdicts: new VerdictFeed(store.verdictChannel),
     publicUrl: options.publicUrl ?? (() => undefined),
     timeZone: options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
   };
@@ -126,6 +126,10 @@ export function buildServer(store: Store, options: ServerOptions = {}): FastifyI
   // That plugin's context inherits every hook, handler and parser set on `app` above.
   registerApiReference(app);
   app.register(async (routes) => registerRoutes(routes, deps));
+  // The other processes' verdicts, for the dashboard's counter view: heard while the server runs.
+  // A host whose listening connection cannot open still serves taps: its views show its own verdicts.
+  app.addHook("onReady", () => deps.verdicts.start().catch(() => undefined));
+  app.addHook("onClose", () => deps.verdicts.stop());
   return app;
 }
 

@@ -28,6 +28,7 @@ import { POSTGRES_MIGRATIONS, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from ".
 import { PostgresAnalytics } from "./analytics-postgres";
 import { PostgresStaffStore, STAFF_POSTGRES_SCHEMA } from "./staff-store-postgres";
 import { applyCardChangesPostgres, PostgresVoucherStore, VOUCHER_POSTGRES_SCHEMA } from "./voucher-store-postgres";
+import { PostgresVerdictChannel } from "./verdict-channel-postgres";
 import {
   DuplicateError,
   EnrolmentOutcome,
@@ -224,13 +225,16 @@ export class PostgresStore implements Store {
   private readonly nonceStatements: Statements;
   readonly staff: PostgresStaffStore;
   readonly vouchers: PostgresVoucherStore;
+  readonly verdictChannel: PostgresVerdictChannel;
   readonly analytics: PostgresAnalytics;
 
   private constructor(
     private readonly pool: Pool,
     /** For request nonces only (see useRequestNonce). */
     private readonly noncePool: Pool,
+    url: string,
   ) {
+    this.verdictChannel = new PostgresVerdictChannel(pool, url);
     this.autocommit = new Statements((config) => pool.query(config), this.names, new Set());
     this.nonceStatements = new Statements((config) => noncePool.query(config), new Map(), new Set());
     this.analytics = new PostgresAnalytics(pool);
@@ -258,7 +262,7 @@ export class PostgresStore implements Store {
     // An idle connection that breaks (the server restarted) is dropped by the pool, which opens a
     // new one on demand; without a listener the error would end the process.
     for (const each of [pool, noncePool]) each.on("error", () => undefined);
-    const store = new PostgresStore(pool, noncePool);
+    const store = new PostgresStore(pool, noncePool, url);
     try {
       await store.makeSchema();
     } catch (error) {

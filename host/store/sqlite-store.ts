@@ -142,6 +142,8 @@ export class SqliteStore implements Store {
   private readonly nonceStatements = new Map<string, Database.Statement>();
   readonly staff: SqliteStaffStore;
   readonly vouchers: SqliteVoucherStore;
+  /** An embedded file has no channel between processes: each streams the verdicts it decides. */
+  readonly verdictChannel = undefined;
   readonly analytics: SqliteAnalytics;
 
   constructor(path: string) {

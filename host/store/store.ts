@@ -1,4 +1,5 @@
 import { CardChanges, VoucherStore } from "./voucher-store";
+import { VerdictChannel } from "./verdict-channel";
 import {
   ApprovedFirmware,
   AuditEntry,
@@ -86,6 +87,8 @@ export type EnrolmentOutcome = { ok: true; credential: CredentialRecord } | { ok
 export interface Store extends CardStore {
   /** The dashboard's people: codes, passkeys, challenges, sessions (staff-store.ts). */
   readonly staff: StaffStore;
+  /** How this database's host processes hear each other's verdicts (verdict-channel.ts); undefined: none (SQLite). */
+  readonly verdictChannel: VerdictChannel | undefined;
   /** Rewards and coupons on customers' cards (voucher-store.ts). */
   readonly vouchers: VoucherStore;
   /** The merchant's analytics: aggregate reads over the ledger (analytics-store.ts). */
