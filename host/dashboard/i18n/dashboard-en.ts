@@ -76,7 +76,7 @@ export const DASHBOARD_ENGLISH: DashboardMessages = {
 
   reportsTitle: "Reports",
   dailyTitle: "Stamps and customers, last 30 days",
-  dailyExplain: "Per day, at all shops: the stamps given (counter readers and phones) and the different customer cards that came (phones only: a counter reader does not know whose card it is).",
+  dailyExplain: "Per day, at all shops: the stamps given (counter readers and phones) and the different customer cards that came (phones, and counter readers that scanned the customer's card code; a counter tap without a card counts stamps only).",
   dailySummary: (from, to, stamps, busiest) =>
     busiest === undefined ? `${from} to ${to}: no taps.` : `${from} to ${to}: ${stamps === 1 ? "1 stamp" : `${stamps} stamps`} in all; the busiest day was ${busiest.day}, with ${busiest.stamps}. The table lists each day with taps; the other days had none.`,
   dayColumn: "Day",

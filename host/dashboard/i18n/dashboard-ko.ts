@@ -95,7 +95,7 @@ export const DASHBOARD_KOREAN: DashboardMessages = {
 
   reportsTitle: "통계",
   dailyTitle: "최근 30일 스탬프와 손님",
-  dailyExplain: "날짜별로 모든 매장에서 준 스탬프(카운터 리더기와 휴대폰)와 다녀간 손님 카드 수입니다. 손님 수는 휴대폰으로 찍은 경우만 셉니다. 카운터 리더기는 누구의 카드인지 모릅니다.",
+  dailyExplain: "날짜별로 모든 매장에서 준 스탬프(카운터 리더기와 휴대폰)와 다녀간 손님 카드 수입니다. 손님 수는 휴대폰으로 찍었거나 카운터 리더기가 손님 카드 코드를 읽은 경우만 셉니다. 카드 없이 찍은 카운터 탭은 스탬프만 셉니다.",
   dailySummary: (from, to, stamps, busiest) =>
     busiest === undefined ? `${from}부터 ${to}까지 태그가 없었습니다.` : `${from}부터 ${to}까지 스탬프 ${stamps}개. 가장 많은 날은 ${busiest.day}, ${busiest.stamps}개입니다. 아래 표는 태그가 있었던 날만 보여 줍니다. 나머지 날에는 태그가 없었습니다.`,
   dayColumn: "날짜",
