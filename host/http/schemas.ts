@@ -203,6 +203,7 @@ export const historyQuery = closedObject({ limit: limit, before: { type: "string
 
 export interface LedgerCheckBody {
   checkpoints?: Checkpoint[];
+  incremental?: boolean;
 }
 /** Checkpoints the operator kept: at most 40 per check (the body limit), the newest matter most. */
 export const ledgerCheckBody = closedObject(
@@ -222,6 +223,7 @@ export const ledgerCheckBody = closedObject(
         ["chain", "count", "headHash", "at", "hostKeyId", "signature"],
       ),
     },
+    incremental: { type: "boolean", description: "Check only what came after the newest checkpoint the host key signed." },
   },
   [],
 );

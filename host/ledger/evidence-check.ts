@@ -46,6 +46,17 @@ export interface EvidenceReport {
   problems: EvidenceProblem[];
   /** Problems found beyond those listed. */
   problemsOmitted: number;
+  /**
+   * Where each chain's walk began: 0 for a whole check; for an incremental one, the count of the
+   * trusted checkpoint it started from (the entries up to it were not read again).
+   */
+  checkedAfter: { ledger: number; audit: number };
+}
+
+/** Where a chain's walk begins: after `count` entries whose last hash is `headHash` (0 and GENESIS: the whole chain). */
+export interface ChainStart {
+  count: number;
+  headHash: string;
 }
 
 export interface EvidenceInput {
@@ -58,6 +69,12 @@ export interface EvidenceInput {
   hostPublicKey: Uint8Array | undefined;
   /** Yield to the event loop after this many items (default DEFAULT_YIELD_EVERY). */
   yieldEvery?: number;
+  /**
+   * An incremental check: each chain's items are given from `count + 1` on, and the walk starts
+   * from a trusted checkpoint's head instead of the genesis. Checkpoints at or before the start
+   * are compared with the entry stored at their count (`storedHash`), read alone.
+   */
+  start?: { ledger: ChainStart; audit: ChainStart; storedHash: (chain: ChainName, sequence: number) => Promise<string | undefined> };
 }
 
 export const MAX_PROBLEMS = 20;
@@ -142,11 +159,19 @@ function linkProblem(item: ChainItem, previousHash: string, nouns: Nouns): strin
   return `${nouns.one} ${item.sequence} does not link to the ${nouns.one} before it: the chain was cut or reordered`;
 }
 
-async function walkChain<T extends ChainItem>(items: AsyncIterable<T> | Iterable<T>, rules: ChainRules<T>, log: ProblemLog, pace: () => Promise<void>): Promise<ChainWalk> {
-  const walk: ChainWalk = { count: 0, heads: new Map([[0, GENESIS]]) };
+const WHOLE_CHAIN: ChainStart = { count: 0, headHash: GENESIS };
+
+async function walkChain<T extends ChainItem>(
+  items: AsyncIterable<T> | Iterable<T>,
+  rules: ChainRules<T>,
+  log: ProblemLog,
+  pace: () => Promise<void>,
+  start: ChainStart = WHOLE_CHAIN,
+): Promise<ChainWalk> {
+  const walk: ChainWalk = { count: start.count, heads: new Map([[start.count, start.headHash]]) };
   const report = (sequence: number, problem: string) => log.add({ chain: rules.chain, sequence, problem });
-  let expected = 1;
-  let previousHash = GENESIS;
+  let expected = start.count + 1;
+  let previousHash = start.headHash;
   for await (const item of items) {
     walk.count++;
     const orderProblem = sequenceProblem(item.sequence, expected, rules.nouns) ?? linkProblem(item, previousHash, rules.nouns);
@@ -329,6 +354,22 @@ function trustedCheckpoints(checkpoints: readonly Checkpoint[], hostPublicKey: U
   });
 }
 
+/**
+ * The newest checkpoint of each chain that the host key signed: where an incremental check
+ * starts. Forged ones are ignored here (the check itself reports them).
+ */
+export function latestTrustedCheckpoints(checkpoints: readonly Checkpoint[], hostPublicKey: Uint8Array | undefined): Partial<Record<ChainName, Checkpoint>> {
+  if (hostPublicKey === undefined) return {};
+  const hostId = hostKeyId(hostPublicKey);
+  const latest: Partial<Record<ChainName, Checkpoint>> = {};
+  for (const checkpoint of checkpoints) {
+    if (forgery(checkpoint, hostPublicKey, hostId) !== undefined) continue;
+    const kept = latest[checkpoint.chain];
+    if (kept === undefined || checkpoint.count > kept.count) latest[checkpoint.chain] = checkpoint;
+  }
+  return latest;
+}
+
 function headsWantedBy(checkpoints: readonly Checkpoint[], chain: ChainName): Set<number> {
   return new Set(checkpoints.filter((checkpoint) => checkpoint.chain === chain).map((checkpoint) => checkpoint.count));
 }
@@ -346,6 +387,16 @@ function checkpointProblem(checkpoint: Checkpoint, walk: ChainWalk): string | un
   return undefined;
 }
 
+/** How a checkpoint differs from the entry stored at its count (read alone), or undefined. */
+function storedCheckpointProblem(checkpoint: Checkpoint, stored: string | undefined): string | undefined {
+  const nouns = checkpoint.chain === "ledger" ? LEDGER_NOUNS : AUDIT_NOUNS;
+  const time = timeOf(checkpoint.at);
+  if (checkpoint.count === 0) return undefined;
+  if (stored === undefined) return `deleted: ${nouns.one} ${checkpoint.count}, the head of the ${checkpoint.chain} checkpoint of ${time}, is missing`;
+  if (stored !== checkpoint.headHash) return `rebuilt: ${nouns.one} ${checkpoint.count} differs from the ${checkpoint.chain} checkpoint of ${time}`;
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -359,12 +410,19 @@ export async function checkEvidence(input: EvidenceInput): Promise<EvidenceRepor
   const pace = pacer(input.yieldEvery ?? DEFAULT_YIELD_EVERY);
 
   const trusted = trustedCheckpoints(input.checkpoints, input.hostPublicKey, checkpointLog);
+  const start = input.start;
   const walks: Record<ChainName, ChainWalk> = {
-    ledger: await walkChain(input.events, ledgerRules(input.publicKeyOf, headsWantedBy(trusted, "ledger")), ledgerLog, pace),
-    audit: await walkChain(input.audit, auditRules(headsWantedBy(trusted, "audit")), auditLog, pace),
+    ledger: await walkChain(input.events, ledgerRules(input.publicKeyOf, headsWantedBy(trusted, "ledger")), ledgerLog, pace, start?.ledger),
+    audit: await walkChain(input.audit, auditRules(headsWantedBy(trusted, "audit")), auditLog, pace, start?.audit),
   };
   for (const checkpoint of trusted) {
-    const problem = checkpointProblem(checkpoint, walks[checkpoint.chain]);
+    const chainStart = start?.[checkpoint.chain];
+    // A checkpoint the walk began at or after it is compared with its entry as stored, read alone:
+    // an incremental check still sees a chain rebuilt or cut below its start.
+    const problem =
+      chainStart !== undefined && checkpoint.count <= chainStart.count
+        ? storedCheckpointProblem(checkpoint, await start?.storedHash(checkpoint.chain, checkpoint.count))
+        : checkpointProblem(checkpoint, walks[checkpoint.chain]);
     if (problem !== undefined) checkpointLog.add({ chain: "checkpoint", sequence: checkpoint.count, problem });
   }
 
@@ -378,12 +436,13 @@ export async function checkEvidence(input: EvidenceInput): Promise<EvidenceRepor
     checkpointsChecked: trusted.length,
     problems: found.slice(0, MAX_PROBLEMS),
     problemsOmitted: omitted,
+    checkedAfter: { ledger: start?.ledger.count ?? 0, audit: start?.audit.count ?? 0 },
   };
 }
 
 /** Reads a chain page by page (e.g. the store's readLedger/readAudit) as an async iterable. */
-export async function* readInPages<T extends { sequence: number }>(readPage: (fromSequence: number, limit: number) => Promise<T[]>, pageSize = DEFAULT_YIELD_EVERY): AsyncGenerator<T> {
-  let from = 1;
+export async function* readInPages<T extends { sequence: number }>(readPage: (fromSequence: number, limit: number) => Promise<T[]>, pageSize = DEFAULT_YIELD_EVERY, first = 1): AsyncGenerator<T> {
+  let from = first;
   for (;;) {
     const page = await readPage(from, pageSize);
     yield* page;

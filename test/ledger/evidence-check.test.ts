@@ -71,7 +71,7 @@ function problemTexts(report: EvidenceReport): string[] {
 describe("a clean ledger and audit chain", () => {
   it("are intact, with every signature re-verified and both checkpoints matched", async () => {
     const report = await check(ledger, { checkpoints: [checkpointOf("ledger", ledger), checkpointOf("audit", audit)] });
-    expect(report).toEqual({ intact: true, ledgerEvents: 50, auditEntries: 10, checkpointsChecked: 2, problems: [], problemsOmitted: 0 });
+    expect(report).toEqual({ intact: true, ledgerEvents: 50, auditEntries: 10, checkpointsChecked: 2, problems: [], problemsOmitted: 0, checkedAfter: { ledger: 0, audit: 0 } });
   });
 
   it("are intact when checked against an earlier checkpoint: the chain has only grown since", async () => {
@@ -325,5 +325,54 @@ describe("streaming", () => {
     const report = await checkEvidence({ events: readInPages(readPage, 16), audit: [], publicKeyOf: keysOf(stamps), checkpoints: [], hostPublicKey: undefined });
     expect(report.ledgerEvents).toBe(50);
     expect(pages).toEqual([1, 17, 33, 49]);
+  });
+});
+
+describe("an incremental check from the newest trusted checkpoints", () => {
+  /** The chains from their checkpoints on, as the store gives them to an incremental check. */
+  function checkSince(events: readonly StoredEvent[], ledgerAt: number, auditAt: number, checkpoints: Checkpoint[]): Promise<EvidenceReport> {
+    const start = (items: readonly { sequence: number; hash: string }[], count: number) => ({ count: count, headHash: items[count - 1].hash });
+    const stored = new Map<string, string>([...events.map((e) => [`ledger ${e.sequence}`, e.hash] as const), ...audit.map((a) => [`audit ${a.sequence}`, a.hash] as const)]);
+    return checkEvidence({
+      events: streamed(events.filter((e) => e.sequence > ledgerAt)),
+      audit: streamed(audit.filter((a) => a.sequence > auditAt)),
+      publicKeyOf: keysOf(stamps),
+      checkpoints: checkpoints,
+      hostPublicKey: host.publicKey,
+      start: { ledger: start(ledger, ledgerAt), audit: start(audit, auditAt), storedHash: async (chain, sequence) => stored.get(`${chain} ${sequence}`) },
+    });
+  }
+  const checkpoints = () => [checkpointOf("ledger", ledger.slice(0, 20)), checkpointOf("ledger", ledger.slice(0, 40)), checkpointOf("audit", audit.slice(0, 6))];
+
+  it("re-verifies only what came after, and says where it began", async () => {
+    const report = await checkSince(ledger, 40, 6, checkpoints());
+    expect(report).toEqual({ intact: true, ledgerEvents: 50, auditEntries: 10, checkpointsChecked: 3, problems: [], problemsOmitted: 0, checkedAfter: { ledger: 40, audit: 6 } });
+  });
+
+  it("catches an event after the checkpoint altered, and a chain rebuilt below it (its checkpoints compared with the stored entries)", async () => {
+    const lateForged = ledger.map((e) => (e.sequence === 45 ? { ...e, counter: e.counter + 1 } : e));
+    expect(problemTexts(await checkSince(lateForged, 40, 6, checkpoints())).join(" ")).toMatch(/event 45/);
+    // Rebuilt below the start: event 30 changed and every hash after it recomputed. The walk
+    // starts from the checkpoint's head hash, which the rebuilt event 41 no longer links to, and
+    // the stored event 40 differs from the checkpoint it was signed in.
+    const rebuilt = alterAndRechain(ledger, 30, { acceptedAt: ledger[29].acceptedAt + 1 });
+    const report = await checkSince(rebuilt, 40, 6, checkpoints());
+    expect(report.intact).toBe(false);
+    expect(problemTexts(report)).toContain(`rebuilt: event 40 differs from the ledger checkpoint of ${CHECKPOINT_TIME}`);
+  });
+
+  it("reports a checkpoint's head missing from the store as deleted", async () => {
+    const report = await checkSince(ledger.slice(0, 40).concat(ledger.slice(40)), 40, 6, [...checkpoints(), checkpointOf("ledger", ledger.slice(0, 50))]);
+    expect(report.intact).toBe(true);
+    const truncated = await checkEvidence({
+      events: streamed([]),
+      audit: streamed(audit.filter((a) => a.sequence > 6)),
+      publicKeyOf: keysOf(stamps),
+      checkpoints: checkpoints(),
+      hostPublicKey: host.publicKey,
+      start: { ledger: { count: 40, headHash: ledger[39].hash }, audit: { count: 6, headHash: audit[5].hash }, storedHash: async (chain, sequence) => (chain === "audit" ? audit[sequence - 1]?.hash : sequence <= 19 ? ledger[sequence - 1].hash : undefined) },
+    });
+    expect(problemTexts(truncated)).toContain(`deleted: event 40, the head of the ledger checkpoint of ${CHECKPOINT_TIME}, is missing`);
+    expect(problemTexts(truncated)).toContain(`deleted: event 20, the head of the ledger checkpoint of ${CHECKPOINT_TIME}, is missing`);
   });
 });

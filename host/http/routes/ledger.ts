@@ -17,14 +17,14 @@ export function registerLedgerRoutes(app: FastifyInstance, deps: ApiDeps): void 
     ...aboutRoute(
       "ledger",
       "Check the ledger's evidence",
-      "Re-verifies every accepted tap's stamp signature, both hash chains and the signed checkpoints, with the ones the operator kept outside the database sent along. No body, an empty object, or { checkpoints }.",
+      "Re-verifies every accepted tap's stamp signature, both hash chains and the signed checkpoints, with the ones the operator kept outside the database sent along. With incremental: true, only the entries after the newest checkpoint the host key signed are re-verified (linked to its head; every checkpoint still compared with its stored entry; the stamps' status not refolded): checkedAfter says where each chain began. No body, an empty object, or { checkpoints, incremental }.",
     ),
     body: { anyOf: [ledgerCheckBody, { type: "null" }] },
     response: successAnswer(200, "The report: what was checked, and every finding."),
   };
   app.post<{ Body: LedgerCheckBody | null }>("/v1/ledger/check", { schema: check }, async (request, reply) => {
     const kept: Checkpoint[] = request.body?.checkpoints ?? [];
-    const checked = await checkLedgerEvidence(deps.store, principal(request), { keptCheckpoints: kept, hostPublicKey: deps.hostKey?.publicKey });
+    const checked = await checkLedgerEvidence(deps.store, principal(request), { keptCheckpoints: kept, hostPublicKey: deps.hostKey?.publicKey, incremental: request.body?.incremental === true });
     if (!checked.ok) return sendCoreError(reply, checked.error);
     return { ...checked.value, hostKeyId: deps.hostKey?.id ?? null };
   });
