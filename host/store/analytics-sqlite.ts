@@ -1,5 +1,6 @@
 /** The analytics port on SQLite: the statements of analytics-sql.ts, the days passed as one JSON array. */
 import Database from "better-sqlite3";
+import { SqliteStatements } from "./sqlite-statements";
 import { AnalyticsScope, ComeBackCard, ComeBackQuery, DailyTotal, ShiftRow, VisitFrequency } from "../core/analytics/analytics-model";
 import { LedgerAnalytics } from "./analytics-store";
 import {
@@ -26,18 +27,14 @@ function scopeParameters(scope: AnalyticsScope): { days: string; merchant: strin
 }
 
 export class SqliteAnalytics implements LedgerAnalytics {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: SqliteStatements;
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(db: Database.Database) {
+    this.statements = new SqliteStatements(db);
+  }
 
-  /** Prepared once per statement text on this connection. */
   private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.statements.get(text);
   }
 
   async dailyTotals(scope: AnalyticsScope): Promise<DailyTotal[]> {

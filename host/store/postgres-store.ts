@@ -50,6 +50,7 @@ import {
   cardEventFromRow,
   CardEventRow,
   challengeFromRow,
+  challengeInsertValues,
   ChallengeRow,
   credentialFromRow,
   CredentialRow,
@@ -690,21 +691,9 @@ export class PostgresStore implements Store {
       const open = await sql.row<{ open: number }>("SELECT COUNT(*) AS open FROM challenges WHERE verifier_id = $1 AND used_at IS NULL", [challenge.verifierId]);
       if ((open?.open ?? 0) >= maxOpen) return "too-many";
       await sql.run(
-        `INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, used_at, card_id, voucher_id, order_ref, amount, currency)
-         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9, $10, $11)`,
-        [
-          challenge.nonce,
-          challenge.verifierId,
-          challenge.issuedAt,
-          challenge.expiresAt,
-          challenge.purpose,
-          challenge.quantity,
-          challenge.cardId,
-          challenge.voucherId ?? null,
-          challenge.receipt?.orderRef ?? null,
-          challenge.receipt?.amount ?? null,
-          challenge.receipt?.currency ?? null,
-        ],
+        `INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, card_id, voucher_id, order_ref, amount, currency)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        challengeInsertValues(challenge),
       );
       return "saved";
     });

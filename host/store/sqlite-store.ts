@@ -37,6 +37,7 @@ import {
   cardEventFromRow,
   CardEventRow,
   challengeFromRow,
+  challengeInsertValues,
   ChallengeRow,
   credentialFromRow,
   CredentialRow,
@@ -557,21 +558,9 @@ export class SqliteStore implements Store {
       const open = this.sql("SELECT COUNT(*) FROM challenges WHERE verifier_id = ? AND used_at IS NULL").pluck().get(challenge.verifierId) as number;
       if (open >= maxOpen) return "too-many";
       this.sql(
-        `INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, used_at, card_id, voucher_id, order_ref, amount, currency)
-         VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
-      ).run(
-        challenge.nonce,
-        challenge.verifierId,
-        challenge.issuedAt,
-        challenge.expiresAt,
-        challenge.purpose,
-        challenge.quantity,
-        challenge.cardId,
-        challenge.voucherId ?? null,
-        challenge.receipt?.orderRef ?? null,
-        challenge.receipt?.amount ?? null,
-        challenge.receipt?.currency ?? null,
-      );
+        `INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, card_id, voucher_id, order_ref, amount, currency)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(...challengeInsertValues(challenge));
       return "saved";
     });
   }

@@ -3,6 +3,7 @@
  * write transactions and hands this adapter both; the tables are made with the store's own.
  */
 import Database from "better-sqlite3";
+import { SqliteStatements } from "./sqlite-statements";
 import { NewAuditEntry } from "../core/model";
 import { CodeRefusal, DashboardCode, StaffCeremony, StaffChallenge, StaffPasskey, StaffSession } from "../core/staff/staff-model";
 import { StaffStore } from "./staff-store";
@@ -34,20 +35,17 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export class SqliteStaffStore implements StaffStore {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: SqliteStatements;
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly write: SqliteWrite,
-  ) {}
+  ) {
+    this.statements = new SqliteStatements(db);
+  }
 
   private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.statements.get(text);
   }
 
   async addDashboardCode(code: DashboardCode, audit: NewAuditEntry): Promise<void> {

@@ -167,6 +167,24 @@ export function credentialFromRow(row: CredentialRow): CredentialRecord {
   };
 }
 
+/** The values of an INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, card_id, voucher_id, order_ref, amount, currency). */
+export function challengeInsertValues(challenge: IssuedChallenge): (string | number | null)[] {
+  const receipt = challenge.receipt;
+  return [
+    challenge.nonce,
+    challenge.verifierId,
+    challenge.issuedAt,
+    challenge.expiresAt,
+    challenge.purpose,
+    challenge.quantity,
+    challenge.cardId,
+    challenge.voucherId ?? null,
+    receipt?.orderRef ?? null,
+    receipt?.amount ?? null,
+    receipt?.currency ?? null,
+  ];
+}
+
 export function challengeFromRow(row: ChallengeRow): IssuedChallenge {
   return {
     nonce: row.nonce,

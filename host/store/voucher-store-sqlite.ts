@@ -3,6 +3,7 @@
  * transactions and hands this adapter both; applyCardChanges runs inside commitTap's transaction.
  */
 import Database from "better-sqlite3";
+import { SqliteStatements } from "./sqlite-statements";
 import { NewAuditEntry } from "../core/model";
 import { CounterCode, RedemptionRequest, Voucher } from "../core/phone/voucher-model";
 import { SqliteWrite } from "./staff-store-sqlite";
@@ -30,20 +31,17 @@ CREATE INDEX IF NOT EXISTS counter_codes_by_expiry ON counter_codes (expires_at)
 const INSERT_VOUCHER = "INSERT INTO vouchers (id, merchant_id, holder_id, kind, ordinal, label, issued_at, expires_at, issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 export class SqliteVoucherStore implements VoucherStore {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: SqliteStatements;
 
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly write: SqliteWrite,
-  ) {}
+  ) {
+    this.statements = new SqliteStatements(db);
+  }
 
   private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (statement === undefined) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return this.statements.get(text);
   }
 
   /**

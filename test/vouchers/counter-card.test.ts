@@ -13,6 +13,7 @@ import { COUNTER_CODE_TTL_MS, issueCounterCode } from "../../host/core/phone/cou
 import { setLoyaltyProgram } from "../../host/core/phone/loyalty";
 import { requestRedemption } from "../../host/core/phone/vouchers";
 import { Purpose } from "../../shared/protocol-constants";
+import { mustRequest } from "./must-request";
 import { describeEachStore } from "../support/test-stores";
 import { createTestWorld, must, TestWorld } from "../support/test-world";
 
@@ -77,7 +78,7 @@ describeEachStore("a card at the counter reader, and receipts", (kind) => {
     const { code } = await issueCounterCode(w.store, { holderId: holderId, merchantId: "bean-bros", now: t });
     await counterTap(w, { card: code }, t);
     const reward = (await w.store.vouchers.listCardVouchers(holderId, "bean-bros", 5))[0];
-    must(await requestRedemption(w.store, { holderId: holderId, merchantId: "bean-bros", voucherId: reward.id, now: t }).then((r) => (r.ok ? { ok: true as const, value: r } : { ok: false as const, error: r.why })));
+    await mustRequest(w.store, { holderId: holderId, merchantId: "bean-bros", voucherId: reward.id, now: t });
     // Two challenges for the same redemption (two tills): the first tap uses the reward, the second is refused.
     const a = must(await issueChallenge(w.store, w.gangnamStation.principal, t + MINUTE, { card: code }));
     const b = must(await issueChallenge(w.store, w.gangnamStation.principal, t + MINUTE, { card: code }));

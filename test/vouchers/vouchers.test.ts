@@ -12,6 +12,7 @@ import { REDEMPTION_REQUEST_TTL_MS } from "../../host/core/phone/voucher-model";
 import { cancelRedemption, issueCoupons, listVouchers, requestRedemption } from "../../host/core/phone/vouchers";
 import { Store } from "../../host/store/store";
 import { Purpose } from "../../shared/protocol-constants";
+import { mustRequest } from "./must-request";
 import { describeEachStore } from "../support/test-stores";
 import { createTestWorld, must, TestStamp } from "../support/test-world";
 import { BASE_URL, phoneTokenText } from "../host/phone-fixture";
@@ -81,7 +82,7 @@ describeEachStore("rewards and coupons", (kind) => {
     const t = Date.now();
     await press(w.store, w.stamp, holderId, t);
     const reward = (await w.store.vouchers.listCardVouchers(holderId, "bean-bros", 10))[0];
-    must(await requestRedemption(w.store, { holderId: holderId, merchantId: "bean-bros", voucherId: reward.id, now: t }).then((r) => (r.ok ? { ok: true as const, value: r } : { ok: false as const, error: r.why })));
+    await mustRequest(w.store, { holderId: holderId, merchantId: "bean-bros", voucherId: reward.id, now: t });
     expect((await press(w.store, w.stamp, holderId, t + MINUTE)).purpose).toBe(Purpose.REDEEM);
     // A second browser's request, made before the use (stale), is still in the table.
     await w.store.vouchers.requestRedemption({ holderId: holderId, merchantId: "bean-bros", voucherId: reward.id, expiresAt: t + 3 * MINUTE });
@@ -127,7 +128,7 @@ describeEachStore("rewards and coupons", (kind) => {
     expect(coupon).toMatchObject({ kind: "coupon", label: "10% off", holderId: holderId, ordinal: undefined, issuedBy: w.owner.credentialId });
 
     // Asked a minute before it expires; the press comes a minute after.
-    must(await requestRedemption(w.store, { holderId: holderId, merchantId: "bean-bros", voucherId: coupon.id, now: t + DAY - MINUTE }).then((r) => (r.ok ? { ok: true as const, value: r } : { ok: false as const, error: r.why })));
+    await mustRequest(w.store, { holderId: holderId, merchantId: "bean-bros", voucherId: coupon.id, now: t + DAY - MINUTE });
     const late = await press(w.store, w.stamp, holderId, t + DAY + MINUTE);
     expect(late.verdict).toMatchObject({ accepted: false, reason: "VOUCHER_EXPIRED", code: 18 });
     expect((await w.store.vouchers.getVoucher(coupon.id))?.usedAt).toBeUndefined();
@@ -136,7 +137,7 @@ describeEachStore("rewards and coupons", (kind) => {
     // Cancelling a request makes the next press a stamp.
     must(await issueCoupons(w.store, w.owner, { merchantId: "bean-bros", cardIds: [holderId], label: "a muffin", validDays: undefined }, t));
     const muffin = (await w.store.vouchers.listCardVouchers(holderId, "bean-bros", 10)).find((v) => v.label === "a muffin");
-    must(await requestRedemption(w.store, { holderId: holderId, merchantId: "bean-bros", voucherId: muffin?.id ?? "", now: t + 2 * DAY }).then((r) => (r.ok ? { ok: true as const, value: r } : { ok: false as const, error: r.why })));
+    await mustRequest(w.store, { holderId: holderId, merchantId: "bean-bros", voucherId: muffin?.id ?? "", now: t + 2 * DAY });
     await cancelRedemption(w.store, { holderId: holderId, merchantId: "bean-bros" });
     expect((await press(w.store, w.stamp, holderId, t + 2 * DAY + MINUTE)).purpose).toBe(Purpose.STAMP);
   });
