@@ -15,6 +15,7 @@ import { measureNfcHandlerLatency } from "./firmware/nfc-handler-latency";
 import { formatPhoneUrlFigures, measurePhoneUrlFigures } from "./firmware/phone-url-figures";
 import { measureHostFigures } from "./host-figures";
 import { formatAnalyticsFigures, measureAnalyticsFigures } from "./host/analytics-figures";
+import { formatLedgerGrowth, measureLedgerGrowth } from "./host/ledger-growth-figures";
 import { formatLoadFigures, measureLoadFigures } from "./load/load-figures";
 import { formatCliStartup, measureCliStartup } from "./cli-startup";
 import { formatEd25519BenchmarkMarkdown, runEd25519Benchmark } from "./native/ed25519-bench";
@@ -161,6 +162,8 @@ async function main(): Promise<void> {
 
   for (const line of formatAnalyticsFigures(await measureAnalyticsFigures())) out(line);
   out();
+
+  for (const line of formatLedgerGrowth(await measureLedgerGrowth())) out(line);
 
   // Short runs here (the whole bench stays near ten minutes); `npm run bench:load` rewrites this section with longer ones.
   for (const line of formatLoadFigures(await measureLoadFigures({ seconds: 3, verifySeconds: 2, stores: ["sqlite", "postgres"] }))) out(line);
