@@ -5,8 +5,36 @@ import { decodePoint, FIELD_PRIME, GROUP_ORDER, hasSmallOrder, isInPrimeOrderSub
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the 32 key bytes follow. */
 const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 
+/** How many key objects publicKeyObject keeps: stamps and stations seen lately (each entry ~ a few hundred bytes). */
+const KEY_CACHE_SIZE = 10_000;
+
+/**
+ * Key objects already built, by the key's bytes in hex, least recently used first (a Map keeps
+ * insertion order; a hit is moved to the end). Building one from raw bytes (DER parse in
+ * OpenSSL) costs about as much as the verify itself, and every tap and signed request needs one.
+ *
+ * Why caching is safe: a KeyObject is immutable (node:crypto offers no way to change the key it
+ * holds), and the cache key is the key's bytes themselves, so a hit returns an object for exactly
+ * the bytes asked for: nothing about whom the key belongs to or whether it is still trusted is
+ * cached here. Revocation, a stamp's status and which key a stamp or station has are read from
+ * the store on every tap, as before; a revoked key's object lingering here verifies nothing
+ * that the caller has not already decided to check against that key. Keys that fail to parse
+ * throw and are not cached.
+ */
+const keyObjects = new Map<string, KeyObject>();
+
 export function publicKeyObject(publicKey: Uint8Array): KeyObject {
-  return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: "der", type: "spki" });
+  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString("hex");
+  const cached = keyObjects.get(id);
+  if (cached !== undefined) {
+    keyObjects.delete(id);
+    keyObjects.set(id, cached);
+    return cached;
+  }
+  const key = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: "der", type: "spki" });
+  keyObjects.set(id, key);
+  if (keyObjects.size > KEY_CACHE_SIZE) keyObjects.delete(keyObjects.keys().next().value as string);
+  return key;
 }
 
 /**

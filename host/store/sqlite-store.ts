@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { setImmediate } from "node:timers";
 import { Purpose } from "../../shared/protocol-constants";
 import { CardEvent, LoyaltyProgram, Passkey, WebAuthnCeremony, WebAuthnChallenge, Worker, WorkerInvitation } from "../core/phone/card-model";
 import { InvitationOutcome } from "./card-store";
@@ -130,6 +131,151 @@ function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** At most this many writes share one transaction; the rest wait for the next (on the next turn). */
+const MAX_BATCH = 256;
+
+interface QueuedWrite {
+  work: () => unknown;
+  /** When StoreBusyError is due for this write: BUSY_DEADLINE_MS after it was asked for, as before batching. */
+  deadline: number;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Group commit for one connection: the writes asked for while the event loop is busy share one
+ * BEGIN IMMEDIATE … COMMIT, and so one disk sync (synchronous = FULL in WAL mode syncs the WAL at
+ * each COMMIT), instead of one sync each.
+ *
+ * Ordering. run() only queues the write; the batch runs on the next turn of the event loop
+ * (setImmediate, from node:timers so that tests faking the global timers do not stall it), after
+ * the I/O callbacks of this turn, so the requests that arrived together (while the previous sync
+ * blocked the loop) are collected. The batch is one synchronous run: BEGIN IMMEDIATE, then each
+ * write in queue order inside its own SAVEPOINT, then COMMIT. Nothing else can use the connection
+ * in between (better-sqlite3 is synchronous), and each write sees the writes before it in the
+ * batch exactly as if they had committed just before it: a challenge spent by the first of two
+ * taps is spent for the second, the ledger's hash chain continues from the last appended event.
+ * A write that throws (a tap's Abort outcome, a DuplicateError, any error of its own) is rolled
+ * back to its savepoint alone; the others go on.
+ *
+ * Durability. No write's promise settles before the COMMIT has returned: every result (a
+ * "committed", a "challenge-used", a DuplicateError …) is handed back only once the state it was
+ * computed from is on disk, so an acknowledged tap is as durable as with one transaction per tap,
+ * and no caller learns of an outcome that a failed COMMIT then undid. If the transaction fails
+ * as a whole (the COMMIT throws, e.g. a deferred constraint or a disk error, or SQLite rolled the
+ * transaction back itself after an I/O or full-disk error inside a write), it is rolled back and
+ * every write of the batch is rejected with that error: nothing of any of them is written, and
+ * the callers' own error paths apply (HTTP 500 / retry), as for a failed single transaction.
+ *
+ * Busy. When another process holds the write lock (BEGIN IMMEDIATE returns SQLITE_BUSY after
+ * BUSY_TIMEOUT_MS), the batch waits asynchronously (other requests go on), takes in the writes
+ * queued meanwhile and tries again; a write still waiting BUSY_DEADLINE_MS after it was asked for
+ * is rejected with StoreBusyError (HTTP 503 with Retry-After), as before batching.
+ */
+class GroupCommit {
+  private queue: QueuedWrite[] = [];
+  private running = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly begin: Database.Statement;
+  private readonly commit: Database.Statement;
+  private readonly rollback: Database.Statement;
+  private readonly savepoint: Database.Statement;
+  private readonly release: Database.Statement;
+  private readonly rollbackTo: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.begin = db.prepare("BEGIN IMMEDIATE");
+    this.commit = db.prepare("COMMIT");
+    this.rollback = db.prepare("ROLLBACK");
+    this.savepoint = db.prepare("SAVEPOINT one_write");
+    this.release = db.prepare("RELEASE one_write");
+    this.rollbackTo = db.prepare("ROLLBACK TO one_write");
+  }
+
+  run<T>(work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work: work, deadline: Date.now() + BUSY_DEADLINE_MS, resolve: resolve as (value: unknown) => void, reject: reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once every write asked for so far has settled (for close()). */
+  idle(): Promise<void> {
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.running) return;
+    this.running = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    let batch = this.queue.splice(0, MAX_BATCH);
+    for (;;) {
+      let outcome: Settled[] | "busy";
+      try {
+        outcome = this.attempt(batch);
+      } catch (error) {
+        for (const entry of batch) entry.reject(error);
+        break;
+      }
+      if (outcome !== "busy") {
+        // Only now, the COMMIT having returned (the WAL synced), does any caller hear its result.
+        outcome.forEach((settled, i) => (settled.ok ? batch[i].resolve(settled.value) : batch[i].reject(settled.error)));
+        break;
+      }
+      const now = Date.now();
+      for (const entry of batch) if (now >= entry.deadline) entry.reject(new StoreBusyError("the database is busy (locked by another writer)"));
+      batch = batch.filter((entry) => now < entry.deadline);
+      await pause(5 + Math.random() * 20);
+      batch.push(...this.queue.splice(0, MAX_BATCH - batch.length));
+      if (batch.length === 0) break;
+    }
+    this.running = false;
+    if (this.queue.length > 0) this.schedule();
+    else for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** One transaction for the batch: each write's result, or "busy" (nothing written: try again later); throws when the transaction failed as a whole (nothing written). */
+  private attempt(batch: QueuedWrite[]): Settled[] | "busy" {
+    try {
+      this.begin.run();
+    } catch (error) {
+      if (isBusy(error)) return "busy";
+      throw error;
+    }
+    try {
+      const results: Settled[] = [];
+      for (const entry of batch) {
+        this.savepoint.run();
+        try {
+          const value = entry.work();
+          this.release.run();
+          results.push({ ok: true, value: value });
+        } catch (error) {
+          // SQLite ends the whole transaction itself after some errors (disk full, I/O, out of
+          // memory): then the writes before this one are gone too, and the batch fails as a whole.
+          if (!this.db.inTransaction || isBusy(error)) throw error;
+          this.rollbackTo.run();
+          this.release.run();
+          results.push({ ok: false, error: error });
+        }
+      }
+      this.commit.run();
+      return results;
+    } catch (error) {
+      // A failed COMMIT (a deferred constraint, a disk error) leaves the transaction open: undo it.
+      if (this.db.inTransaction) this.rollback.run();
+      if (isBusy(error)) return "busy";
+      throw error;
+    }
+  }
+}
+
 /**
  * The store on an SQLite file in WAL mode. Every write runs in a BEGIN IMMEDIATE transaction,
  * which takes the database's write lock up front: two processes sharing the file serialize, so
@@ -141,6 +287,9 @@ export class SqliteStore implements Store {
   /** A second connection for request nonces only (see useRequestNonce). */
   private readonly nonceDb: Database.Database;
   private readonly nonceStatements = new Map<string, Database.Statement>();
+  /** Every write of each connection goes through its group commit (see GroupCommit). */
+  private readonly writes: GroupCommit;
+  private readonly nonceWrites: GroupCommit;
   readonly staff: SqliteStaffStore;
   readonly vouchers: SqliteVoucherStore;
   /** An embedded file has no channel between processes: each streams the verdicts it decides. */
@@ -176,9 +325,11 @@ export class SqliteStore implements Store {
       }),
     );
     this.analytics = new SqliteAnalytics(this.db);
+    this.writes = new GroupCommit(this.db);
     this.nonceDb = new Database(path);
     this.nonceDb.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.nonceDb.pragma("synchronous = NORMAL");
+    this.nonceWrites = new GroupCommit(this.nonceDb);
   }
 
   /** Opening waits for a lock held by another process (schema statements need it), blocking once at start-up only. */
@@ -222,17 +373,14 @@ export class SqliteStore implements Store {
     return prepared(this.nonceDb, this.nonceStatements, text);
   }
 
-  private async write<T>(work: () => T, db: Database.Database = this.db): Promise<T> {
-    const deadline = Date.now() + BUSY_DEADLINE_MS;
-    for (;;) {
-      try {
-        return db.transaction(work).immediate();
-      } catch (error) {
-        if (!isBusy(error)) throw error;
-        if (Date.now() >= deadline) throw new StoreBusyError("the database is busy (locked by another writer)");
-        await pause(5 + Math.random() * 20);
-      }
-    }
+  /**
+   * Runs `work` in a write transaction, shared with the other writes asked for in the same turn
+   * of the event loop (GroupCommit): resolves with its result once that transaction has
+   * committed; rejects with what `work` threw (nothing of it written), with the transaction's own
+   * error (nothing of the batch written) or with StoreBusyError.
+   */
+  private write<T>(work: () => T, writes: GroupCommit = this.writes): Promise<T> {
+    return writes.run(work);
   }
 
   private async insertUnique(what: string, insert: () => void): Promise<void> {
@@ -518,7 +666,7 @@ export class SqliteStore implements Store {
     return this.write(() => {
       this.nonceSql("DELETE FROM request_nonces WHERE expires_at < ?").run(now);
       return this.nonceSql("INSERT OR IGNORE INTO request_nonces (credential_id, nonce, expires_at) VALUES (?, ?, ?)").run(credentialId, nonce, expiresAt).changes === 1;
-    }, this.nonceDb);
+    }, this.nonceWrites);
   }
 
   async approveFirmware(firmware: ApprovedFirmware, audit: NewAuditEntry): Promise<void> {
@@ -913,6 +1061,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await Promise.all([this.writes.idle(), this.nonceWrites.idle()]);
     this.nonceDb.close();
     this.db.close();
   }

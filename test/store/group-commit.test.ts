@@ -1,0 +1,206 @@
+/**
+ * Group commit: taps committed at the same time share one transaction on SQLite (one disk sync),
+ * each inside its own savepoint. The rules hold inside a batch as between transactions: every
+ * tap commits or gets its own outcome, a challenge is spent once even when both answers to it
+ * are in one batch, the ledger's hash chain stays gapless; and when the shared transaction fails,
+ * every tap of it is refused and nothing of any of them is written. (a) and (b) are the store
+ * contract and run on each store; (c) injects a failing COMMIT, which is SQLite's.
+ */
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { IssuedChallenge, NewAuditEntry, StampRecord } from "../../host/core/model";
+import { GENESIS } from "../../host/ledger/chain-hash";
+import { ledgerEventHashV2 } from "../../host/ledger/ledger-event-hash";
+import { Store, TapCommit } from "../../host/store/store";
+import { toHex } from "../../shared/hex";
+import { Purpose } from "../../shared/protocol-constants";
+import { createTestDatabase, describeEachStore, StoreKind, TestDatabase } from "../support/test-stores";
+
+const T0 = 1_746_000_000_000;
+const VERIFIER = "1000000000000001";
+
+function audit(at: number, action: string, subject: string): NewAuditEntry {
+  return { at: at, actor: "test", merchantId: "m1", action: action, subject: subject, detail: JSON.stringify({ subject: subject }) };
+}
+
+function stampRecord(n: number): StampRecord {
+  const publicKey = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? n : (i * 37) & 0xff));
+  return {
+    id: toHex(publicKey.subarray(0, 8)),
+    publicKey: publicKey,
+    label: `stamp ${n}`,
+    merchantId: "m1",
+    shopIds: ["s1"],
+    verifierIds: [VERIFIER],
+    status: "active",
+    lastCounter: 0,
+    registeredAt: T0,
+    firmwareHash: undefined,
+  };
+}
+
+function challenge(nonce: string): IssuedChallenge {
+  return { nonce: nonce, verifierId: VERIFIER, issuedAt: Math.floor(T0 / 1000), expiresAt: T0 + 30_000, purpose: Purpose.REDEEM, quantity: 1, usedAt: undefined, cardId: "", voucherId: undefined, receipt: undefined };
+}
+
+/** What an accepted station tap writes (as in store-conformance.test.ts). */
+function acceptedTap(stamp: StampRecord, nonce: string, counter: number, at: number): TapCommit {
+  const response = toHex(Uint8Array.from({ length: 94 }, (_, i) => (i + counter + stamp.publicKey[0]) & 0xff));
+  const issuedAt = Math.floor(T0 / 1000);
+  return {
+    challenge: { nonce: nonce, verifierId: VERIFIER },
+    now: at,
+    signed: { stampId: stamp.id, counter: counter, nonce: nonce, verifierId: VERIFIER, challengeIssuedAt: issuedAt, purpose: Purpose.REDEEM, quantity: 1, response: response, at: at },
+    raiseCounterTo: counter,
+    ledger: { stampId: stamp.id, counter: counter, verifierId: VERIFIER, shopId: "s1", merchantId: "m1", purpose: Purpose.REDEEM, quantity: 1, nonce: nonce, challengeIssuedAt: issuedAt, acceptedAt: at, response: response, transport: "station", origin: "", cardId: "", receipt: undefined },
+    quarantine: false,
+    alert: undefined,
+    audit: [],
+    clock: undefined,
+    card: undefined,
+  };
+}
+
+function nonce(i: number): string {
+  return i.toString(16).padStart(32, "0");
+}
+
+/** Merchant m1, shop s1, verifier VERIFIER, the stamps, and a challenge open for each of `challenges`. */
+async function registry(store: Store, stamps: StampRecord[], challenges: number): Promise<void> {
+  await store.addMerchant({ id: "m1", name: "Merchant One" }, audit(T0, "merchant.create", "m1"));
+  await store.addShop({ id: "s1", merchantId: "m1", name: "Shop One" }, audit(T0, "shop.create", "s1"));
+  await store.addVerifier({ id: VERIFIER, shopId: "s1", label: "front", requirePresence: false, purpose: Purpose.REDEEM, quantity: 1 }, audit(T0, "verifier.create", VERIFIER));
+  for (const [i, stamp] of stamps.entries()) {
+    const proof = "p" + String(i).padStart(63, "0");
+    await store.saveProvisioningChallenge(proof, "flasher", T0 + 120_000);
+    expect(await store.addStamp(stamp, proof, audit(T0, "stamp.register", stamp.id))).toBe("added");
+  }
+  for (let i = 1; i <= challenges; i++) expect(await store.saveChallenge(challenge(nonce(i)), 1_000, T0)).toBe("saved");
+}
+
+/** The ledger read back: gapless, each event linked to the one before and hashed right. */
+async function ledgerIntact(store: Store): Promise<boolean> {
+  const events = await store.readLedger(1, 1_000_000);
+  return events.every((event, i) => event.sequence === i + 1 && event.previousHash === (i === 0 ? GENESIS : events[i - 1].hash) && event.hash === ledgerEventHashV2({ ...event }));
+}
+
+async function withStore<T>(database: TestDatabase, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await database.open();
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Counts the COMMITs better-sqlite3 runs while `work` runs: how many transactions the taps took. */
+async function countCommits<T>(kind: StoreKind, work: () => Promise<T>): Promise<{ result: T; commits: number | undefined }> {
+  if (kind !== "sqlite") return { result: await work(), commits: undefined };
+  const scratch = new Database(":memory:");
+  const statementPrototype = Object.getPrototypeOf(scratch.prepare("SELECT 1")) as { run: (...args: unknown[]) => unknown };
+  scratch.close();
+  const run = statementPrototype.run;
+  let commits = 0;
+  const spy = vi.spyOn(statementPrototype, "run").mockImplementation(function (this: { source: string }, ...args: unknown[]) {
+    if (this.source === "COMMIT") commits++;
+    return run.apply(this, args);
+  });
+  try {
+    return { result: await work(), commits: commits };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describeEachStore("group commit", (kind) => {
+  it("(a) commits 32 concurrent taps of 32 stamps, all of them, with the ledger's chain intact", async () => {
+    const database = await createTestDatabase(kind);
+    await withStore(database, async (store) => {
+      const stamps = Array.from({ length: 32 }, (_, i) => stampRecord(i + 1));
+      await registry(store, stamps, 32);
+      const { result: outcomes, commits } = await countCommits(kind, () => Promise.all(stamps.map((stamp, i) => store.commitTap(acceptedTap(stamp, nonce(i + 1), 1, T0 + 100 + i)))));
+      expect(outcomes).toEqual(Array(32).fill("committed"));
+      // On SQLite the 32 taps, asked for in one turn of the event loop, took one transaction.
+      if (kind === "sqlite") expect(commits).toBe(1);
+      const events = await store.readLedger(1, 100);
+      expect(events.map((event) => event.nonce).sort()).toEqual(stamps.map((_, i) => nonce(i + 1)).sort());
+      expect(await ledgerIntact(store)).toBe(true);
+      for (const stamp of stamps) expect((await store.getStamp(stamp.id))?.lastCounter).toBe(1);
+      expect(await database.value("SELECT COUNT(*) FROM challenges WHERE used_at IS NULL")).toBe(0);
+    });
+  });
+
+  it("(b) spends a challenge once when both answers to it are in one batch: one committed, one challenge-used", async () => {
+    const database = await createTestDatabase(kind);
+    await withStore(database, async (store) => {
+      const [stamp, other] = [stampRecord(1), stampRecord(2)];
+      await registry(store, [stamp, other], 2);
+      const { result: outcomes, commits } = await countCommits(kind, () =>
+        Promise.all([
+          store.commitTap(acceptedTap(stamp, nonce(1), 1, T0 + 100)),
+          store.commitTap(acceptedTap(other, nonce(2), 1, T0 + 101)),
+          store.commitTap(acceptedTap(stamp, nonce(1), 2, T0 + 102)),
+        ]),
+      );
+      if (kind === "sqlite") expect(commits).toBe(1);
+      expect(outcomes).toEqual(["committed", "committed", "challenge-used"]);
+      // The refused tap's savepoint was rolled back alone: no evidence, no counter, no event of it.
+      expect((await store.getStamp(stamp.id))?.lastCounter).toBe(1);
+      expect(await store.findSignedCounters(stamp.id, 2)).toEqual([]);
+      expect((await store.readLedger(1, 100)).map((event) => [event.stampId, event.counter])).toEqual([
+        [stamp.id, 1],
+        [other.id, 1],
+      ]);
+      expect(await ledgerIntact(store)).toBe(true);
+    });
+  });
+});
+
+describe("group commit on SQLite, when the shared transaction fails", () => {
+  it("(c) refuses every tap of the batch and writes nothing of any of them; the taps retried then commit", async () => {
+    const database = await createTestDatabase("sqlite");
+    await withStore(database, async (store) => {
+      const stamps = Array.from({ length: 4 }, (_, i) => stampRecord(i + 1));
+      await registry(store, stamps, 4);
+      // A poisoned tap: its ledger insert leaves a row that breaks a deferred foreign key, which
+      // SQLite checks only at COMMIT (releasing a savepoint does not): the batch's COMMIT fails.
+      await database.execute("CREATE TABLE poison (merchant_id TEXT REFERENCES merchants (id) DEFERRABLE INITIALLY DEFERRED)");
+      await database.execute(`CREATE TRIGGER poison_tap AFTER INSERT ON ledger WHEN NEW.nonce = '${nonce(4)}' BEGIN INSERT INTO poison VALUES ('no such merchant'); END`);
+      const before = await database.dump();
+
+      const taps = stamps.map((stamp, i) => acceptedTap(stamp, nonce(i + 1), 1, T0 + 100 + i));
+      const { result: settled, commits } = await countCommits("sqlite", () => Promise.allSettled(taps.map((tap) => store.commitTap(tap))));
+      expect(commits).toBe(1);
+      expect(settled.map((s) => s.status)).toEqual(["rejected", "rejected", "rejected", "rejected"]);
+      expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+      expect(await database.dump()).toBe(before);
+      expect(await store.chainHeads()).toMatchObject({ ledger: { count: 0, headHash: GENESIS } });
+
+      // The connection is usable again and nothing was half spent: the three good taps, retried, commit.
+      expect(await Promise.all(taps.slice(0, 3).map((tap) => store.commitTap(tap)))).toEqual(["committed", "committed", "committed"]);
+      expect(await ledgerIntact(store)).toBe(true);
+      expect((await store.readLedger(1, 100)).map((event) => event.nonce)).toEqual([nonce(1), nonce(2), nonce(3)]);
+    });
+  });
+
+  it("rolls back alone a tap that throws an error of its own, and commits the others of its batch", async () => {
+    const database = await createTestDatabase("sqlite");
+    await withStore(database, async (store) => {
+      const stamps = Array.from({ length: 3 }, (_, i) => stampRecord(i + 1));
+      await registry(store, stamps, 3);
+      await database.execute(`CREATE TRIGGER refuse_tap BEFORE INSERT ON ledger WHEN NEW.nonce = '${nonce(2)}' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+      const settled = await Promise.allSettled(stamps.map((stamp, i) => store.commitTap(acceptedTap(stamp, nonce(i + 1), 1, T0 + 100 + i))));
+      expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect(String((settled[1] as PromiseRejectedResult).reason)).toMatch(/refused by the test/);
+      // Nothing of the refused tap: its challenge still open, its counter unmoved.
+      expect(await database.value("SELECT used_at FROM challenges WHERE nonce = ?", nonce(2))).toBeNull();
+      expect((await store.getStamp(stamps[1].id))?.lastCounter).toBe(0);
+      expect((await store.readLedger(1, 100)).map((event) => event.nonce)).toEqual([nonce(1), nonce(3)]);
+      expect(await ledgerIntact(store)).toBe(true);
+    });
+  });
+});
