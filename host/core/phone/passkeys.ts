@@ -17,13 +17,12 @@ import {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
-  verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
 import { fromHex } from "../../../shared/hex";
 import { ok, Result } from "../../../shared/result";
 import { DuplicateError, Store } from "../../store/store";
-import { challengeTaker, refusedProof, relyingParty, WEBAUTHN_CHALLENGE_TTL_MS } from "../access/webauthn-relying-party";
+import { challengeTaker, refusedProof, relyingParty, verifyPasskeyAssertion, WEBAUTHN_CHALLENGE_TTL_MS } from "../access/webauthn-relying-party";
 import { CoreError, failure } from "../core-error";
 
 const RP_NAME = "Stamp card";
@@ -93,30 +92,15 @@ export async function passkeyLoginOptions(store: Store, input: { baseUrl: string
 
 /** The holder whose passkey answered; the route then gives this browser a secret of that holder. */
 export async function verifyPasskeyLogin(store: Store, input: { baseUrl: string; response: AuthenticationResponseJSON; now: number }): Promise<Result<{ holderId: string }, CoreError>> {
-  const { rpID, origin } = relyingParty(input.baseUrl);
   const passkey = await store.getPasskey(input.response.id);
   if (passkey === undefined) return failure("PROOF_INVALID", "this passkey is not registered here");
-  const taker = challengeTaker((challenge) => store.takeWebAuthnChallenge(challenge, "login", undefined, input.now));
-  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
-  try {
-    verified = await verifyAuthenticationResponse({
-      response: input.response,
-      expectedChallenge: taker.check,
-      expectedOrigin: origin,
-      expectedRPID: rpID,
-      credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.counter, transports: passkey.transports },
-      requireUserVerification: false,
-    });
-  } catch (error) {
-    taker.rethrow();
-    return refusedProof(error);
-  }
-  taker.rethrow();
-  if (!verified.verified) return refusedProof("not verified");
-  const counter = verified.authenticationInfo.newCounter;
-  // Authenticators that keep no counter always say 0; one that keeps a counter must go above the last one seen.
-  if ((counter > 0 || passkey.counter > 0) && !(await store.raisePasskeyCounter(passkey.credentialId, counter))) {
-    return failure("PROOF_INVALID", "the passkey's counter did not rise: a replayed or cloned authenticator");
-  }
+  const checked = await verifyPasskeyAssertion({
+    baseUrl: input.baseUrl,
+    response: input.response,
+    passkey: passkey,
+    takeChallenge: (challenge) => store.takeWebAuthnChallenge(challenge, "login", undefined, input.now),
+    raiseCounter: (to) => store.raisePasskeyCounter(passkey.credentialId, to),
+  });
+  if (!checked.ok) return checked;
   return ok({ holderId: passkey.holderId });
 }

@@ -13,14 +13,13 @@ import {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
-  verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
 import { fromHex } from "../../../shared/hex";
 import { ok, Result } from "../../../shared/result";
 import { DuplicateError, Store } from "../../store/store";
 import { credentialProblem } from "../access/credentials";
-import { challengeTaker, refusedProof, relyingParty, WEBAUTHN_CHALLENGE_TTL_MS } from "../access/webauthn-relying-party";
+import { challengeTaker, refusedProof, relyingParty, verifyPasskeyAssertion, WEBAUTHN_CHALLENGE_TTL_MS } from "../access/webauthn-relying-party";
 import { CoreError, failure } from "../core-error";
 import { codeHashOf, codePerson } from "./dashboard-codes";
 
@@ -87,28 +86,14 @@ export async function staffLoginOptions(store: Store, input: { baseUrl: string; 
 export async function verifyStaffLogin(store: Store, input: { baseUrl: string; response: AuthenticationResponseJSON; now: number }): Promise<Result<{ personId: string }, CoreError>> {
   const passkey = await store.staff.getStaffPasskey(input.response.id);
   if (passkey === undefined) return failure("PROOF_INVALID", "this passkey is not registered for the dashboard");
-  const { rpID, origin } = relyingParty(input.baseUrl);
-  const taker = challengeTaker((challenge) => store.staff.takeStaffChallenge(challenge, "login", undefined, input.now));
-  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
-  try {
-    verified = await verifyAuthenticationResponse({
-      response: input.response,
-      expectedChallenge: taker.check,
-      expectedOrigin: origin,
-      expectedRPID: rpID,
-      credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.counter, transports: passkey.transports },
-      requireUserVerification: false,
-    });
-  } catch (error) {
-    taker.rethrow();
-    return refusedProof(error);
-  }
-  taker.rethrow();
-  if (!verified.verified) return refusedProof("not verified");
-  const counter = verified.authenticationInfo.newCounter;
-  if ((counter > 0 || passkey.counter > 0) && !(await store.staff.raiseStaffPasskeyCounter(passkey.credentialId, counter))) {
-    return failure("PROOF_INVALID", "the passkey's counter did not rise: a replayed or cloned authenticator");
-  }
+  const checked = await verifyPasskeyAssertion({
+    baseUrl: input.baseUrl,
+    response: input.response,
+    passkey: passkey,
+    takeChallenge: (challenge) => store.staff.takeStaffChallenge(challenge, "login", undefined, input.now),
+    raiseCounter: (to) => store.staff.raiseStaffPasskeyCounter(passkey.credentialId, to),
+  });
+  if (!checked.ok) return checked;
   const person = await store.getCredential(passkey.personId);
   const problem = person === undefined ? "the person no longer exists" : credentialProblem(person, input.now);
   if (problem !== undefined) return failure("FORBIDDEN", `this person may not use the dashboard: ${problem}`);
