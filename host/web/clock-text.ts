@@ -19,8 +19,3 @@ export function dayText(day: string, language: Language): string {
 export function eventTime(at: number, language: Language, timeZone: string): string {
   return new Intl.DateTimeFormat(LOCALES[language], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: timeZone }).format(at);
 }
-
-/** The calendar day of `at` as YYYY-MM-DD in `timeZone` (en-CA writes dates that way). */
-export function dayKey(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: timeZone }).format(at);
-}

@@ -20,10 +20,18 @@ import { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DASHBOARD_ENGLISH } from "../../host/dashboard/i18n/dashboard-en";
 import { DASHBOARD_KOREAN } from "../../host/dashboard/i18n/dashboard-ko";
-import { dayKey, dayText } from "../../host/web/clock-text";
+import { dayInZone } from "../../host/core/analytics/zoned-days";
+import { dayText } from "../../host/web/clock-text";
 import { LAUNCH_TIMEOUT, launchChromium, mainText } from "../support/chromium";
 import { checkPage, logIn, lookAt, postFromPage } from "./dashboard-checks";
 import { DashboardWorld, PhoneJar, SHOP_TIME_ZONE, startDashboardWorld } from "./dashboard-world";
+
+/** The calendar day (YYYY-MM-DD) of an instant in the zone, as the host's analytics count it. */
+function dayKey(at: number, timeZone: string): string {
+  const dayOf = dayInZone(timeZone);
+  if (!dayOf.ok) throw new Error(dayOf.error.message);
+  return dayOf.value(at);
+}
 
 const TEST_TIMEOUT = 120_000;
 const MINUTE_MS = 60_000;

@@ -9,6 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { Purpose } from "../../../shared/protocol-constants";
 import { Store } from "../../store/store";
 import { CardEvent, DEFAULT_LOYALTY_PROGRAM, Worker } from "./card-model";
+import { dayInZone } from "../analytics/zoned-days";
 import { MAX_SHIFT_MS } from "./phone-tap-decision";
 import { Voucher, VoucherState, voucherState } from "./voucher-model";
 
@@ -92,10 +93,11 @@ export async function cardsOfHolder(store: Store, holderId: string): Promise<{ m
   return (await store.listHolderMerchants(holderId)).map((merchant) => ({ merchantId: merchant.id, merchantName: merchant.name }));
 }
 
-/** The calendar day (YYYY-MM-DD) of a time in an IANA time zone: the shop's day, not UTC's. */
-function dayInZone(timeZone: string): (at: number) => string {
-  const format = new Intl.DateTimeFormat("en-CA", { timeZone: timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-  return (at) => format.format(at);
+/** The calendar day (YYYY-MM-DD) of a time in the shop's IANA time zone, not UTC's; a zone Node does not know is the caller's mistake. */
+function shopDay(timeZone: string): (at: number) => string {
+  const dayOf = dayInZone(timeZone);
+  if (!dayOf.ok) throw new Error(dayOf.error.message);
+  return dayOf.value;
 }
 
 /** Whether the worker's shift is open now (one left open past MAX_SHIFT_MS is a forgotten clock-out). */
@@ -151,7 +153,7 @@ export async function cardView(store: Store, holderId: string, merchantId: strin
   let worker: CardView["worker"];
   if (linked !== undefined) {
     const since = openShift(linked, now);
-    const dayOf = dayInZone(timeZone);
+    const dayOf = shopDay(timeZone);
     // Every day shown, and one longest shift earlier: whether the oldest day's first shift was clocked out.
     const days = workDays(await store.listAttendance(linked.id, now - ATTENDANCE_DAYS * DAY_MS - MAX_SHIFT_MS), since, dayOf);
     const shown = new Set(Array.from({ length: ATTENDANCE_DAYS }, (_, i) => dayOf(now - i * DAY_MS)));
