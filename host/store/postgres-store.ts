@@ -29,6 +29,7 @@ import { PostgresAnalytics } from "./analytics-postgres";
 import { PostgresStaffStore, STAFF_POSTGRES_SCHEMA } from "./staff-store-postgres";
 import { applyCardChangesPostgres, PostgresVoucherStore, VOUCHER_POSTGRES_SCHEMA } from "./voucher-store-postgres";
 import { PostgresVerdictChannel } from "./verdict-channel-postgres";
+import { BatchTransaction, ErrorVerdict, PostgresWriteBatch } from "./postgres-write-batch";
 import {
   DuplicateError,
   EnrolmentOutcome,
@@ -228,6 +229,8 @@ export class PostgresStore implements Store {
   readonly vouchers: PostgresVoucherStore;
   readonly verdictChannel: PostgresVerdictChannel;
   readonly analytics: PostgresAnalytics;
+  /** Taps and challenges written at the same time share one transaction (see PostgresWriteBatch). */
+  private readonly batched: PostgresWriteBatch<Statements>;
 
   private constructor(
     private readonly pool: Pool,
@@ -239,6 +242,7 @@ export class PostgresStore implements Store {
     this.autocommit = new Statements((config) => pool.query(config), this.names, new Set());
     this.nonceStatements = new Statements((config) => noncePool.query(config), new Map(), new Set());
     this.analytics = new PostgresAnalytics(pool);
+    this.batched = new PostgresWriteBatch((chains) => this.beginBatch(chains), judgeBatchedError);
     this.vouchers = new PostgresVoucherStore(this.autocommit, (work, audit) =>
       this.write(audit === undefined ? [] : ["audit"], async (sql) => {
         const result = await work(sql);
@@ -325,6 +329,34 @@ export class PostgresStore implements Store {
         client.release(broken);
       }
     });
+  }
+
+  /** A transaction for a batch of writes, holding the append locks of `chains` (ledger before audit). */
+  private async beginBatch(chains: ChainName[]): Promise<BatchTransaction<Statements>> {
+    const client = await this.pool.connect();
+    const query = async (text: string): Promise<void> => {
+      await client.query(text);
+    };
+    try {
+      await query("BEGIN");
+      const sql = new Statements((config) => client.query(config), this.names, new Set(chains));
+      for (const chain of chains) await sql.run("SELECT chain FROM chain_append_locks WHERE chain = $1 FOR UPDATE", [chain]);
+      return {
+        sql: sql,
+        savepoint: () => query("SAVEPOINT one_tap"),
+        release: () => query("RELEASE one_tap"),
+        rollbackToSavepoint: () => query("ROLLBACK TO one_tap"),
+        commit: async () => {
+          await query("COMMIT");
+          client.release();
+        },
+        // Also after a failed COMMIT (which ended the transaction: the ROLLBACK then only warns).
+        abandon: async () => client.release(await rollBack(client)),
+      };
+    } catch (error) {
+      client.release(await rollBack(client));
+      throw error;
+    }
   }
 
   /** As write, with a unique key violated reported as DuplicateError. */
@@ -680,7 +712,8 @@ export class PostgresStore implements Store {
   }
 
   async saveChallenge(challenge: IssuedChallenge, maxOpen: number, now: number): Promise<"saved" | "too-many"> {
-    return this.write([], async (sql) => {
+    // Batched with the taps: issuing a challenge is half of every tap's durable writes.
+    return this.batched.run([], async (sql) => {
       // Counting and inserting are two steps: the verifier's row, locked, makes one process at a
       // time do them for this verifier, so the cap holds across processes. (NO KEY UPDATE: it
       // does not hold up inserts that merely reference the verifier.)
@@ -732,7 +765,7 @@ export class PostgresStore implements Store {
   async commitTap(commit: TapCommit): Promise<TapCommitOutcome> {
     const appending: ChainName[] = [...(commit.ledger === undefined ? [] : ["ledger" as const]), ...(commit.audit.length === 0 ? [] : ["audit" as const])];
     try {
-      return await this.write(appending, async (sql): Promise<TapCommitOutcome> => {
+      return await this.batched.run(appending, async (sql): Promise<TapCommitOutcome> => {
         const challenge = commit.challenge;
         if (challenge !== undefined) {
           // The challenge is spent only here, by a validly signed response: junk that merely names
@@ -1062,6 +1095,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.batched.idle();
     await this.noncePool.end();
     await this.pool.end();
   }
@@ -1100,6 +1134,16 @@ async function insertAlert(sql: Statements, alert: NewAlert): Promise<void> {
     alert.reason,
     alert.detail,
   ]);
+}
+
+/** A write that failed inside its batch: its own outcome (Abort) or error, or run again like a cancelled transaction (withRetries). */
+function judgeBatchedError(error: unknown, attempts: number): ErrorVerdict {
+  if (error instanceof Abort) return { retry: false, error: error };
+  const state = sqlState(error);
+  const cancelled = state === SERIALIZATION_FAILURE || state === DEADLOCK_DETECTED;
+  if (cancelled && attempts < MAX_ATTEMPTS) return { retry: true };
+  if (cancelled || state === LOCK_NOT_AVAILABLE) return { retry: false, error: new StoreBusyError("the database is busy (other transactions hold the rows this one needs)") };
+  return { retry: false, error: error };
 }
 
 /** Rolls back after an error; the error of a rollback that failed (the connection is then discarded). */

@@ -4,7 +4,8 @@
  * tap commits or gets its own outcome, a challenge is spent once even when both answers to it
  * are in one batch, the ledger's hash chain stays gapless; and when the shared transaction fails,
  * every tap of it is refused and nothing of any of them is written. (a) and (b) are the store
- * contract and run on each store; (c) injects a failing COMMIT, which is SQLite's.
+ * contract and run on each store; (c) injects a failing COMMIT on each store in its own way.
+ * PostgreSQL batches the taps (commitTap) only: its other writes are one transaction each.
  */
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -93,8 +94,22 @@ async function withStore<T>(database: TestDatabase, work: (store: Store) => Prom
   }
 }
 
-/** Counts the COMMITs better-sqlite3 runs while `work` runs: how many transactions the taps took. */
-async function countCommits<T>(kind: StoreKind, work: () => Promise<T>): Promise<{ result: T; commits: number | undefined }> {
+/**
+ * On PostgreSQL, how many transactions wrote ledger events: a test trigger notes the top-level
+ * transaction id of each insert (txid_current() inside a savepoint is still its transaction's).
+ */
+async function countLedgerTransactions<T>(database: TestDatabase, work: () => Promise<T>): Promise<{ result: T; commits: number }> {
+  await database.execute("CREATE TABLE IF NOT EXISTS test_ledger_xacts (xid BIGINT NOT NULL)");
+  await database.execute("CREATE OR REPLACE FUNCTION test_note_xact() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO test_ledger_xacts VALUES (txid_current()); RETURN NULL; END $$");
+  await database.execute("CREATE OR REPLACE TRIGGER test_note_xact AFTER INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION test_note_xact()");
+  await database.execute("DELETE FROM test_ledger_xacts");
+  const result = await work();
+  return { result: result, commits: Number(await database.value("SELECT COUNT(DISTINCT xid) FROM test_ledger_xacts")) };
+}
+
+/** Counts the transactions the taps took while `work` runs: the COMMITs better-sqlite3 runs, or PostgreSQL's ledger transactions. */
+async function countCommits<T>(kind: StoreKind, work: () => Promise<T>, database?: TestDatabase): Promise<{ result: T; commits: number | undefined }> {
+  if (kind === "postgres" && database !== undefined) return countLedgerTransactions(database, work);
   if (kind !== "sqlite") return { result: await work(), commits: undefined };
   const scratch = new Database(":memory:");
   const statementPrototype = Object.getPrototypeOf(scratch.prepare("SELECT 1")) as { run: (...args: unknown[]) => unknown };
@@ -122,10 +137,11 @@ describeEachStore("group commit", (kind) => {
     await withStore(database, async (store) => {
       const stamps = Array.from({ length: 32 }, (_, i) => stampRecord(i + 1));
       await registry(store, stamps, 32);
-      const { result: outcomes, commits } = await countCommits(kind, () => Promise.all(stamps.map((stamp, i) => store.commitTap(acceptedTap(stamp, nonce(i + 1), 1, T0 + 100 + i)))));
+      const { result: outcomes, commits } = await countCommits(kind, () => Promise.all(stamps.map((stamp, i) => store.commitTap(acceptedTap(stamp, nonce(i + 1), 1, T0 + 100 + i)))), database);
       expect(outcomes).toEqual(Array(32).fill("committed"));
-      // On SQLite the 32 taps, asked for in one turn of the event loop, took one transaction.
-      if (kind === "sqlite") expect(commits).toBe(1);
+      // The 32 taps, asked for in one turn of the event loop, took one transaction (one WAL flush,
+      // one take of the ledger's append lock on PostgreSQL).
+      expect(commits).toBe(1);
       const events = await store.readLedger(1, 100);
       expect(events.map((event) => event.nonce).sort()).toEqual(stamps.map((_, i) => nonce(i + 1)).sort());
       expect(await ledgerIntact(store)).toBe(true);
@@ -145,8 +161,9 @@ describeEachStore("group commit", (kind) => {
           store.commitTap(acceptedTap(other, nonce(2), 1, T0 + 101)),
           store.commitTap(acceptedTap(stamp, nonce(1), 2, T0 + 102)),
         ]),
+        database,
       );
-      if (kind === "sqlite") expect(commits).toBe(1);
+      expect(commits).toBe(1);
       expect(outcomes).toEqual(["committed", "committed", "challenge-used"]);
       // The refused tap's savepoint was rolled back alone: no evidence, no counter, no event of it.
       expect((await store.getStamp(stamp.id))?.lastCounter).toBe(1);
@@ -158,6 +175,50 @@ describeEachStore("group commit", (kind) => {
       expect(await ledgerIntact(store)).toBe(true);
     });
   });
+
+  // PostgreSQL's own ways to fail a batch: a deferred constraint at COMMIT, a trigger refusing one tap.
+  if (kind === "postgres") {
+    it("(c) refuses every tap of the batch and writes nothing of any of them; the taps retried then commit", async () => {
+      const database = await createTestDatabase("postgres");
+      await withStore(database, async (store) => {
+        const stamps = Array.from({ length: 4 }, (_, i) => stampRecord(i + 1));
+        await registry(store, stamps, 4);
+        // A poisoned tap: a deferred constraint trigger, which PostgreSQL runs only at COMMIT
+        // (releasing a savepoint does not): the batch's COMMIT fails.
+        await database.execute(`CREATE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'poisoned by the test'; END $$`);
+        await database.execute(`CREATE CONSTRAINT TRIGGER test_poison AFTER INSERT ON ledger DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.nonce = '${nonce(4)}') EXECUTE FUNCTION test_poison()`);
+        const before = await database.dump();
+
+        const taps = stamps.map((stamp, i) => acceptedTap(stamp, nonce(i + 1), 1, T0 + 100 + i));
+        const settled = await Promise.allSettled(taps.map((tap) => store.commitTap(tap)));
+        expect(settled.map((s) => s.status)).toEqual(["rejected", "rejected", "rejected", "rejected"]);
+        expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/poisoned by the test/);
+        expect(await database.dump()).toBe(before);
+
+        // The pool's connections are usable again and nothing was half spent: the three good taps, retried, commit.
+        expect(await Promise.all(taps.slice(0, 3).map((tap) => store.commitTap(tap)))).toEqual(["committed", "committed", "committed"]);
+        expect(await ledgerIntact(store)).toBe(true);
+        expect((await store.readLedger(1, 100)).map((event) => event.nonce)).toEqual([nonce(1), nonce(2), nonce(3)]);
+      });
+    });
+
+    it("rolls back alone a tap that fails on its own, and commits the others of its batch", async () => {
+      const database = await createTestDatabase("postgres");
+      await withStore(database, async (store) => {
+        const stamps = Array.from({ length: 3 }, (_, i) => stampRecord(i + 1));
+        await registry(store, stamps, 3);
+        await database.execute(`CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
+        await database.execute(`CREATE TRIGGER test_refuse BEFORE INSERT ON ledger FOR EACH ROW WHEN (NEW.nonce = '${nonce(2)}') EXECUTE FUNCTION test_refuse()`);
+        const settled = await Promise.allSettled(stamps.map((stamp, i) => store.commitTap(acceptedTap(stamp, nonce(i + 1), 1, T0 + 100 + i))));
+        expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+        expect(String((settled[1] as PromiseRejectedResult).reason)).toMatch(/refused by the test/);
+        expect(await database.value("SELECT used_at FROM challenges WHERE nonce = ?", nonce(2))).toBeNull();
+        expect((await store.getStamp(stamps[1].id))?.lastCounter).toBe(0);
+        expect((await store.readLedger(1, 100)).map((event) => event.nonce)).toEqual([nonce(1), nonce(3)]);
+        expect(await ledgerIntact(store)).toBe(true);
+      });
+    });
+  }
 });
 
 describe("group commit on SQLite, when the shared transaction fails", () => {
