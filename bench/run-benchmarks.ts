@@ -16,6 +16,7 @@ import { formatPhoneUrlFigures, measurePhoneUrlFigures } from "./firmware/phone-
 import { measureHostFigures } from "./host-figures";
 import { formatAnalyticsFigures, measureAnalyticsFigures } from "./host/analytics-figures";
 import { formatLedgerGrowth, measureLedgerGrowth } from "./host/ledger-growth-figures";
+import { formatShardFigures, measureShardFigures } from "./host/shard-figures";
 import { formatLoadFigures, measureLoadFigures } from "./load/load-figures";
 import { formatCliStartup, measureCliStartup } from "./cli-startup";
 import { formatEd25519BenchmarkMarkdown, runEd25519Benchmark } from "./native/ed25519-bench";
@@ -164,6 +165,9 @@ async function main(): Promise<void> {
   out();
 
   for (const line of formatLedgerGrowth(await measureLedgerGrowth())) out(line);
+
+  for (const line of formatShardFigures(await measureShardFigures())) out(line);
+  out();
 
   // Short runs here (the whole bench stays near ten minutes); `npm run bench:load` rewrites this section with longer ones.
   for (const line of formatLoadFigures(await measureLoadFigures({ seconds: 3, verifySeconds: 2, stores: ["sqlite", "postgres"] }))) out(line);
