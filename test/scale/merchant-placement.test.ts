@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { placeMerchant } from "../../host/store/merchant-placement";
+import { stamp } from "../cli/cli-harness";
 
 const MERCHANTS = Array.from({ length: 10_000 }, (_, i) => `merchant-${i}`);
 
@@ -66,5 +67,16 @@ describe("placing a merchant on one of N shards", () => {
   it("refuses an empty list and a shard listed twice", () => {
     expect(() => placeMerchant("bean-bros", [])).toThrow(RangeError);
     expect(() => placeMerchant("bean-bros", ["shard-1", "shard-1"])).toThrow(/listed twice/);
+  });
+
+  it("is what `stamp merchants place` tells an operator, who then adds the merchant on that shard", async () => {
+    const list = shards(3);
+    for (const merchant of MERCHANTS.slice(0, 5)) {
+      const result = await stamp(["merchants", "place", merchant, ...list.flatMap((shard) => ["--shard", shard])]);
+      expect(result.code).toBe(0);
+      expect(result.out).toBe(`merchant ${merchant} belongs on shard ${placeMerchant(merchant, list)}\n`);
+    }
+    expect((await stamp(["merchants", "place", "m1"])).err).toMatch(/name the shards/);
+    expect((await stamp(["merchants", "place", "m1", "--shard", "a", "--shard", "a"])).err).toMatch(/named twice/);
   });
 });

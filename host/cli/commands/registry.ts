@@ -6,6 +6,7 @@ import { VerifierView } from "../../http/views";
 import { CliContext, moreHint, Page, print, withApi } from "../context";
 import { CliError } from "../io";
 import { pageQuery } from "../query";
+import { placeMerchant } from "../../store/merchant-placement";
 import { formatTable } from "../table";
 
 interface JsonOption {
@@ -52,6 +53,16 @@ export function addRegistryCommands(program: Command, context: CliContext): void
       const names = { id: "<id>", name: "<name>" };
       const merchant = await withApi(context, command, (api) => api.call<Merchant>("POST", "/v1/merchants", { id: id, name: name }, names));
       print(context, options.json, merchant, () => `merchant ${merchant.id} added: ${merchant.name}\n`);
+    });
+  merchants
+    .command("place")
+    .description("say which shard (database) a new merchant belongs on, when merchants are spread over several (docs/scale.md); then add it there with --db or --url")
+    .argument("<id>", "merchant id")
+    .option("--shard <name>", "a shard's name; repeat for each shard, in any order", (value: string, previous: string[]) => [...previous, value], [])
+    .action((id: string, options: { shard: string[] }) => {
+      if (options.shard.length === 0) throw new CliError("name the shards: --shard <name> for each");
+      if (new Set(options.shard).size !== options.shard.length) throw new CliError("a shard is named twice");
+      context.io.out(`merchant ${id} belongs on shard ${placeMerchant(id, options.shard)}\n`);
     });
   listOptions(merchants.command("list").description("list the merchants this credential may see"), "merchants").action(async (options: ListOptions, command: Command) => {
     const page = await withApi(context, command, (api) => api.call<Page<Merchant>>("GET", "/v1/merchants" + pageQuery(options), undefined, { limit: "--limit", after: "--after" }));
