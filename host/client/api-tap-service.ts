@@ -17,11 +17,22 @@ function isVerdict(body: unknown): body is Verdict {
   return typeof body === "object" && body !== null && "reason" in body && "code" in body && "accepted" in body && "message" in body;
 }
 
+/** The host answered, but with a failure of its own (5xx) or another status a station cannot act on. */
+export class HostAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "HostAnswerError";
+  }
+}
+
 /** An answer that is no verdict: refused credentials become one; a busy or failing host is an error for the station's log. */
 function refusal(response: ApiResponse): Verdict {
   if (response.status === 400) return verdict(Reason.MALFORMED_RESPONSE, errorMessage(response));
   if (response.status === 401 || response.status === 403 || response.status === 404) return verdict(Reason.UNKNOWN_VERIFIER, `the host refused this station: ${errorMessage(response)}`);
-  throw new Error(`the host answered ${response.status}: ${errorMessage(response)}`);
+  throw new HostAnswerError(response.status, `the host answered ${response.status}: ${errorMessage(response)}`);
 }
 
 /**

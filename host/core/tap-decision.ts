@@ -5,6 +5,7 @@ import { tapSignedMessage } from "../../shared/signed-message";
 import { TapResponse } from "../../shared/tap-response";
 import { publicKeyObject, verifyStrict } from "../crypto/ed25519-strict";
 import { auditEntry } from "./audit-entry";
+import { challengeNonceOf } from "./offline/offline-evidence-id";
 import { wireChallenge } from "./challenge-issuer";
 import { AlertKind, IssuedChallenge, NewAlert, NewAuditEntry, Shop, SignedCounter, StampRecord, Verifier } from "./model";
 import { TapCommit } from "../store/store";
@@ -58,7 +59,8 @@ function alertAudit(context: TapContext, alert: NewAlert): NewAuditEntry {
   return auditEntry("system", context.now, alert.merchantId, "alert." + alert.kind, alert.stampId, { reason: alert.reason, detail: alert.detail, verifierId: context.verifier.id });
 }
 
-function isAtPlace(stamp: StampRecord, verifier: Verifier): boolean {
+/** Whether the stamp may be pressed at this verifier: one of its shops, and its verifiers if it names any (also an offline station's rule). */
+export function isAtPlace(stamp: Pick<StampRecord, "shopIds" | "verifierIds">, verifier: Pick<Verifier, "id" | "shopId">): boolean {
   return stamp.shopIds.includes(verifier.shopId) && (stamp.verifierIds.length === 0 || stamp.verifierIds.includes(verifier.id));
 }
 
@@ -149,7 +151,8 @@ export function decideTap(context: TapContext): TapDecision {
     const v = verdict(Reason.STAMP_QUARANTINED, "stamp " + stamp.label + " is quarantined (suspected clone)", details);
     return refusal(context, challenge, stamp, v, { alert: alertFor(context, stamp, "QUARANTINED_STAMP_USED", v, "quarantined stamp used at " + shop.name) });
   }
-  const fork = context.sameCounter.find((kept) => kept.nonce !== challenge.nonce);
+  // Compared by the challenge answered: the same reply also uploaded as an offline event is one tap, not two devices.
+  const fork = context.sameCounter.find((kept) => challengeNonceOf(kept.nonce) !== challenge.nonce);
   if (fork !== undefined) {
     const v = verdict(Reason.COUNTER_FORK, `counter ${response.counter} was already signed for another challenge: a second device holds this key, stamp quarantined`, details);
     const detail = `two valid signatures with counter ${response.counter} (challenges ${fork.nonce} and ${challenge.nonce}) at ${shop.name}: a clone is proven`;

@@ -14,6 +14,11 @@ export interface Verdict {
   shopId?: string;
   /** Sequence number of the ledger event, for accepted taps. */
   eventSequence?: number;
+  /**
+   * Set when a counter station judged the tap itself, the host being unreachable: the time of
+   * the registry copy it judged on (revocations after it were not known). Never set by the host.
+   */
+  offlineRegistryAsOf?: number;
 }
 
 export function verdict(code: Reason, message: string, details: Partial<Verdict> = {}): Verdict {

@@ -20,6 +20,7 @@ const TAGS = [
   { name: "shops", description: "A merchant's shops." },
   { name: "verifiers", description: "Counter stations' verifiers, and what a tap there is worth." },
   { name: "taps", description: "Challenges and taps, for counter stations." },
+  { name: "stations", description: "For counter stations that keep working offline: the registry copy they verify against, and the upload of the taps they judged meanwhile." },
   { name: "stamps", description: "Stamps: registration by a flashing station, reading, revoking, reinstating." },
   { name: "history", description: "The ledger of accepted taps, alerts and the audit chain, newest first." },
   { name: "credentials", description: "People's API tokens, station enrolment codes and enrolments." },

@@ -9,6 +9,7 @@ import { MAX_REWARD_VALID_DAYS, MAX_STAMPS_PER_REWARD } from "../core/phone/loya
 import { MAX_COUPON_CARDS } from "../core/phone/vouchers";
 import { COUNTER_CODE_PATTERN } from "../core/phone/counter-codes";
 import { MAX_RECEIPT_AMOUNT, ORDER_REF_MAX_LENGTH } from "../core/challenge-service";
+import { MAX_OFFLINE_EVENTS_PER_UPLOAD } from "../core/offline/offline-event";
 import { MAX_TAP_QUANTITY } from "../core/registry";
 import { Checkpoint } from "../ledger/checkpoint";
 import { PURPOSE_NAMES, PurposeName } from "./purpose-names";
@@ -21,6 +22,8 @@ export const HEX_ID_PATTERN = "^[0-9a-f]{16}$";
 export const PUBLIC_KEY_PATTERN = "^[0-9a-fA-F]{64}$";
 /** A tap response: the 94 bytes of shared/tap-response.ts. */
 export const TAP_RESPONSE_PATTERN = "^[0-9a-fA-F]{188}$";
+/** A tap challenge: the 32 bytes of shared/challenge.ts. */
+export const CHALLENGE_PATTERN = "^(?:[0-9a-fA-F]{2}){32}$";
 /** 32 bytes as 64 lower-case hex digits: a firmware hash, a provisioning challenge. */
 export const HASH_PATTERN = "^[0-9a-f]{64}$";
 /** An Ed25519 signature: 64 bytes. */
@@ -37,6 +40,7 @@ export const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [HEX_ID_PATTERN]: "must be 16 lower-case hex digits (8 bytes)",
   [PUBLIC_KEY_PATTERN]: "must be 64 hex digits (a 32-byte Ed25519 public key)",
   [TAP_RESPONSE_PATTERN]: "must be 188 hex digits (the 94-byte tap response)",
+  [CHALLENGE_PATTERN]: "must be 64 hex digits (the 32-byte challenge)",
   [HASH_PATTERN]: "must be 64 lower-case hex digits (32 bytes)",
   [SIGNATURE_PATTERN]: "must be 128 lower-case hex digits (a 64-byte Ed25519 signature)",
   [CURSOR_PATTERN]: "must be the last id of the previous page",
@@ -103,6 +107,22 @@ export interface TapBody {
   response: string;
 }
 export const tapBody = closedObject({ response: { type: "string", pattern: TAP_RESPONSE_PATTERN } }, ["response"]);
+
+/** A station's upload of the taps it judged while the host was unreachable (host/core/offline). */
+export interface OfflineTapsBody {
+  events: { challenge: string; response: string }[];
+}
+export const offlineTapsBody = closedObject(
+  {
+    events: {
+      type: "array",
+      minItems: 1,
+      maxItems: MAX_OFFLINE_EVENTS_PER_UPLOAD,
+      items: closedObject({ challenge: { type: "string", pattern: CHALLENGE_PATTERN }, response: { type: "string", pattern: TAP_RESPONSE_PATTERN } }, ["challenge", "response"]),
+    },
+  },
+  ["events"],
+);
 
 export interface StampBody {
   publicKey: string;

@@ -45,6 +45,7 @@ import { registerReferenceRoutes } from "./routes/reference";
 import { registerShopRoutes } from "./routes/shops";
 import { registerStampRoutes } from "./routes/stamps";
 import { registerTapRoutes } from "./routes/taps";
+import { registerOfflineStationRoutes } from "./routes/offline-stations";
 import { registerVerifierRoutes } from "./routes/verifiers";
 import { registerWorkerInvitationPages } from "./routes/worker-invitation-pages";
 import { registerWorkerRoutes } from "./routes/workers";
@@ -144,6 +145,7 @@ function registerRoutes(app: FastifyInstance, deps: PhoneDeps): void {
   registerVerifierRoutes(app, deps);
   registerChallengeRoutes(app, deps);
   registerTapRoutes(app, deps);
+  registerOfflineStationRoutes(app, deps);
   registerStampRoutes(app, deps);
   registerHistoryRoutes(app, deps);
   registerCredentialRoutes(app, deps);

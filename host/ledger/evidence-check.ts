@@ -6,6 +6,7 @@ import { isPurpose, NONCE_LENGTH, PUBLIC_KEY_LENGTH, VERIFIER_ID_LENGTH } from "
 import { err, ok, Result } from "../../shared/result";
 import { tapSignedMessage } from "../../shared/signed-message";
 import { decodeTapResponse, TapResponse } from "../../shared/tap-response";
+import { challengeNonceOf, isOfflineEvidenceId } from "../core/offline/offline-evidence-id";
 import { publicKeyObject, verifyStrict } from "../crypto/ed25519-strict";
 import { auditEntryHash, AuditEntry } from "./audit-chain";
 import { GENESIS } from "./chain-hash";
@@ -230,7 +231,7 @@ function responseMismatch(event: StoredEvent, response: TapResponse): string | u
   const stampId = toHex(response.stampId);
   const nonce = toHex(response.nonce);
   if (stampId !== event.stampId) return `the stored response is from stamp ${stampId}, the event names stamp ${event.stampId}: altered`;
-  if (nonce !== event.nonce) return `the stored response answers nonce ${nonce}, the event names nonce ${event.nonce}: altered`;
+  if (nonce !== challengeNonceOf(event.nonce)) return `the stored response answers nonce ${nonce}, the event names nonce ${event.nonce}: altered`;
   if (response.counter !== event.counter) return `the stored response has counter ${response.counter}, the event ${event.counter}: altered`;
   return undefined;
 }
@@ -242,7 +243,7 @@ function isUint(value: number, max: number): boolean {
 /** The challenge the stamp signed, rebuilt from the event's columns as the verifier stored it. */
 function storedChallenge(event: StoredEvent): Result<Challenge, string> {
   const verifierId = fromHex(event.verifierId);
-  const nonce = fromHex(event.nonce);
+  const nonce = fromHex(challengeNonceOf(event.nonce));
   const purpose = event.purpose;
   if (!verifierId.ok || verifierId.value.length !== VERIFIER_ID_LENGTH) return err(`its verifier id ${event.verifierId} is not ${2 * VERIFIER_ID_LENGTH} hex digits`);
   if (!nonce.ok || nonce.value.length !== NONCE_LENGTH) return err(`its nonce ${event.nonce} is not ${2 * NONCE_LENGTH} hex digits`);
@@ -300,6 +301,11 @@ class CounterTrail {
 
   problem(event: StoredEvent): string | undefined {
     const previous = this.last.get(event.stampId);
+    // A tap judged by an offline station reaches the ledger when its station syncs, after the
+    // stamp's later online taps: it may lie below them. Its counter is still one of a kind (the
+    // ledger's unique stamp and counter, and the fork rule at sync); it raises the trail if higher.
+    const late = isOfflineEvidenceId(event.nonce) && previous !== undefined && event.counter < previous.counter;
+    if (late) return undefined;
     if (previous !== undefined && event.counter <= previous.counter) {
       return `stamp ${event.stampId}'s counter ${event.counter} is not above its counter ${previous.counter} at event ${previous.sequence}: a copied or reordered tap`;
     }

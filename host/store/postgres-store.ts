@@ -788,6 +788,13 @@ export class PostgresStore implements Store {
           const raised = await sql.run("UPDATE stamps SET last_counter = $1 WHERE id = $2 AND last_counter < $1", [commit.raiseCounterTo, s.stampId]);
           if (raised !== 1) throw new Abort("counter-moved");
         }
+        if (commit.lateCounter !== undefined) {
+          // The stamp's row lock orders this against any tap or upload of the same stamp; the count
+          // that follows is a new statement, so it sees what the one before committed.
+          await sql.run("UPDATE stamps SET last_counter = GREATEST(last_counter, $1) WHERE id = $2", [commit.lateCounter, s.stampId]);
+          const kept = await sql.row<{ n: string }>("SELECT COUNT(*) AS n FROM signed_counters WHERE stamp_id = $1 AND counter = $2", [s.stampId, commit.lateCounter]);
+          if (Number(kept?.n) !== 1) throw new Abort("counter-moved");
+        }
         if (commit.clock !== undefined) {
           // Compare and set on the worker's row: two presses that both read "clocked out" cannot both clock in.
           const c = commit.clock;

@@ -746,6 +746,13 @@ export class SqliteStore implements Store {
           const raised = this.sql("UPDATE stamps SET last_counter = ? WHERE id = ? AND last_counter < ?").run(commit.raiseCounterTo, s.stampId, commit.raiseCounterTo);
           if (raised.changes !== 1) throw new Abort("counter-moved");
         }
+        if (commit.lateCounter !== undefined) {
+          // A late offline tap never lowers the counter; it holds only as the one signature kept for
+          // its counter (writers are serialized, so the count sees every other one).
+          this.sql("UPDATE stamps SET last_counter = MAX(last_counter, ?) WHERE id = ?").run(commit.lateCounter, s.stampId);
+          const signatures = this.sql("SELECT COUNT(*) FROM signed_counters WHERE stamp_id = ? AND counter = ?").pluck().get(s.stampId, commit.lateCounter) as number;
+          if (signatures !== 1) throw new Abort("counter-moved");
+        }
         if (commit.clock !== undefined) {
           // Compare and set on the worker's row: two presses that both read "clocked out" cannot both clock in.
           const c = commit.clock;

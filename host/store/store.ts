@@ -39,7 +39,15 @@ export interface TapCommit {
   signed: SignedCounter;
   /** Raise the stamp's counter to this value, only if it is higher than the stored one. */
   raiseCounterTo: number | undefined;
-  /** The accepted tap's ledger event (its counter is raiseCounterTo). */
+  /**
+   * An offline tap synced late (host/core/offline): its counter may lie below the stamp's, since
+   * online taps went on meanwhile, so instead of raiseCounterTo's strict raise the counter is
+   * raised to this value only if higher, and the commit holds only while this is the one
+   * signature kept for the stamp and counter ("counter-moved" otherwise: a second device's
+   * upload or tap raced it, and deciding again finds the fork).
+   */
+  lateCounter?: number;
+  /** The accepted tap's ledger event (its counter is raiseCounterTo, or lateCounter). */
   ledger: LedgerEntry | undefined;
   quarantine: boolean;
   alert: NewAlert | undefined;

@@ -9,7 +9,9 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toHex } from "../../shared/hex";
+import { encodeChallenge } from "../../shared/challenge";
+import { fromHex, toHex } from "../../shared/hex";
+import { Purpose } from "../../shared/protocol-constants";
 import { toBase64Url } from "../../shared/base64url";
 import { encodePhoneToken } from "../../shared/phone-url";
 import { newHolder } from "../../host/core/phone/cards";
@@ -230,6 +232,18 @@ async function enrol(role: Role, verifierId = GANGNAM_VERIFIER): Promise<ApiResp
   return { status: answer.status, body: JSON.parse(answer.body) as unknown, headers: answer.headers };
 }
 
+/** A tap the gangnam counter judged offline: a challenge it made itself, and the stamp's reply to it. */
+function offlineEvent(stamp: TestStamp): { challenge: string; response: string } {
+  const challenge = toHex(encodeChallenge({ verifierId: fromHexOrThrow(GANGNAM_VERIFIER), issuedAt: Math.floor(api.now / 1000), nonce: new Uint8Array(randomBytes(16)), purpose: Purpose.STAMP, quantity: 1 }));
+  return { challenge: challenge, response: signTapHex(stamp, challenge, 1) };
+}
+
+function fromHexOrThrow(hex: string): Uint8Array {
+  const decoded = fromHex(hex);
+  if (!decoded.ok) throw new Error(decoded.error);
+  return decoded.value;
+}
+
 const SPECS: Record<string, RouteSpec> = {
   "GET /healthz": { success: 200, request: async () => ({ method: "GET", path: "/healthz" }) },
   "POST /v1/merchants": { success: 201, request: async () => ({ method: "POST", path: "/v1/merchants", body: { id: fresh("merchant"), name: "New Merchant" } }) },
@@ -259,6 +273,11 @@ const SPECS: Record<string, RouteSpec> = {
       const { challenge } = await challengeFor(world.beanBros.gangnamStation);
       return { method: "POST", path: "/v1/taps", body: { response: signTapHex(stamp, challenge, 1) } };
     },
+  },
+  "GET /v1/stations/registry": { success: 200, request: async () => ({ method: "GET", path: "/v1/stations/registry" }) },
+  "POST /v1/stations/offline-taps": {
+    success: 200,
+    request: async () => ({ method: "POST", path: "/v1/stations/offline-taps", body: { events: [offlineEvent(await activeStamp())] } }),
   },
   "POST /v1/provisioning-challenges": { success: 201, request: async () => ({ method: "POST", path: "/v1/provisioning-challenges" }) },
   "POST /v1/stamps": {

@@ -5,6 +5,9 @@ import { AddressInfo } from "node:net";
 import { StationKey } from "../../auth/station-key";
 import { ApiClient } from "../../client/api-client";
 import { apiTapService } from "../../client/api-tap-service";
+import { OfflineQueue } from "../../client/offline-queue";
+import { isHostUnreachable, offlineCapableTapService, startPeriodicSync } from "../../client/offline-tap-service";
+import { TapService } from "../../core/counter-station";
 import { ApiTransport, httpTransport, injectTransport } from "../../client/transports";
 import { defaultAllowedHosts } from "../../http/hardening/allowed-hosts";
 import { listenPlan } from "../../http/hardening/tls";
@@ -72,6 +75,8 @@ interface ServeOptions {
   insecureHttp?: boolean;
   allowHost: string[];
   checkpointEvery: number;
+  /** The station's own file for working offline (registry copy and queue). */
+  offline?: string;
 }
 
 /** Resolves on the first of SIGINT, SIGTERM or the context's stop signal. */
@@ -110,12 +115,56 @@ async function enrolledVerifier(client: ApiClient): Promise<VerifierView> {
   return verifier;
 }
 
+/** How often an offline-capable station uploads its queue and refreshes its registry copy. */
+const OFFLINE_SYNC_EVERY_MS = 60_000;
+
+/**
+ * With --offline <file>: the station keeps judging taps on its registry copy while the host is
+ * unreachable (host/client/offline-tap-service.ts). It starts even with the host down, from the
+ * copy in its file, and syncs at start, when the host answers again, and every minute.
+ */
+async function offlineStation(client: ApiClient, file: string, context: CliContext): Promise<{ service: TapService; verifierId: string; stop: () => void }> {
+  const queue = new OfflineQueue(file);
+  const log = (line: string) => context.io.out(line + "\n");
+  const service = offlineCapableTapService(client, queue, { log: log });
+  try {
+    const report = await service.sync();
+    log(`offline copy of the registry as of ${new Date(report.registryAsOf).toISOString()}; ${report.uploaded} queued taps synced`);
+  } catch (error) {
+    if (!isHostUnreachable(error)) throw error;
+    log(`the host is unreachable: working offline, ${queue.count()} taps queued`);
+  }
+  const copy = queue.registry();
+  if (copy === undefined) {
+    queue.close();
+    throw new CliError("the host is unreachable and this station has no registry copy yet: start it once with the host up");
+  }
+  const stopSync = startPeriodicSync(service, OFFLINE_SYNC_EVERY_MS, log);
+  const stop = () => {
+    stopSync();
+    queue.close();
+  };
+  return { service: service, verifierId: copy.verifier.id, stop: stop };
+}
+
 async function startStationsFor(command: Command, context: CliContext, options: ServeOptions, app: FastifyInstance | undefined, key: StationKey): Promise<RunningStations> {
   if (key.keyId === null) throw new CliError("the station key is not enrolled: run `stamp station enrol` first");
   const client = new ApiClient(stationTransport(command, app), { kind: "station", keyId: key.keyId, privateKey: key.privateKey });
+  const stationOptions = { nfc: options.nfc === true, ble: options.ble === true, nfcMode: options.mode };
+  if (options.offline !== undefined) {
+    const offline = await offlineStation(client, options.offline, context);
+    context.io.out(`counter station ${key.keyId} is verifier ${offline.verifierId}, offline-capable (queue ${options.offline})\n`);
+    const running = await startStations(offline.service, { ...stationOptions, verifierId: offline.verifierId }, context.io);
+    return {
+      async stop() {
+        await running.stop();
+        offline.stop();
+      },
+    };
+  }
   const verifier = await enrolledVerifier(client);
   context.io.out(`counter station ${key.keyId} is verifier ${verifier.id} (${verifier.label}): ${verifier.purpose} x${verifier.quantity}, presence ${verifier.requirePresence ? "required" : "not needed"}\n`);
-  return startStations(apiTapService(client), { nfc: options.nfc === true, ble: options.ble === true, verifierId: verifier.id, nfcMode: options.mode }, context.io);
+  return startStations(apiTapService(client), { ...stationOptions, verifierId: verifier.id }, context.io);
 }
 
 export function addServeCommand(program: Command, context: CliContext): void {
@@ -133,6 +182,7 @@ export function addServeCommand(program: Command, context: CliContext): void {
     .option("--no-http", "run only the counter station(s), without the HTTP API")
     .option("--nfc", "be a counter station on the PC/SC (ACR122U-class) readers (needs --station-key)")
     .option("--ble", "be a counter station over Bluetooth LE (bleno) (needs --station-key)")
+    .option("--offline <file>", "with --nfc/--ble: keep judging taps on a registry copy while the host is unreachable, queue them in this SQLite file, sync them later")
     .option("--mode <mode>", 'NFC reader commands: "direct" (ACR122U direct transmit) or "pages" (FF B0 / FF D6 only)', parseMode, "direct")
     .action(async (options: ServeOptions, command: Command) => {
       const stationWanted = options.nfc === true || options.ble === true;

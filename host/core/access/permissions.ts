@@ -20,6 +20,9 @@ export const PERMISSIONS = {
   "verifier.read": ["owner", "manager", "auditor", "counter-station"],
   "challenge.issue": ["counter-station"],
   "tap.submit": ["counter-station"],
+  /** An offline-capable station's copy of the registry it may verify against, and its queued taps' upload. */
+  "station.registry": ["counter-station"],
+  "offline-tap.upload": ["counter-station"],
   "provisioning.challenge": ["flashing-station"],
   "stamp.register": ["flashing-station"],
   "stamp.read": ["owner", "manager", "auditor", "flashing-station"],
