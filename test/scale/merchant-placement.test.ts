@@ -76,6 +76,8 @@ describe("placing a merchant on one of N shards", () => {
       expect(result.code).toBe(0);
       expect(result.out).toBe(`merchant ${merchant} belongs on shard ${placeMerchant(merchant, list)}\n`);
     }
+    const json = await stamp(["merchants", "place", "m1", "--shard", "a", "--shard", "b", "--json"]);
+    expect(JSON.parse(json.out)).toEqual({ merchantId: "m1", shard: placeMerchant("m1", ["a", "b"]) });
     expect((await stamp(["merchants", "place", "m1"])).err).toMatch(/name the shards/);
     expect((await stamp(["merchants", "place", "m1", "--shard", "a", "--shard", "a"])).err).toMatch(/named twice/);
   });

@@ -59,10 +59,12 @@ export function addRegistryCommands(program: Command, context: CliContext): void
     .description("say which shard (database) a new merchant belongs on, when merchants are spread over several (docs/scale.md); then add it there with --db or --url")
     .argument("<id>", "merchant id")
     .option("--shard <name>", "a shard's name; repeat for each shard, in any order", (value: string, previous: string[]) => [...previous, value], [])
-    .action((id: string, options: { shard: string[] }) => {
+    .option("--json", "print the placement as JSON")
+    .action((id: string, options: { shard: string[]; json?: boolean }) => {
       if (options.shard.length === 0) throw new CliError("name the shards: --shard <name> for each");
       if (new Set(options.shard).size !== options.shard.length) throw new CliError("a shard is named twice");
-      context.io.out(`merchant ${id} belongs on shard ${placeMerchant(id, options.shard)}\n`);
+      const placement = { merchantId: id, shard: placeMerchant(id, options.shard) };
+      print(context, options.json, placement, () => `merchant ${id} belongs on shard ${placement.shard}\n`);
     });
   listOptions(merchants.command("list").description("list the merchants this credential may see"), "merchants").action(async (options: ListOptions, command: Command) => {
     const page = await withApi(context, command, (api) => api.call<Page<Merchant>>("GET", "/v1/merchants" + pageQuery(options), undefined, { limit: "--limit", after: "--after" }));

@@ -6,7 +6,7 @@
  */
 import { toHex } from "../../../shared/hex";
 import { ok, Result } from "../../../shared/result";
-import { Store } from "../../store/store";
+import { Store, StoreBusyError } from "../../store/store";
 import { can } from "../access/permissions";
 import { Principal } from "../access/principal";
 import { CoreError, failure, forbidden } from "../core-error";
@@ -35,12 +35,15 @@ async function apply(store: Store, decision: OfflineTapDecision, now: number): P
 
 async function syncOne(store: Store, place: { verifier: Verifier; shop: Shop }, event: OfflineEvent, now: number): Promise<OfflineTapResult> {
   const stampId = toHex(event.response.stampId);
-  for (let attempt = 0; ; attempt++) {
+  // Two rounds settle a race: after a lost one the fresh evidence shows the repeat or the fork.
+  for (let attempt = 0; attempt < 3; attempt++) {
     const context = { ...place, event: event, now: now, stamp: await store.getStamp(stampId), sameCounter: await store.findSignedCounters(stampId, event.response.counter) };
     const decision = decideOfflineTap(context);
-    // Two rounds settle a race: after a lost one the fresh evidence shows the repeat or the fork.
-    if ((await apply(store, decision, now)) === "done" || attempt === 2) return { nonce: event.nonce, outcome: decision.outcome, verdict: decision.verdict };
+    if ((await apply(store, decision, now)) === "done") return { nonce: event.nonce, outcome: decision.outcome, verdict: decision.verdict };
   }
+  // Never an answer for a decision that was not written: the station would drop the event. A
+  // busy answer (503) keeps it queued for the next sync.
+  throw new StoreBusyError("the stamp's evidence kept changing while this event was decided: try again");
 }
 
 export async function syncOfflineTaps(store: Store, principal: Principal, texts: readonly OfflineEventText[], now: number): Promise<Result<OfflineTapResult[], CoreError>> {
