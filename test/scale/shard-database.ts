@@ -4,9 +4,7 @@
  * chain's lock held from another connection, and whether anything is waiting for that lock.
  */
 import { Client } from "pg";
-import { openStore } from "../../host/store/open-store";
-import { STORE_TYPES } from "../../host/store/postgres-store";
-import { TestDatabase } from "../support/test-stores";
+import { postgresDatabase, TestDatabase } from "../support/test-stores";
 
 export interface ShardDatabase extends TestDatabase {
   /** The database's name on its server (pg_stat_activity's datname). */
@@ -29,49 +27,14 @@ export interface HeldLock {
 
 export function shardDatabase(url: string): ShardDatabase {
   const name = new URL(url).pathname.slice(1);
-  const withClient = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
-    const client = new Client({ connectionString: url, types: STORE_TYPES });
-    await client.connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.end();
-    }
-  };
-  const holding = async (lock: string): Promise<() => Promise<void>> => {
-    const other = new Client({ connectionString: url });
-    await other.connect();
-    await other.query("BEGIN");
-    await other.query(lock);
-    return async () => {
-      await other.query("ROLLBACK");
-      await other.end();
-    };
-  };
   return {
-    kind: "postgres",
+    ...postgresDatabase(url),
     name: name,
-    location: url,
-    open: () => openStore(url),
-    value: (sql, ...params) =>
-      withClient(async (client) => {
-        let n = 0;
-        const result = await client.query({ text: sql.replace(/\?/g, () => "$" + ++n), values: params, rowMode: "array" });
-        return (result.rows[0] as unknown[] | undefined)?.[0];
-      }),
-    execute: (sql) => withClient(async (client) => void (await client.query(sql))),
-    dump: (except = new Set()) =>
-      withClient(async (client) => {
-        const tables = await client.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
-        const dump: Record<string, string[]> = {};
-        for (const { name: table } of tables.rows.filter((each) => !except.has(each.name))) {
-          dump[table] = (await client.query(`SELECT * FROM "${table}"`)).rows.map((row) => JSON.stringify(row)).sort();
-        }
-        return JSON.stringify(dump);
-      }),
-    holdWriteLock: () => holding("SELECT chain FROM chain_append_locks FOR UPDATE"),
     holdLedgerLock: async () => {
-      const release = await holding("SELECT chain FROM chain_append_locks WHERE chain = 'ledger' FOR UPDATE");
+      const holder = new Client({ connectionString: url });
+      await holder.connect();
+      await holder.query("BEGIN");
+      await holder.query("SELECT chain FROM chain_append_locks WHERE chain = 'ledger' FOR UPDATE");
       const watcher = new Client({ connectionString: url });
       await watcher.connect();
       return {
@@ -81,11 +44,10 @@ export function shardDatabase(url: string): ShardDatabase {
         },
         release: async () => {
           await watcher.end();
-          await release();
+          await holder.query("ROLLBACK");
+          await holder.end();
         },
       };
     },
-    // The database goes with its server's directory when the server stops.
-    discard: async () => undefined,
   };
 }

@@ -120,7 +120,8 @@ function sqliteDatabase(directory: string): TestDatabase {
   };
 }
 
-function postgresDatabase(url: string): TestDatabase {
+/** A PostgreSQL database of a test server, by its URL, seen as a TestDatabase. */
+export function postgresDatabase(url: string): TestDatabase {
   const withClient = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
     const client = new Client({ connectionString: url, types: STORE_TYPES });
     await client.connect();
