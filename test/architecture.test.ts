@@ -39,4 +39,7 @@ describe("architecture: firmware and host meet only through shared protocol byte
   it("host/ never imports firmware/ or sim/", () => {
     expect(violations("host", /(^|\/)(firmware|sim)\//)).toEqual([]);
   });
+  it("the security rig (rig/) is wiring like sim/: no product code in host/, firmware/, shared/ or sim/ imports it", () => {
+    expect(["host", "firmware", "shared", "sim"].flatMap((dir) => violations(dir, /(^|\/)rig\//))).toEqual([]);
+  });
 });

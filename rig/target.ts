@@ -1,0 +1,19 @@
+/**
+ * How the rig reaches a host: its base URL and the credentials of a merchant set aside for the
+ * rig, whose owner token lets the rig build its own shops, verifiers, stations and stamps there.
+ */
+export interface Target {
+  /** Shown in the report: "embedded host (SQLite)" or the deployment's URL. */
+  label: string;
+  url: string;
+  /** An owner token of the rig's merchant. */
+  ownerToken: string;
+  merchantId: string;
+  /** The host's clock in milliseconds: the rig's station requests are signed with it. */
+  clock: () => number;
+  /**
+   * Moves the host's clock forward: only a host the rig started itself can. Absent for a
+   * deployment; the campaigns that need it then wait for real time or say they did not run.
+   */
+  advanceClock?: (ms: number) => void;
+}

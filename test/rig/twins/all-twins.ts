@@ -1,0 +1,50 @@
+import { fileURLToPath } from "node:url";
+import { startEmbeddedHost } from "../../../rig/embedded-host";
+import { Twin } from "../../../rig/twin";
+import { amnesiacStore } from "./amnesiac-store";
+import { startChildHost } from "./child-host";
+import { counterAmnesiacStore } from "./counter-amnesiac-store";
+import { counterNonceStore } from "./counter-nonce-store";
+import { regressionQuarantinesStore } from "./regression-quarantines-store";
+import { unboundStore } from "./unbound-store";
+
+const LAX_SIGNATURE_HOST = fileURLToPath(new URL("./lax-signature-host-main.ts", import.meta.url));
+
+/** One weakened host per campaign built so far (rig/campaigns/all-campaigns.ts). */
+export const ALL_TWINS: readonly Twin[] = [
+  {
+    campaign: "replay",
+    weakness: "a store that forgets spent challenges and counters (amnesiac-store.ts)",
+    start: () => startEmbeddedHost(amnesiacStore),
+  },
+  {
+    campaign: "challenge-misuse",
+    weakness: "a store that forgets spent and expired challenges and counters (amnesiac-store.ts)",
+    start: () => startEmbeddedHost(amnesiacStore),
+  },
+  {
+    campaign: "forgery",
+    weakness: "the tap decision's signature check replaced by one that accepts anything (lax-signature.ts, own process)",
+    start: () => startChildHost(LAX_SIGNATURE_HOST, "lax-signature twin"),
+  },
+  {
+    campaign: "clone",
+    weakness: "a store that forgets stamp counters and the signatures kept for them (counter-amnesiac-store.ts)",
+    start: () => startEmbeddedHost(counterAmnesiacStore),
+  },
+  {
+    campaign: "quarantine-griefing",
+    weakness: "a store that quarantines a stamp on any late counter, instead of only on a proven fork (regression-quarantines-store.ts)",
+    start: () => startEmbeddedHost(regressionQuarantinesStore),
+  },
+  {
+    campaign: "theft",
+    weakness: "a store that reads every stamp as bound to all its merchant's shops (unbound-store.ts)",
+    start: () => startEmbeddedHost(unboundStore),
+  },
+  {
+    campaign: "nonce-quality",
+    weakness: "nonces made of the verifier id and a counter wrapping at 32 (counter-nonce-store.ts)",
+    start: () => startEmbeddedHost(counterNonceStore),
+  },
+];

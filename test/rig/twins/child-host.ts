@@ -1,0 +1,58 @@
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { RunningHost } from "../../../rig/twin";
+
+/** How long a twin's process may take to start listening (tsx compiles on a loaded 2-core machine). */
+export const CHILD_HOST_READY_MS = 60_000;
+/** How long it may take to stop after SIGTERM before it is killed. */
+const CHILD_HOST_STOP_MS = 10_000;
+
+interface Ready {
+  url: string;
+  ownerToken: string;
+  merchantId: string;
+}
+
+function isReady(value: unknown): value is Ready {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.url === "string" && typeof v.ownerToken === "string" && typeof v.merchantId === "string";
+}
+
+/**
+ * Starts a host program (a .ts file run with tsx) in a process of its own and waits for its
+ * readiness line on stdout: the Target the rig then attacks over HTTP like any deployment.
+ */
+export function startChildHost(mainFile: string, label: string): Promise<RunningHost> {
+  const child = spawn(process.execPath, ["--import", "tsx", mainFile], { stdio: ["ignore", "pipe", "pipe"] });
+  const stderr: string[] = [];
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk.toString("utf8")));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_HOST_STOP_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      void stop();
+      reject(new Error(`${label}: ${why}${stderr.length === 0 ? "" : "\n" + stderr.join("")}`));
+    };
+    const timer = setTimeout(() => fail(`not listening after ${CHILD_HOST_READY_MS} ms`), CHILD_HOST_READY_MS);
+    void exited.then(() => fail(`exited with ${child.exitCode ?? child.signalCode} before listening`));
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        parsed = undefined;
+      }
+      if (!isReady(parsed)) return fail(`unexpected first line: ${line}`);
+      clearTimeout(timer);
+      resolve({ target: { label: label, url: parsed.url, ownerToken: parsed.ownerToken, merchantId: parsed.merchantId, clock: Date.now }, stop: stop });
+    });
+  });
+}
