@@ -37,7 +37,7 @@ async function runTwin(campaign: Campaign, twin: Twin | undefined, budget: Budge
   let host: RunningHost | undefined;
   try {
     host = await twin.start();
-    return { campaign: campaign.name, weakness: twin.weakness, result: await runCampaign(campaign, host.target, budget), error: undefined };
+    return { campaign: campaign.name, weakness: twin.weakness, result: await runCampaign(twin.weakenedCampaign ?? campaign, host.target, budget), error: undefined };
   } catch (e) {
     return { campaign: campaign.name, weakness: twin.weakness, result: undefined, error: messageOf(e) };
   } finally {

@@ -1,3 +1,4 @@
+import { Campaign } from "./campaign";
 import { Target } from "./target";
 
 /** A host the rig started, reachable as a Target, and how to stop it. */
@@ -16,4 +17,9 @@ export interface Twin {
   /** What was weakened, for the report. */
   weakness: string;
   start(): Promise<RunningHost>;
+  /**
+   * For a campaign whose weak point is its own check rather than the host's (ledger tampering
+   * runs the evidence check itself): the campaign with that check weakened, run against start()'s host.
+   */
+  weakenedCampaign?: Campaign;
 }

@@ -7,7 +7,7 @@
 import { ok, Result } from "../../shared/result";
 import { Checkpoint, signCheckpoint } from "../ledger/checkpoint";
 import { GENESIS } from "../ledger/chain-hash";
-import { checkEvidence, EvidenceReport, latestTrustedCheckpoints, readInPages } from "../ledger/evidence-check";
+import { checkEvidence, EvidenceReport, latestTrustedCheckpoints, readInPages, StoredHead, storedAuditHead, storedLedgerHead } from "../ledger/evidence-check";
 import { HostKey } from "../ledger/host-key";
 import { ExpectedStampState, foldAudit, foldEvent, stampStateProblems } from "../ledger/stamp-state-check";
 import { Store } from "../store/store";
@@ -22,10 +22,12 @@ export interface EvidenceOptions {
   hostPublicKey: Uint8Array | undefined;
   /**
    * Check only what came after the newest checkpoint the host key signed (of each chain): its
-   * entries are re-verified and linked to the checkpoint's head, every trusted checkpoint is
-   * compared with its entry as stored, and the stamps' status is not refolded. What this cannot
-   * see is an entry below the checkpoint altered together with every hash up to the checkpoint's
-   * head, which would need the host key; the whole check (the default) sees everything.
+   * entries are re-verified and linked to the checkpoint's head, and every trusted checkpoint is
+   * compared with its entry as stored (its stored hash, and its contents rehashed). What this
+   * does not see: any entry below the newest checkpoint other than the checkpoints' heads (one
+   * edited or deleted there, its neighbours' hashes left as they were), and the stamps' stored
+   * status and counters, which are not refolded (`stampStatesChecked: false`). The whole check
+   * (the default) sees all of these: run it on a schedule, the incremental one between.
    */
   incremental?: boolean;
 }
@@ -37,10 +39,14 @@ export interface LedgerCheckReport extends EvidenceReport {
 
 const PAGE = 256;
 
-/** The hash of the entry stored at `sequence` of a chain, read alone. */
-async function storedHash(store: Store, chain: "ledger" | "audit", sequence: number): Promise<string | undefined> {
-  const page = chain === "ledger" ? await store.readLedger(sequence, 1) : await store.readAudit(sequence, 1);
-  return page[0]?.sequence === sequence ? page[0].hash : undefined;
+/** The entry stored at `sequence` of a chain, read alone: its stored hash and its contents' hash. */
+async function storedEntry(store: Store, chain: "ledger" | "audit", sequence: number): Promise<StoredHead | undefined> {
+  if (chain === "ledger") {
+    const event = (await store.readLedger(sequence, 1))[0];
+    return event?.sequence === sequence ? storedLedgerHead(event) : undefined;
+  }
+  const entry = (await store.readAudit(sequence, 1))[0];
+  return entry?.sequence === sequence ? storedAuditHead(entry) : undefined;
 }
 
 /** Never blocks the event loop for long: the checker yields between small slices. */
@@ -49,7 +55,7 @@ export async function checkLedgerEvidence(store: Store, principal: Principal, op
   const checkpoints = [...options.keptCheckpoints, ...(await store.listCheckpoints())];
   const latest = options.incremental === true ? latestTrustedCheckpoints(checkpoints, options.hostPublicKey) : {};
   const startOf = (checkpoint: Checkpoint | undefined) => ({ count: checkpoint?.count ?? 0, headHash: checkpoint?.headHash ?? GENESIS });
-  const start = options.incremental === true ? { ledger: startOf(latest.ledger), audit: startOf(latest.audit), storedHash: (chain: "ledger" | "audit", sequence: number) => storedHash(store, chain, sequence) } : undefined;
+  const start = options.incremental === true ? { ledger: startOf(latest.ledger), audit: startOf(latest.audit), storedEntry: (chain: "ledger" | "audit", sequence: number) => storedEntry(store, chain, sequence) } : undefined;
   const evidence = await checkEvidence({
     events: readInPages((from, limit) => store.readLedger(from, limit), PAGE, (start?.ledger.count ?? 0) + 1),
     audit: readInPages((from, limit) => store.readAudit(from, limit), PAGE, (start?.audit.count ?? 0) + 1),

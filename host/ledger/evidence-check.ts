@@ -73,9 +73,10 @@ export interface EvidenceInput {
   /**
    * An incremental check: each chain's items are given from `count + 1` on, and the walk starts
    * from a trusted checkpoint's head instead of the genesis. Checkpoints at or before the start
-   * are compared with the entry stored at their count (`storedHash`), read alone.
+   * are compared with the entry stored at their count (`storedEntry`), read alone: its stored
+   * hash, and the hash of its contents as they are now.
    */
-  start?: { ledger: ChainStart; audit: ChainStart; storedHash: (chain: ChainName, sequence: number) => Promise<string | undefined> };
+  start?: { ledger: ChainStart; audit: ChainStart; storedEntry: (chain: ChainName, sequence: number) => Promise<StoredHead | undefined> };
 }
 
 export const MAX_PROBLEMS = 20;
@@ -394,12 +395,31 @@ function checkpointProblem(checkpoint: Checkpoint, walk: ChainWalk): string | un
 }
 
 /** How a checkpoint differs from the entry stored at its count (read alone), or undefined. */
-function storedCheckpointProblem(checkpoint: Checkpoint, stored: string | undefined): string | undefined {
+/** A chain's entry at a checkpoint's count, as an incremental check reads it alone. */
+export interface StoredHead {
+  /** The hash stored with it. */
+  hash: string;
+  /** The hash of its contents as they are now (the chain's own hash function). */
+  contentHash: string;
+}
+
+/** The entry ledgerEvidence reads at a checkpoint's count, with its hash recomputed from its contents. */
+export function storedLedgerHead(event: StoredEvent): StoredHead {
+  return { hash: event.hash, contentHash: ledgerEventHashV2(event) };
+}
+
+export function storedAuditHead(entry: AuditEntry): StoredHead {
+  return { hash: entry.hash, contentHash: auditEntryHash(entry) };
+}
+
+function storedCheckpointProblem(checkpoint: Checkpoint, stored: StoredHead | undefined): string | undefined {
   const nouns = checkpoint.chain === "ledger" ? LEDGER_NOUNS : AUDIT_NOUNS;
   const time = timeOf(checkpoint.at);
   if (checkpoint.count === 0) return undefined;
   if (stored === undefined) return `deleted: ${nouns.one} ${checkpoint.count}, the head of the ${checkpoint.chain} checkpoint of ${time}, is missing`;
-  if (stored !== checkpoint.headHash) return `rebuilt: ${nouns.one} ${checkpoint.count} differs from the ${checkpoint.chain} checkpoint of ${time}`;
+  if (stored.hash !== checkpoint.headHash) return `rebuilt: ${nouns.one} ${checkpoint.count} differs from the ${checkpoint.chain} checkpoint of ${time}`;
+  // The stored hash alone would let the head's own fields be edited with its hash left in place.
+  if (stored.contentHash !== stored.hash) return `altered: ${nouns.one} ${checkpoint.count}, the head of the ${checkpoint.chain} checkpoint of ${time}: its contents no longer give its hash`;
   return undefined;
 }
 
@@ -427,7 +447,7 @@ export async function checkEvidence(input: EvidenceInput): Promise<EvidenceRepor
     // an incremental check still sees a chain rebuilt or cut below its start.
     const problem =
       chainStart !== undefined && checkpoint.count <= chainStart.count
-        ? storedCheckpointProblem(checkpoint, await start?.storedHash(checkpoint.chain, checkpoint.count))
+        ? storedCheckpointProblem(checkpoint, await start?.storedEntry(checkpoint.chain, checkpoint.count))
         : checkpointProblem(checkpoint, walks[checkpoint.chain]);
     if (problem !== undefined) checkpointLog.add({ chain: "checkpoint", sequence: checkpoint.count, problem });
   }

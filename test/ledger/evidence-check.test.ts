@@ -7,7 +7,7 @@ import { toHex } from "../../shared/hex";
 import { Purpose } from "../../shared/protocol-constants";
 import { AuditEntry } from "../../host/ledger/audit-chain";
 import { ChainName, Checkpoint, signCheckpoint } from "../../host/ledger/checkpoint";
-import { checkEvidence, EvidenceReport, MAX_PROBLEMS, readInPages, StoredEvent } from "../../host/ledger/evidence-check";
+import { checkEvidence, EvidenceReport, MAX_PROBLEMS, readInPages, StoredEvent, StoredHead, storedAuditHead, storedLedgerHead } from "../../host/ledger/evidence-check";
 import { createHostKeyFile, HostKey } from "../../host/ledger/host-key";
 import {
   alterAndRechain,
@@ -332,14 +332,14 @@ describe("an incremental check from the newest trusted checkpoints", () => {
   /** The chains from their checkpoints on, as the store gives them to an incremental check. */
   function checkSince(events: readonly StoredEvent[], ledgerAt: number, auditAt: number, checkpoints: Checkpoint[]): Promise<EvidenceReport> {
     const start = (items: readonly { sequence: number; hash: string }[], count: number) => ({ count: count, headHash: items[count - 1].hash });
-    const stored = new Map<string, string>([...events.map((e) => [`ledger ${e.sequence}`, e.hash] as const), ...audit.map((a) => [`audit ${a.sequence}`, a.hash] as const)]);
+    const stored = new Map<string, StoredHead>([...events.map((e) => [`ledger ${e.sequence}`, storedLedgerHead(e)] as const), ...audit.map((a) => [`audit ${a.sequence}`, storedAuditHead(a)] as const)]);
     return checkEvidence({
       events: streamed(events.filter((e) => e.sequence > ledgerAt)),
       audit: streamed(audit.filter((a) => a.sequence > auditAt)),
       publicKeyOf: keysOf(stamps),
       checkpoints: checkpoints,
       hostPublicKey: host.publicKey,
-      start: { ledger: start(ledger, ledgerAt), audit: start(audit, auditAt), storedHash: async (chain, sequence) => stored.get(`${chain} ${sequence}`) },
+      start: { ledger: start(ledger, ledgerAt), audit: start(audit, auditAt), storedEntry: async (chain, sequence) => stored.get(`${chain} ${sequence}`) },
     });
   }
   const checkpoints = () => [checkpointOf("ledger", ledger.slice(0, 20)), checkpointOf("ledger", ledger.slice(0, 40)), checkpointOf("audit", audit.slice(0, 6))];
@@ -361,6 +361,13 @@ describe("an incremental check from the newest trusted checkpoints", () => {
     expect(problemTexts(report)).toContain(`rebuilt: event 40 differs from the ledger checkpoint of ${CHECKPOINT_TIME}`);
   });
 
+  it("catches the checkpoint's head event edited in place, its stored hash left as it was", async () => {
+    const edited = ledger.map((e) => (e.sequence === 40 ? { ...e, quantity: e.quantity + 1 } : e));
+    const report = await checkSince(edited, 40, 6, checkpoints());
+    expect(report.intact).toBe(false);
+    expect(problemTexts(report)).toContain(`altered: event 40, the head of the ledger checkpoint of ${CHECKPOINT_TIME}: its contents no longer give its hash`);
+  });
+
   it("reports a checkpoint's head missing from the store as deleted", async () => {
     const report = await checkSince(ledger.slice(0, 40).concat(ledger.slice(40)), 40, 6, [...checkpoints(), checkpointOf("ledger", ledger.slice(0, 50))]);
     expect(report.intact).toBe(true);
@@ -370,7 +377,7 @@ describe("an incremental check from the newest trusted checkpoints", () => {
       publicKeyOf: keysOf(stamps),
       checkpoints: checkpoints(),
       hostPublicKey: host.publicKey,
-      start: { ledger: { count: 40, headHash: ledger[39].hash }, audit: { count: 6, headHash: audit[5].hash }, storedHash: async (chain, sequence) => (chain === "audit" ? audit[sequence - 1]?.hash : sequence <= 19 ? ledger[sequence - 1].hash : undefined) },
+      start: { ledger: { count: 40, headHash: ledger[39].hash }, audit: { count: 6, headHash: audit[5].hash }, storedEntry: async (chain, sequence) => (chain === "audit" ? storedAuditHead(audit[sequence - 1]) : sequence <= 19 ? storedLedgerHead(ledger[sequence - 1]) : undefined) },
     });
     expect(problemTexts(truncated)).toContain(`deleted: event 40, the head of the ledger checkpoint of ${CHECKPOINT_TIME}, is missing`);
     expect(problemTexts(truncated)).toContain(`deleted: event 20, the head of the ledger checkpoint of ${CHECKPOINT_TIME}, is missing`);

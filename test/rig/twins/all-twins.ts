@@ -5,10 +5,13 @@ import { amnesiacStore } from "./amnesiac-store";
 import { startChildHost } from "./child-host";
 import { counterAmnesiacStore } from "./counter-amnesiac-store";
 import { counterNonceStore } from "./counter-nonce-store";
+import { linksOnlyCheck } from "./lax-evidence-checks";
+import { ledgerTamperingCampaignWith } from "../../../rig/campaigns/ledger-tampering";
 import { regressionQuarantinesStore } from "./regression-quarantines-store";
 import { unboundStore } from "./unbound-store";
 
 const LAX_SIGNATURE_HOST = fileURLToPath(new URL("./lax-signature-host-main.ts", import.meta.url));
+const INT32_TAP_RESPONSE_HOST = fileURLToPath(new URL("./int32-tap-response-host-main.ts", import.meta.url));
 
 /** One weakened host per campaign built so far (rig/campaigns/all-campaigns.ts). */
 export const ALL_TWINS: readonly Twin[] = [
@@ -46,5 +49,16 @@ export const ALL_TWINS: readonly Twin[] = [
     campaign: "nonce-quality",
     weakness: "nonces made of the verifier id and a counter wrapping at 32 (counter-nonce-store.ts)",
     start: () => startEmbeddedHost(counterNonceStore),
+  },
+  {
+    campaign: "malformed-input",
+    weakness: "the tap verifier's decoder replaced by one that throws on a counter of 2^31 or more (int32-tap-response.ts, own process)",
+    start: () => startChildHost(INT32_TAP_RESPONSE_HOST, "int32 tap-response twin"),
+  },
+  {
+    campaign: "ledger-tampering",
+    weakness: "the evidence check replaced by one that only follows previous-hash links (lax-evidence-checks.ts)",
+    start: () => startEmbeddedHost(),
+    weakenedCampaign: ledgerTamperingCampaignWith(linksOnlyCheck),
   },
 ];
