@@ -47,7 +47,7 @@ export async function startEmbeddedHost(wrap: (store: Store) => Store = (store) 
   const owner = await created(op, "/v1/tokens", { role: "owner", merchantId: RIG_MERCHANT, label: "rig owner" });
   await op.close();
   return {
-    target: { label: "embedded host (SQLite)", url: url, ownerToken: String(owner.token), merchantId: RIG_MERCHANT, clock: clock, advanceClock: (ms) => (offset.ms += ms) },
+    target: { label: "embedded host (SQLite)", url: url, ownerToken: String(owner.token), merchantId: RIG_MERCHANT, clock: clock, advanceClock: (ms) => (offset.ms += ms), operatorToken: operator.value.token },
     async stop() {
       await app.close();
       await store.close();

@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   const host: RunningHost =
     deployment === undefined
       ? await startEmbeddedHost()
-      : { target: { label: deployment.url, url: deployment.url, ownerToken: deployment.ownerToken, merchantId: deployment.merchantId, clock: Date.now }, stop: async () => undefined };
+      : { target: { label: deployment.url, url: deployment.url, ownerToken: deployment.ownerToken, merchantId: deployment.merchantId, clock: Date.now, foreignOwnerToken: deployment.foreignOwnerToken }, stop: async () => undefined };
   try {
     process.stderr.write(`rig: ${options.budget.kind} run against ${host.target.label}, ${options.budget.nonceSamples} nonce samples\n`);
     const report = await runRig({ target: host.target, campaigns: campaigns, twins: [...ALL_TWINS], budget: options.budget, onResult: (line) => process.stderr.write(`  ${line}\n`) });

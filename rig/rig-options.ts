@@ -12,7 +12,8 @@ export interface RigOptions {
   outDir: string;
   /** Campaign names to run; empty: all. */
   campaigns: string[];
-  deployment: { url: string; merchantId: string; ownerToken: string } | undefined;
+  /** A deployment: the rig merchant's owner token, and optionally a second merchant's (STAMP_RIG_FOREIGN_OWNER_TOKEN) for the access-control campaign. */
+  deployment: { url: string; merchantId: string; ownerToken: string; foreignOwnerToken: string | undefined } | undefined;
 }
 
 /** The command line and environment as options, or what is wrong with them: pure. */
@@ -45,7 +46,8 @@ export function rigOptions(args: string[], env: Record<string, string | undefine
     const token = env.STAMP_RIG_OWNER_TOKEN;
     if (v.url === undefined || v.merchant === undefined) return { ok: false, error: "--url and --merchant go together" };
     if (token === undefined || token === "") return { ok: false, error: "set STAMP_RIG_OWNER_TOKEN to an owner token of the rig's merchant (not on the command line: it would show in the process list)" };
-    deployment = { url: v.url, merchantId: v.merchant, ownerToken: token };
+    const foreign = env.STAMP_RIG_FOREIGN_OWNER_TOKEN;
+    deployment = { url: v.url, merchantId: v.merchant, ownerToken: token, foreignOwnerToken: foreign === undefined || foreign === "" ? undefined : foreign };
   }
   return { ok: true, options: { budget: { ...base, nonceSamples: samples }, outDir: v.out, campaigns: v.campaign, deployment: deployment } };
 }

@@ -16,4 +16,12 @@ export interface Target {
    * deployment; the campaigns that need it then wait for real time or say they did not run.
    */
   advanceClock?: (ms: number) => void;
+  /**
+   * An operator token, only for a host the rig started itself (or an operator's test deployment):
+   * the access-control campaign makes a second merchant with it, to attack the rig's objects with
+   * another merchant's credentials.
+   */
+  operatorToken?: string;
+  /** Or an owner token of a second merchant set aside for the rig, handed over instead. */
+  foreignOwnerToken?: string;
 }

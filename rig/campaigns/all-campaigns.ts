@@ -1,4 +1,5 @@
 import { Campaign } from "../campaign";
+import { accessControlCampaign } from "./access-control";
 import { challengeMisuseCampaign } from "./challenge-misuse";
 import { cloneCampaign } from "./clone";
 import { forgeryCampaign } from "./forgery";
@@ -10,4 +11,4 @@ import { replayCampaign } from "./replay";
 import { theftCampaign } from "./theft";
 
 /** The campaigns built so far, in the order a run goes through them. */
-export const ALL_CAMPAIGNS: readonly Campaign[] = [replayCampaign, challengeMisuseCampaign, forgeryCampaign, cloneCampaign, quarantineGriefingCampaign, theftCampaign, nonceQualityCampaign, malformedInputCampaign, ledgerTamperingCampaign];
+export const ALL_CAMPAIGNS: readonly Campaign[] = [replayCampaign, challengeMisuseCampaign, forgeryCampaign, cloneCampaign, quarantineGriefingCampaign, theftCampaign, nonceQualityCampaign, malformedInputCampaign, ledgerTamperingCampaign, accessControlCampaign];

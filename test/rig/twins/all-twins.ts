@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { startEmbeddedHost } from "../../../rig/embedded-host";
 import { Twin } from "../../../rig/twin";
+import { ACCESS_CONTROL_TWIN } from "./access-control-twin";
 import { amnesiacStore } from "./amnesiac-store";
 import { startChildHost } from "./child-host";
 import { counterAmnesiacStore } from "./counter-amnesiac-store";
@@ -61,4 +62,5 @@ export const ALL_TWINS: readonly Twin[] = [
     start: () => startEmbeddedHost(),
     weakenedCampaign: ledgerTamperingCampaignWith(linksOnlyCheck),
   },
+  ACCESS_CONTROL_TWIN,
 ];

@@ -1,0 +1,10 @@
+import { startEmbeddedHost } from "../../../rig/embedded-host";
+import { Twin } from "../../../rig/twin";
+import { forgetfulCredentialsStore } from "./forgetful-credentials-store";
+
+/** The access-control campaign's weakened host, for ALL_TWINS: it needs no operator token, so it runs on the plain embedded host. */
+export const ACCESS_CONTROL_TWIN: Twin = {
+  campaign: "access-control",
+  weakness: "a store that forgets credentials' revocation and expiry and signed requests' spent nonces (forgetful-credentials-store.ts)",
+  start: () => startEmbeddedHost(forgetfulCredentialsStore),
+};
