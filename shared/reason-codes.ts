@@ -25,6 +25,10 @@ export const Reason = {
   VOUCHER_USED: 17,
   /** A press meant to redeem a reward or coupon past its expiry. */
   VOUCHER_EXPIRED: 18,
+  /** A valid tap at a shop sooner after the stamp's last accepted tap at another shop than travel between them allows. */
+  IMPOSSIBLE_TRAVEL: 19,
+  /** A valid reply reaching the host later after its challenge than any genuine exchange could (relay rule). */
+  POSSIBLE_RELAY: 20,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 export type ReasonName = keyof typeof Reason;
@@ -49,4 +53,6 @@ export const REASON_NAMES: readonly ReasonName[] = [
   "URL_ALREADY_USED",
   "VOUCHER_USED",
   "VOUCHER_EXPIRED",
+  "IMPOSSIBLE_TRAVEL",
+  "POSSIBLE_RELAY",
 ];

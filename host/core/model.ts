@@ -13,6 +13,23 @@ export interface Shop {
   id: string;
   merchantId: string;
   name: string;
+  /** Where the shop is, set by its merchant for the travel rule (host/core/travel-rule.ts); absent: unknown, the rule is off there. */
+  location?: GeoPoint;
+}
+
+/** A point on Earth in WGS 84 degrees: latitude −90…90, longitude −180…180. */
+export interface GeoPoint {
+  latitude: number;
+  longitude: number;
+}
+
+/** A stamp's most recent accepted tap in the ledger (by press time), with where its shop is: what the travel rule compares a new tap with. */
+export interface LastAcceptedTap {
+  shopId: string;
+  /** The ledger event's acceptedAt (ms). */
+  at: number;
+  /** The shop's location now; undefined when its merchant set none. */
+  location: GeoPoint | undefined;
 }
 
 /** A counter station. Its 8-byte id (16 hex digits) is inside every challenge it issues. */
@@ -124,7 +141,11 @@ export type AlertKind =
   | "STAMP_OUTSIDE_SHOP"
   | "REVOKED_STAMP_USED"
   | "QUARANTINED_STAMP_USED"
-  | "FORGED_SIGNATURE";
+  | "FORGED_SIGNATURE"
+  /** A valid tap at a shop sooner after one at another shop than travel between them takes: a clone, or a relay of the stamp's replies. */
+  | "IMPOSSIBLE_TRAVEL"
+  /** A valid reply that reached the host later than any genuine exchange could: relayed or held back. */
+  | "POSSIBLE_RELAY";
 
 export interface Alert {
   id: number;

@@ -27,6 +27,8 @@ export const REASON_SENTENCES: Readonly<Record<ReasonName, string>> = {
   URL_ALREADY_USED: "this stamp link was already used once: each press of the stamp counts one time; press the stamp again for a new one",
   VOUCHER_USED: "this reward or coupon was already used: each one is given once",
   VOUCHER_EXPIRED: "this reward or coupon has expired and can no longer be used",
+  IMPOSSIBLE_TRAVEL: "this stamp was just used at another shop, too far away to have been brought here since, so it did not count; the owner has been alerted",
+  POSSIBLE_RELAY: "the stamp's answer arrived far too late to come straight from a stamp at this counter, so it did not count: press the stamp again; the owner has been alerted",
 };
 
 /** What each alert kind means, for the owner reading `stamp alerts`. */
@@ -37,6 +39,8 @@ export const ALERT_SENTENCES: Readonly<Record<AlertKind, string>> = {
   REVOKED_STAMP_USED: "someone tried to use a stamp that was taken out of service",
   QUARANTINED_STAMP_USED: "someone tried to use a stamp that is blocked as a possible copy",
   FORGED_SIGNATURE: "a counter received a fake answer in this stamp's name: someone may be trying to forge it",
+  IMPOSSIBLE_TRAVEL: "this stamp was used at two shops closer together in time than the trip between them takes: a copy exists or its taps are being relayed; it was not blocked, check where the stamp is and revoke it if in doubt",
+  POSSIBLE_RELAY: "a counter received this stamp's answer much later than a stamp at the counter gives it: someone may be relaying it from elsewhere; it was not blocked, watch it and revoke it if in doubt",
 };
 
 export function reasonSentence(reason: ReasonName): string {

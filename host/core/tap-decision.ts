@@ -7,7 +7,9 @@ import { publicKeyObject, verifyStrict } from "../crypto/ed25519-strict";
 import { auditEntry } from "./audit-entry";
 import { challengeNonceOf } from "./offline/offline-evidence-id";
 import { wireChallenge } from "./challenge-issuer";
-import { AlertKind, IssuedChallenge, NewAlert, NewAuditEntry, Shop, SignedCounter, StampRecord, Verifier } from "./model";
+import { AlertKind, IssuedChallenge, LastAcceptedTap, NewAlert, NewAuditEntry, Shop, SignedCounter, StampRecord, Verifier } from "./model";
+import { describeTravel, impossibleTravel } from "./travel-rule";
+import { REPLY_DEADLINE_MS, slowReply } from "./relay-rule";
 import { TapCommit } from "../store/store";
 import { verdict, Verdict } from "./verdict";
 import { acceptedCardChanges, endedRequest, voucherRefusal } from "./phone/card-press";
@@ -26,6 +28,8 @@ export interface TapContext {
   now: number;
   /** The customer's card the challenge names (a counter station scanned its code), as read; undefined for none. */
   card: CustomerCard | undefined;
+  /** The stamp's latest accepted tap in the ledger, for the travel rule; undefined for none. */
+  lastTap: LastAcceptedTap | undefined;
 }
 
 /** What a validly signed tap changes: one transaction (Store.commitTap, which adds the challenge and the time). */
@@ -113,7 +117,8 @@ function foreignStamp(context: TapContext, challenge: IssuedChallenge, stamp: St
  * The verifier's decision for one tap: pure, given what the store holds. The order matters:
  * cheap checks on the challenge first; then the signature, so that nothing unauthenticated can
  * spend a challenge, quarantine a stamp or move its counter; then the stamp's status; then the
- * counter; then place and presence.
+ * counter; then place (the stamp's shops, then the travel rule), the reply's age (the relay
+ * rule) and presence.
  *
  * Quarantine needs proof, not an order of arrival: two valid signatures over different
  * challenges with the same counter can only come from two devices holding the key. A lower
@@ -171,6 +176,26 @@ export function decideTap(context: TapContext): TapDecision {
     const v = verdict(Reason.OUTSIDE_SHOP, `stamp ${stamp.label} belongs elsewhere: used at ${shop.name}`, details);
     const detail = `stolen stamp used at ${shop.name} (${shop.id}); it belongs to ${stamp.shopIds.join(", ")}`;
     return refusal(context, challenge, stamp, v, { ...spendCounter(context, stamp, v.reason), alert: alertFor(context, stamp, "STAMP_OUTSIDE_SHOP", v, detail) });
+  }
+  // Refused, not accepted-and-flagged: the tap cannot be honest (one stamp, two places), and
+  // counting it would pay out on a clone. Not quarantined: a relay of the genuine stamp's
+  // replies produces the same picture, and a shop's location is data its merchant typed, so
+  // there is no proof of a second device (R4's rule: no quarantine without proof).
+  const travel = impossibleTravel(context.lastTap, shop, now);
+  if (travel !== undefined) {
+    const v = verdict(Reason.IMPOSSIBLE_TRAVEL, `stamp ${stamp.label} was just used elsewhere: ${describeTravel(travel)}`, details);
+    const detail = `used at ${shop.name} (${shop.id}) ${describeTravel(travel)}: a clone or a relay (not quarantined without proof)`;
+    return refusal(context, challenge, stamp, v, { ...spendCounter(context, stamp, v.reason), alert: alertFor(context, stamp, "IMPOSSIBLE_TRAVEL", v, detail) });
+  }
+  // Refused rather than accepted-and-flagged: no genuine exchange is this slow, and the stamp
+  // at the counter can simply be pressed again. Not quarantined: a relay of the genuine stamp
+  // proves no second device, and quarantining on it would let a relay take the stamp away.
+  const slow = slowReply(challenge, now);
+  if (slow !== undefined) {
+    const seconds = (slow / 1000).toFixed(1);
+    const v = verdict(Reason.POSSIBLE_RELAY, `the reply took at least ${seconds} s; no genuine tap takes over ${REPLY_DEADLINE_MS / 1000} s: possibly relayed, refused`, details);
+    const detail = `reply to a challenge of ${verifier.label} at ${shop.name} arrived at least ${seconds} s after it was issued (deadline ${REPLY_DEADLINE_MS / 1000} s): a relay or a held reply (not quarantined without proof)`;
+    return refusal(context, challenge, stamp, v, { ...spendCounter(context, stamp, v.reason), alert: alertFor(context, stamp, "POSSIBLE_RELAY", v, detail) });
   }
   if (verifier.requirePresence && (response.flags & FLAG_USER_PRESENT) === 0) {
     const v = verdict(Reason.PRESENCE_REQUIRED, "press the stamp: this counter needs the button", details);

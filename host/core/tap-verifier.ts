@@ -10,7 +10,7 @@ import { verdict, Verdict } from "./verdict";
 import { readCustomerCard } from "./phone/customer-card";
 
 /** Reads what a decision needs; called again after a lost race, on fresh data. */
-async function readContext(store: Store, base: Omit<TapContext, "challenge" | "stamp" | "sameCounter" | "card">): Promise<TapContext> {
+async function readContext(store: Store, base: Omit<TapContext, "challenge" | "stamp" | "sameCounter" | "card" | "lastTap">): Promise<TapContext> {
   const stampId = toHex(base.response.stampId);
   const challenge = await store.getChallenge(toHex(base.response.nonce));
   const cardId = challenge?.cardId ?? "";
@@ -20,6 +20,7 @@ async function readContext(store: Store, base: Omit<TapContext, "challenge" | "s
     stamp: await store.getStamp(stampId),
     sameCounter: await store.findSignedCounters(stampId, base.response.counter),
     card: cardId === "" ? undefined : await readCustomerCard(store, cardId, base.shop.merchantId, challenge?.voucherId),
+    lastTap: await store.lastAcceptedTap(stampId),
   };
 }
 

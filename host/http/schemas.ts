@@ -77,6 +77,20 @@ export interface ShopBody {
 }
 export const shopBody = closedObject({ id: slug, merchantId: slug, name: name }, ["id", "merchantId", "name"]);
 
+/** A shop's location for the travel rule, WGS 84 degrees (host/core/shop-location.ts checks the ranges again). */
+export interface ShopLocationBody {
+  latitude: number;
+  longitude: number;
+}
+export const shopLocationBody = closedObject(
+  { latitude: { type: "number", minimum: -90, maximum: 90 }, longitude: { type: "number", minimum: -180, maximum: 180 } },
+  ["latitude", "longitude"],
+);
+export interface ShopParams {
+  id: string;
+}
+export const shopParams = closedObject({ id: slug }, ["id"]);
+
 export interface VerifierBody {
   shopId: string;
   label: string;

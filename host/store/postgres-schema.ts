@@ -1,5 +1,5 @@
 /** The version of the store's tables that this program makes and reads, kept in the database's store_schema table. */
-export const POSTGRES_SCHEMA_VERSION = 4;
+export const POSTGRES_SCHEMA_VERSION = 5;
 
 /**
  * The PostgreSQL tables of the store: the same tables, columns and constraints as
@@ -127,6 +127,10 @@ INSERT INTO store_schema (version) VALUES (1);
  * station identified, the voucher it redeems and the till's receipt, and the ledger the receipt
  * (NULL: none; adding a column without a default rewrites nothing and fires no trigger). The
  * customers' index covers every tap credited to a card, a counter station's included.
+ *
+ * 4 → 5, the travel rule (host/core/travel-rule.ts): a shop's optional location (NULL: none; no
+ * rewrite), and the index that finds a stamp's latest press, read on every tap (built inside the
+ * migration's transaction, holding ledger writes while it builds, as 2 → 3).
  */
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
@@ -178,5 +182,10 @@ ALTER TABLE ledger ADD COLUMN amount BIGINT;
 ALTER TABLE ledger ADD COLUMN currency TEXT COLLATE "C";
 DROP INDEX ledger_customer_taps;
 CREATE INDEX ledger_card_taps ON ledger (merchant_id, card_id, accepted_at) INCLUDE (purpose, quantity) WHERE card_id <> '' AND purpose IN (1, 2);
+`,
+  `
+ALTER TABLE shops ADD COLUMN latitude DOUBLE PRECISION;
+ALTER TABLE shops ADD COLUMN longitude DOUBLE PRECISION;
+CREATE INDEX ledger_by_stamp_time ON ledger (stamp_id, accepted_at, sequence);
 `,
 ];

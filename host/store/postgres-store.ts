@@ -1,3 +1,4 @@
+import { lastTapFromRow, LastTapRow, lastTapSql, SHOP_COLUMNS, shopFromRow, ShopRow } from "./shop-rows";
 import { CustomTypesConfig, DatabaseError, Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow, types } from "pg";
 import { Purpose } from "../../shared/protocol-constants";
 import { StationRole } from "../core/access/principal";
@@ -14,6 +15,8 @@ import {
   NewAlert,
   NewAuditEntry,
   Shop,
+  GeoPoint,
+  LastAcceptedTap,
   SignedCounter,
   StampRecord,
   StampStatus,
@@ -489,8 +492,21 @@ export class PostgresStore implements Store {
   }
 
   async getShop(id: string): Promise<Shop | undefined> {
-    const row = await this.autocommit.row<{ id: string; merchant_id: string; name: string }>("SELECT id, merchant_id, name FROM shops WHERE id = $1", [id]);
-    return row && { id: row.id, merchantId: row.merchant_id, name: row.name };
+    const row = await this.autocommit.row<ShopRow>(`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = $1`, [id]);
+    return row && shopFromRow(row);
+  }
+
+  async lastAcceptedTap(stampId: string): Promise<LastAcceptedTap | undefined> {
+    const row = await this.autocommit.row<LastTapRow>(lastTapSql("$1"), [stampId]);
+    return row && lastTapFromRow(row);
+  }
+
+  async setShopLocation(shopId: string, location: GeoPoint | undefined, audit: NewAuditEntry): Promise<boolean> {
+    return this.write(["audit"], async (sql) => {
+      const changes = await sql.run("UPDATE shops SET latitude = $1, longitude = $2 WHERE id = $3", [location?.latitude ?? null, location?.longitude ?? null, shopId]);
+      if (changes === 1) await this.appendAudit(sql, audit);
+      return changes === 1;
+    });
   }
 
   async getVerifier(id: string): Promise<Verifier | undefined> {
@@ -507,11 +523,12 @@ export class PostgresStore implements Store {
   }
 
   async listShops(merchantId: string, page: IdPage): Promise<Shop[]> {
-    const rows = await this.autocommit.rows<{ id: string; merchant_id: string; name: string }>(
-      "SELECT id, merchant_id, name FROM shops WHERE merchant_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-      [merchantId, page.after ?? "", page.limit],
-    );
-    return rows.map((row) => ({ id: row.id, merchantId: row.merchant_id, name: row.name }));
+    const rows = await this.autocommit.rows<ShopRow>(`SELECT ${SHOP_COLUMNS} FROM shops WHERE merchant_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [
+      merchantId,
+      page.after ?? "",
+      page.limit,
+    ]);
+    return rows.map(shopFromRow);
   }
 
   async listVerifiers(merchantId: string, page: IdPage): Promise<Verifier[]> {

@@ -2,7 +2,7 @@
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS merchants (id TEXT PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS shops (
-  id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants(id), name TEXT NOT NULL);
+  id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL REFERENCES merchants(id), name TEXT NOT NULL, latitude REAL, longitude REAL);
 CREATE TABLE IF NOT EXISTS verifiers (
   id TEXT PRIMARY KEY, shop_id TEXT NOT NULL REFERENCES shops(id), label TEXT NOT NULL,
   require_presence INTEGER NOT NULL, purpose INTEGER NOT NULL DEFAULT 1, quantity INTEGER NOT NULL DEFAULT 1);
@@ -98,6 +98,7 @@ CREATE INDEX IF NOT EXISTS stamps_by_merchant ON stamps (merchant_id, id);
 CREATE INDEX IF NOT EXISTS challenges_by_verifier ON challenges (verifier_id, expires_at);
 CREATE INDEX IF NOT EXISTS ledger_by_merchant ON ledger (merchant_id, sequence);
 CREATE INDEX IF NOT EXISTS ledger_by_stamp ON ledger (stamp_id, sequence);
+CREATE INDEX IF NOT EXISTS ledger_by_stamp_time ON ledger (stamp_id, accepted_at, sequence);
 CREATE INDEX IF NOT EXISTS ledger_by_shop ON ledger (shop_id, sequence);
 CREATE INDEX IF NOT EXISTS alerts_by_merchant ON alerts (merchant_id, id);
 CREATE INDEX IF NOT EXISTS audit_by_merchant ON audit (merchant_id, sequence);
@@ -141,4 +142,6 @@ export const ADDED_COLUMNS: readonly [string, string, string][] = [
   ["ledger", "order_ref", "TEXT"],
   ["ledger", "amount", "INTEGER"],
   ["ledger", "currency", "TEXT"],
+  ["shops", "latitude", "REAL"],
+  ["shops", "longitude", "REAL"],
 ];

@@ -1,3 +1,4 @@
+import { lastTapFromRow, LastTapRow, lastTapSql, SHOP_COLUMNS, shopFromRow, ShopRow } from "./shop-rows";
 import Database from "better-sqlite3";
 import { setImmediate } from "node:timers";
 import { Purpose } from "../../shared/protocol-constants";
@@ -20,6 +21,8 @@ import {
   NewAlert,
   NewAuditEntry,
   Shop,
+  GeoPoint,
+  LastAcceptedTap,
   SignedCounter,
   StampRecord,
   StampStatus,
@@ -476,7 +479,21 @@ export class SqliteStore implements Store {
   }
 
   async getShop(id: string): Promise<Shop | undefined> {
-    return this.sql("SELECT id, merchant_id AS merchantId, name FROM shops WHERE id = ?").get(id) as Shop | undefined;
+    const row = this.sql(`SELECT ${SHOP_COLUMNS} FROM shops WHERE id = ?`).get(id) as ShopRow | undefined;
+    return row && shopFromRow(row);
+  }
+
+  async lastAcceptedTap(stampId: string): Promise<LastAcceptedTap | undefined> {
+    const row = this.sql(lastTapSql("?")).get(stampId) as LastTapRow | undefined;
+    return row && lastTapFromRow(row);
+  }
+
+  async setShopLocation(shopId: string, location: GeoPoint | undefined, audit: NewAuditEntry): Promise<boolean> {
+    return this.write(() => {
+      const changes = this.sql("UPDATE shops SET latitude = ?, longitude = ? WHERE id = ?").run(location?.latitude ?? null, location?.longitude ?? null, shopId).changes;
+      if (changes === 1) this.appendAudit(audit);
+      return changes === 1;
+    });
   }
 
   async getVerifier(id: string): Promise<Verifier | undefined> {
@@ -493,11 +510,8 @@ export class SqliteStore implements Store {
   }
 
   async listShops(merchantId: string, page: IdPage): Promise<Shop[]> {
-    return this.sql("SELECT id, merchant_id AS merchantId, name FROM shops WHERE merchant_id = ? AND id > ? ORDER BY id LIMIT ?").all(
-      merchantId,
-      page.after ?? "",
-      page.limit,
-    ) as Shop[];
+    const rows = this.sql(`SELECT ${SHOP_COLUMNS} FROM shops WHERE merchant_id = ? AND id > ? ORDER BY id LIMIT ?`).all(merchantId, page.after ?? "", page.limit) as ShopRow[];
+    return rows.map(shopFromRow);
   }
 
   async listVerifiers(merchantId: string, page: IdPage): Promise<Verifier[]> {

@@ -5,7 +5,9 @@ import {
   AuditEntry,
   CredentialRecord,
   EnrolmentCode,
+  GeoPoint,
   IssuedChallenge,
+  LastAcceptedTap,
   LedgerEvent,
   Merchant,
   NamedAlert,
@@ -105,6 +107,8 @@ export interface Store extends CardStore {
   addShop(shop: Shop, audit: NewAuditEntry): Promise<void>;
   addVerifier(verifier: Verifier, audit: NewAuditEntry): Promise<void>;
   updateVerifier(verifier: Verifier, audit: NewAuditEntry): Promise<boolean>;
+  /** Sets (or with undefined clears) a shop's location for the travel rule; false when there is no such shop. */
+  setShopLocation(shopId: string, location: GeoPoint | undefined, audit: NewAuditEntry): Promise<boolean>;
   /**
    * Registers a proved stamp and consumes the provisioning challenge it signed, atomically:
    * "challenge-used" (nothing written) when that challenge was used meanwhile. Refuses a stamp
@@ -115,6 +119,12 @@ export interface Store extends CardStore {
 
   getMerchant(id: string): Promise<Merchant | undefined>;
   getShop(id: string): Promise<Shop | undefined>;
+  /**
+   * The stamp's ledger event with the latest acceptedAt (the most recent press, also when an
+   * offline upload recorded it late), with its shop's location: the travel rule's "where was it
+   * last". Served by the index ledger_by_stamp_time.
+   */
+  lastAcceptedTap(stampId: string): Promise<LastAcceptedTap | undefined>;
   getVerifier(id: string): Promise<Verifier | undefined>;
   getStamp(id: string): Promise<StampRecord | undefined>;
   /** All merchants, or only `only` when given. */

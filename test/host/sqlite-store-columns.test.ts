@@ -48,12 +48,16 @@ describe("SQLite store: columns added after a database was made", () => {
     try {
       expect(await store.getStamp(before.id)).toMatchObject({ id: before.id, label: "old one", lastCounter: 7, firmwareHash: undefined });
       expect(await store.getVerifier("1000000000000001")).toMatchObject({ purpose: 1, quantity: 1, requirePresence: true });
+      expect(await store.getShop("gangnam")).toEqual({ id: "gangnam", merchantId: "bean-bros", name: "Gangnam" });
+      expect(await store.lastAcceptedTap(before.id)).toBeUndefined();
     } finally {
       await store.close();
     }
     expect(columns(path, "stamps")).toContain("firmware_hash");
     expect(columns(path, "verifiers")).toEqual(expect.arrayContaining(["purpose", "quantity"]));
     expect(columns(path, "alerts")).toContain("merchant_id");
+    // The travel rule's shop location: an old shop has none, and reads as it did.
+    expect(columns(path, "shops")).toEqual(expect.arrayContaining(["latitude", "longitude"]));
     // Opening it again finds the columns there and changes nothing.
     const again = new SqliteStore(path);
     expect((await again.listStamps("bean-bros", { limit: 10 })).length).toBe(1);

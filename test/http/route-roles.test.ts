@@ -254,6 +254,16 @@ const SPECS: Record<string, RouteSpec> = {
     foreign: async () => ({ method: "POST", path: "/v1/shops", body: { id: fresh("shop"), merchantId: "tea-house", name: "New Shop" } }),
   },
   "GET /v1/shops": { success: 200, scopedList: true, request: async () => ({ method: "GET", path: "/v1/shops" }) },
+  "PUT /v1/shops/:id/location": {
+    success: 200,
+    request: async () => ({ method: "PUT", path: "/v1/shops/gangnam/location", body: { latitude: 37.4979, longitude: 127.0276 } }),
+    foreign: async () => ({ method: "PUT", path: "/v1/shops/tea-main/location", body: { latitude: 37.4979, longitude: 127.0276 } }),
+  },
+  "DELETE /v1/shops/:id/location": {
+    success: 200,
+    request: async () => ({ method: "DELETE", path: "/v1/shops/gangnam/location" }),
+    foreign: async () => ({ method: "DELETE", path: "/v1/shops/tea-main/location" }),
+  },
   "POST /v1/verifiers": {
     success: 201,
     request: async () => ({ method: "POST", path: "/v1/verifiers", body: { shopId: "gangnam", label: "new counter" } }),

@@ -318,6 +318,7 @@ function baseContext(response: TapResponse): TapContext {
     responseHex: toHex(encodeTapResponse(response)),
     now: ISSUED_AT_MS + 1000,
     card: undefined,
+    lastTap: undefined,
   };
 }
 
@@ -473,7 +474,7 @@ describe("docs/protocol.md tables agree with the code", () => {
     const repairs: ((c: TapContext) => TapContext)[] = [
       (c) => ({ ...c, challenge: { ...baseChallenge, verifierId: VERIFIER, usedAt: ISSUED_AT_MS } }), // 6
       (c) => ({ ...c, challenge: { ...baseChallenge, usedAt: undefined } }), // 7
-      (c) => ({ ...c, now: ISSUED_AT_MS + 1000 }), // 8
+      (c) => ({ ...c, now: ISSUED_AT_MS + 20_000 }), // 8: not expired, but later than any genuine reply (step 17)
       (c) => ({ ...c, stamp: { ...baseStamp, status: "revoked", lastCounter: 42, shopIds: ["shop-2"] } }), // 9
       (c) => ({ ...c, response: unpressed }), // 10
       (c) => ({ ...c, stamp: c.stamp && { ...c.stamp, status: "quarantined" } }), // 11
@@ -481,7 +482,9 @@ describe("docs/protocol.md tables agree with the code", () => {
       (c) => ({ ...c, sameCounter: [] }), // 13
       (c) => ({ ...c, stamp: c.stamp && { ...c.stamp, lastCounter: 41 } }), // 14
       (c) => ({ ...c, stamp: c.stamp && { ...c.stamp, shopIds: ["shop-1"] } }), // 15
-      (c) => ({ ...c, response: signedResponse(42, FLAG_USER_PRESENT) }), // 16
+      (c) => ({ ...c, lastTap: undefined }), // 16
+      (c) => ({ ...c, now: ISSUED_AT_MS + 1000 }), // 17
+      (c) => ({ ...c, response: signedResponse(42, FLAG_USER_PRESENT) }), // 18
     ];
     let context: TapContext = {
       ...base,
@@ -490,6 +493,9 @@ describe("docs/protocol.md tables agree with the code", () => {
       stamp: undefined,
       sameCounter: [fork],
       response: forged,
+      // Pressed in Seoul, and one second earlier in Busan (325 km away).
+      shop: { ...base.shop, location: { latitude: 37.5665, longitude: 126.978 } },
+      lastTap: { shopId: "shop-2", at: ISSUED_AT_MS, location: { latitude: 35.1796, longitude: 129.0756 } },
     };
     const seen: string[] = [decideTap(context).verdict.reason];
     for (const repair of repairs) {

@@ -25,6 +25,14 @@ function listOptions(command: Command, what: string): Command {
     .option("--json", "print JSON");
 }
 
+/** Decimal degrees as typed ("37.4979", "-122.4"): anything else is refused before a request is made; the host checks the ranges. */
+function parseDegrees(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^-?\d{1,3}(\.\d{1,12})?$/.test(value)) throw new CliError(`${flag} must be decimal degrees, e.g. 37.4979`);
+    return Number(value);
+  };
+}
+
 function parsePurpose(value: string): string {
   if (!(PURPOSE_NAMES as readonly string[]).includes(value)) throw new CliError(`--purpose must be one of ${PURPOSE_NAMES.join(", ")}`);
   return value;
@@ -86,6 +94,25 @@ export function addRegistryCommands(program: Command, context: CliContext): void
       const names = { id: "<id>", merchantId: "--merchant", name: "--name" };
       const shop = await withApi(context, command, (api) => api.call<Shop>("POST", "/v1/shops", body, names));
       print(context, options.json, shop, () => `shop ${shop.id} added to merchant ${shop.merchantId}: ${shop.name}\n`);
+    });
+  shops
+    .command("locate")
+    .description("set where a shop is, for the travel rule: a stamp cannot be at two located shops faster than 300 km/h (owner, manager)")
+    .argument("<id>", "shop id")
+    .option("--lat <degrees>", "latitude, -90 to 90", parseDegrees("--lat"))
+    .option("--lon <degrees>", "longitude, -180 to 180", parseDegrees("--lon"))
+    .option("--clear", "remove the shop's location: the travel rule no longer applies there")
+    .option("--json", "print the shop as JSON")
+    .action(async (id: string, options: JsonOption & { lat?: number; lon?: number; clear?: boolean }, command: Command) => {
+      const located = options.lat !== undefined && options.lon !== undefined;
+      if (options.clear === true ? options.lat !== undefined || options.lon !== undefined : !located) throw new CliError("give --lat and --lon together, or --clear alone");
+      const path = `/v1/shops/${encodeURIComponent(id)}/location`;
+      const names = { id: "<id>", latitude: "--lat", longitude: "--lon" };
+      const shop = await withApi(context, command, (api) =>
+        located ? api.call<Shop>("PUT", path, { latitude: options.lat, longitude: options.lon }, names) : api.call<Shop>("DELETE", path, undefined, names),
+      );
+      const where = shop.location === undefined ? "no location (travel rule off there)" : `at ${shop.location.latitude}, ${shop.location.longitude}`;
+      print(context, options.json, shop, () => `shop ${shop.id}: ${where}\n`);
     });
   listOptions(shops.command("list").description("list your merchant's shops"), "shops").action(async (options: ListOptions, command: Command) => {
     const page = await withApi(context, command, (api) => api.call<Page<Shop>>("GET", "/v1/shops" + pageQuery(options), undefined, { limit: "--limit", after: "--after" }));

@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   "credential.revoke": ["operator", "owner"],
   "enrolment-code.issue": ["owner", "manager"],
   "shop.create": ["owner", "manager"],
+  /** A shop's location, for the travel rule. */
+  "shop.configure": ["owner", "manager"],
   "shop.read": ["owner", "manager", "auditor", "flashing-station"],
   "verifier.create": ["owner", "manager"],
   "verifier.configure": ["owner", "manager"],

@@ -60,6 +60,8 @@ export const DASHBOARD_KOREAN: DashboardMessages = {
     URL_ALREADY_USED: "이미 한 번 쓴 스탬프 링크입니다. 한 번 누를 때마다 한 번만 적립됩니다. 스탬프를 다시 눌러 주세요.",
     VOUCHER_USED: "이미 사용한 보상 또는 쿠폰입니다. 한 번만 쓸 수 있습니다.",
     VOUCHER_EXPIRED: "기한이 지난 보상 또는 쿠폰입니다. 더 이상 쓸 수 없습니다.",
+    IMPOSSIBLE_TRAVEL: "이 스탬프가 방금 다른 매장에서 찍혔습니다. 그 사이에 옮길 수 없는 거리라 적립하지 않았습니다. 복제품이거나 전달된 태그일 수 있어 대표에게 알렸습니다.",
+    POSSIBLE_RELAY: "스탬프의 응답이 카운터에서 바로 온 것이라고 보기에는 너무 늦게 왔습니다. 적립하지 않았습니다. 스탬프를 다시 눌러 주세요. 대표에게 알렸습니다.",
   },
 
   stampsTitle: "스탬프",
@@ -90,6 +92,8 @@ export const DASHBOARD_KOREAN: DashboardMessages = {
     REVOKED_STAMP_USED: "누군가 사용 중지된 스탬프를 쓰려고 했습니다.",
     QUARANTINED_STAMP_USED: "누군가 복제 의심으로 차단된 스탬프를 쓰려고 했습니다.",
     FORGED_SIGNATURE: "카운터가 이 스탬프 이름으로 된 가짜 응답을 받았습니다. 누군가 위조하려는 것일 수 있습니다.",
+    IMPOSSIBLE_TRAVEL: "이 스탬프가 두 매장에서 이동할 수 없을 만큼 짧은 간격으로 찍혔습니다. 복제품이 있거나 태그가 전달되고 있을 수 있습니다. 차단하지는 않았으니 스탬프가 어디 있는지 확인하고, 의심되면 사용 중지하세요.",
+    POSSIBLE_RELAY: "카운터가 이 스탬프의 응답을 카운터에 있는 스탬프보다 훨씬 늦게 받았습니다. 누군가 다른 곳에서 전달하고 있을 수 있습니다. 차단하지는 않았으니 지켜보고, 의심되면 사용 중지하세요.",
   },
   alertAbout: (stampLabel, shopName) => `${stampLabel} · ${shopName}`,
 
