@@ -5,19 +5,29 @@ import { join } from "node:path";
 import { bootstrapOperator } from "../host/core/access/credentials";
 import { ApiClient } from "../host/client/api-client";
 import { httpTransport } from "../host/client/transports";
-import { buildServer } from "../host/http/server";
+import { buildServer, RateLimits } from "../host/http/server";
 import { openStore } from "../host/store/open-store";
 import { Store } from "../host/store/store";
 import { SIMULATED_FIRMWARE_HASH, SIMULATED_FIRMWARE_LABEL } from "../sim/provision";
 import { RunningHost } from "./twin";
 
 /**
- * Rate limits far above what the rig sends: the rig measures what the tap path accepts, and the
- * limits would only slow it. They are a campaign of their own (floods, not built yet).
+ * Rate limits far above what the rig sends: campaigns other than floods measure what a route
+ * accepts, and the limits would only slow them. The floods campaign runs the product's own.
  */
-const RIG_RATE_LIMITS = { perAddressPerMinute: 10_000_000, perCredentialPerMinute: 10_000_000, perAddressPerMinuteOnPhonePages: 10_000_000 };
+export const RAISED_RATE_LIMITS: RateLimits = { perAddressPerMinute: 10_000_000, perCredentialPerMinute: 10_000_000, perAddressPerMinuteOnPhonePages: 10_000_000 };
 
 export const RIG_MERCHANT = "rig";
+
+/** How the rig's own host is set up. */
+export interface HostSettings {
+  /** undefined: the product's defaults, as `stamp serve` runs. */
+  rateLimits: RateLimits | undefined;
+  /** Serve phone pages, with the host's own loopback URL as its public URL. */
+  servePhonePages: boolean;
+  /** A twin's weakened store in front of the real one; the product has no such switch. */
+  wrap: (store: Store) => Store;
+}
 
 async function created(client: ApiClient, path: string, body: object): Promise<Record<string, unknown>> {
   const response = await client.request("POST", path, body);
@@ -28,30 +38,52 @@ async function created(client: ApiClient, path: string, body: object): Promise<R
 /**
  * The real host (buildServer) on a fresh SQLite file in a temporary directory, listening on an
  * ephemeral loopback port, with what an operator does once for the rig: the rig's merchant, the
- * simulated stamp firmware approved, and an owner token. `wrap` lets the rig's test code put a
- * weakened store in front (a twin); the product itself has no such switch.
+ * simulated stamp firmware approved, and an owner token; the operator's token is kept on the
+ * target (the access-control campaign makes a second merchant with it). The store and its file
+ * are returned too, for the rig's test code to measure the database.
  */
-export async function startEmbeddedHost(wrap: (store: Store) => Store = (store) => store): Promise<RunningHost> {
+export async function startConfiguredHost(settings: HostSettings): Promise<RunningHost & { store: Store; databaseFile: string }> {
   const dir = mkdtempSync(join(tmpdir(), "stamp-rig-"));
-  const store = await openStore(join(dir, "rig.db"));
+  const databaseFile = join(dir, "rig.db");
+  const store = await openStore(databaseFile);
   const offset = { ms: 0 };
   const clock = () => Date.now() + offset.ms;
-  const app = buildServer(wrap(store), { clock: clock, rateLimits: RIG_RATE_LIMITS });
+  const own = { url: "" };
+  const app = buildServer(settings.wrap(store), {
+    clock: clock,
+    ...(settings.rateLimits === undefined ? {} : { rateLimits: settings.rateLimits }),
+    ...(settings.servePhonePages ? { publicUrl: () => own.url } : {}),
+  });
   await app.listen({ port: 0, host: "127.0.0.1" });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  own.url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const operator = await bootstrapOperator(store, "rig operator", clock());
   if (!operator.ok) throw new Error(operator.error.message);
-  const op = new ApiClient(httpTransport(url), { kind: "token", token: operator.value.token }, clock);
+  const op = new ApiClient(httpTransport(own.url), { kind: "token", token: operator.value.token }, clock);
   await created(op, "/v1/merchants", { id: RIG_MERCHANT, name: "Security rig" });
   await created(op, "/v1/firmware", { hash: SIMULATED_FIRMWARE_HASH, label: SIMULATED_FIRMWARE_LABEL });
   const owner = await created(op, "/v1/tokens", { role: "owner", merchantId: RIG_MERCHANT, label: "rig owner" });
   await op.close();
   return {
-    target: { label: "embedded host (SQLite)", url: url, ownerToken: String(owner.token), merchantId: RIG_MERCHANT, clock: clock, advanceClock: (ms) => (offset.ms += ms), operatorToken: operator.value.token },
+    store: store,
+    databaseFile: databaseFile,
+    target: {
+      label: "embedded host (SQLite)",
+      url: own.url,
+      ownerToken: String(owner.token),
+      merchantId: RIG_MERCHANT,
+      clock: clock,
+      advanceClock: (ms) => (offset.ms += ms),
+      operatorToken: operator.value.token,
+    },
     async stop() {
       await app.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The rig's usual host: raised rate limits, phone pages served; `wrap` puts a twin's weakened store in front. */
+export function startEmbeddedHost(wrap: (store: Store) => Store = (store) => store): Promise<RunningHost> {
+  return startConfiguredHost({ rateLimits: RAISED_RATE_LIMITS, servePhonePages: true, wrap: wrap });
 }

@@ -6,7 +6,7 @@ import { ReasonName } from "../../shared/reason-codes";
  * The other refusals (an unknown, expired or reused challenge, malformed bytes) are ordinary:
  * the attack failed quietly.
  */
-const FLAGGING_REASONS: ReadonlySet<string> = new Set<ReasonName>(["BAD_SIGNATURE", "COUNTER_FORK", "COUNTER_REGRESSION", "OUTSIDE_SHOP", "STAMP_REVOKED", "STAMP_QUARANTINED"]);
+const FLAGGING_REASONS: ReadonlySet<string> = new Set<ReasonName>(["BAD_SIGNATURE", "COUNTER_FORK", "COUNTER_REGRESSION", "OUTSIDE_SHOP", "STAMP_REVOKED", "STAMP_QUARANTINED", "IMPOSSIBLE_TRAVEL", "POSSIBLE_RELAY"]);
 
 export interface TapAnswer {
   accepted: boolean;

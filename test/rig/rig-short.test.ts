@@ -9,13 +9,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHORT_BUDGET } from "../../rig/campaign";
-import { ALL_CAMPAIGNS } from "../../rig/campaigns/all-campaigns";
+import { ALL_CAMPAIGNS as EVERY_CAMPAIGN, NEEDS_FLOOD_BENCH } from "../../rig/campaigns/all-campaigns";
 import { startEmbeddedHost } from "../../rig/embedded-host";
 import { RigReport } from "../../rig/report/rig-report";
 import { writeReports } from "../../rig/report/write-reports";
 import { runRig } from "../../rig/runner";
 import { RunningHost } from "../../rig/twin";
 import { ALL_TWINS } from "./twins/all-twins";
+
+/** Every campaign but floods, which its own test runs with its own host process (floods.test.ts). */
+const ALL_CAMPAIGNS = EVERY_CAMPAIGN.filter((campaign) => !NEEDS_FLOOD_BENCH.includes(campaign.name));
+
+/**
+ * What the short run cannot run against this host, and says so in its report: a phone URL has no
+ * time limit on the host (docs/design.md, "No host freshness"), and the locked stamp's console
+ * needs a Puck-like Espruino (key-extraction.test.ts runs it there).
+ */
+const HONESTLY_NOT_RUN = ["phone-url-replay: a phone URL opened after its TTL", "key-extraction: console/UART of a locked stamp on Espruino"];
 
 /** The whole short run: about 20 s idle; the twins' own process compiles with tsx, slower under load. */
 const RUN_TIMEOUT = 300_000;
@@ -52,7 +62,7 @@ describe("security rig, short run", () => {
   });
 
   it("runs every sub-attack it names, the expired challenge included (the embedded host's clock moves)", () => {
-    expect(report.campaigns.flatMap((c) => c.notRun)).toEqual([]);
+    expect(report.campaigns.flatMap((c) => c.notRun.map((n) => `${c.campaign}: ${n.attack}`))).toEqual(HONESTLY_NOT_RUN);
     const challenge = report.campaigns.find((c) => c.campaign === "challenge-misuse");
     const concurrent = challenge?.byAttack.find((a) => a.attack.startsWith("100 concurrent"));
     expect(concurrent?.sent).toBe(SHORT_BUDGET.concurrentSubmissions - 1);

@@ -6,12 +6,18 @@ import { amnesiacStore } from "./amnesiac-store";
 import { startChildHost } from "./child-host";
 import { counterAmnesiacStore } from "./counter-amnesiac-store";
 import { counterNonceStore } from "./counter-nonce-store";
+import { limitlessTwin } from "./flood-host";
+import { laxRegistrationTwin } from "./lax-registration";
+import { leakyStampTwin } from "./leaky-tag-build";
+import { phoneEvidenceTwin } from "./phone-evidence-twin";
+import { travelBlindStore } from "./travel-blind-store";
 import { linksOnlyCheck } from "./lax-evidence-checks";
 import { ledgerTamperingCampaignWith } from "../../../rig/campaigns/ledger-tampering";
 import { regressionQuarantinesStore } from "./regression-quarantines-store";
 import { unboundStore } from "./unbound-store";
 
 const LAX_SIGNATURE_HOST = fileURLToPath(new URL("./lax-signature-host-main.ts", import.meta.url));
+const RELAY_BLIND_HOST = fileURLToPath(new URL("./relay-blind-host-main.ts", import.meta.url));
 const INT32_TAP_RESPONSE_HOST = fileURLToPath(new URL("./int32-tap-response-host-main.ts", import.meta.url));
 
 /** One weakened host per campaign built so far (rig/campaigns/all-campaigns.ts). */
@@ -63,4 +69,18 @@ export const ALL_TWINS: readonly Twin[] = [
     weakenedCampaign: ledgerTamperingCampaignWith(linksOnlyCheck),
   },
   ACCESS_CONTROL_TWIN,
+  {
+    campaign: "impossible-travel",
+    weakness: "a store that never finds a stamp's last accepted tap, so the travel rule never fires (travel-blind-store.ts)",
+    start: () => startEmbeddedHost(travelBlindStore),
+  },
+  {
+    campaign: "relay",
+    weakness: "the tap decision's relay rule replaced by one that finds every reply in time (relay-blind-rule.ts, own process)",
+    start: () => startChildHost(RELAY_BLIND_HOST, "relay-blind twin"),
+  },
+  laxRegistrationTwin,
+  phoneEvidenceTwin,
+  limitlessTwin,
+  leakyStampTwin,
 ];

@@ -1,0 +1,36 @@
+/**
+ * A locked stamp on a real Espruino console, for the key-extraction campaign: provisioned by a
+ * test setup (which is how the rig knows its seed), locked, power-cycled. The rig cannot build
+ * one from an HTTP target; the rig's test code does (test/rig/twins/espruino-console-bench.ts)
+ * and hands it over on its Target (`lockedConsole`). Without one the console attacks do not run.
+ */
+import { Target } from "../target";
+
+export interface ConsoleProbe {
+  /** What was tried, e.g. "read the seed file". */
+  attack: string;
+  /** Everything the stamp printed in answer (empty from a closed console). */
+  output: string;
+}
+
+export interface LockedConsoleBench {
+  label: string;
+  seed: Uint8Array;
+  publicKey: Uint8Array;
+  /** Sends each line to the locked stamp's console, after a power cycle, and collects what it printed. */
+  probe(lines: { attack: string; line: string }[]): Promise<ConsoleProbe[]>;
+  /**
+   * The documented physical door (docs/design.md, "Physical access"): powered on with the button
+   * held, boot code is skipped and the console is open. What reading the seed file then prints.
+   */
+  buttonHeld(): Promise<string>;
+}
+
+function isBench(value: unknown): value is LockedConsoleBench {
+  return typeof value === "object" && value !== null && "probe" in value && "buttonHeld" in value && "seed" in value;
+}
+
+export function lockedConsoleOf(target: Target): LockedConsoleBench | undefined {
+  const named: unknown = (target as Target & { lockedConsole?: unknown }).lockedConsole;
+  return isBench(named) ? named : undefined;
+}
