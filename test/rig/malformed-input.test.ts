@@ -4,7 +4,6 @@
  * legitimate taps around the fuzzing accepted. Then its twin: the same campaign with a decoder
  * that is not total in its list must report accepted attacks.
  */
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CampaignResult, SHORT_BUDGET } from "../../rig/campaign";
 import { malformedInputCampaign, malformedInputCampaignWith } from "../../rig/campaigns/malformed-input";
@@ -16,7 +15,6 @@ import { RunningHost } from "../../rig/twin";
 import { CHILD_HOST_READY_MS, startChildHost } from "./twins/child-host";
 import { partialChallengeDecoder } from "./twins/partial-decoder";
 
-const INT32_HOST = fileURLToPath(new URL("./twins/int32-tap-response-host-main.ts", import.meta.url));
 
 /** The short campaign takes a few seconds idle; twice that and a loaded 2-core machine's margin. */
 const RUN_TIMEOUT = 120_000;
@@ -73,7 +71,7 @@ describe("malformed-input campaign, short run", () => {
   it(
     "catches its host twin: a tap verifier whose decoder throws on a counter of 2^31 or more answers 5xx, reported accepted",
     async () => {
-      const twinHost = await startChildHost(INT32_HOST, "int32 tap-response twin");
+      const twinHost = await startChildHost("int32-tap-response-hooks.mjs", "int32 tap-response twin");
       try {
         const result = await runCampaign(malformedInputCampaign, twinHost.target, SHORT_BUDGET);
         expect(result.accepted).toBeGreaterThan(0);

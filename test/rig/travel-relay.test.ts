@@ -5,7 +5,6 @@
  * to the stamp's last tap; a host process whose decision lacks the relay rule) the attack is
  * accepted, so each campaign can fail.
  */
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Campaign, CampaignResult, SHORT_BUDGET } from "../../rig/campaign";
 import { impossibleTravelCampaign } from "../../rig/campaigns/impossible-travel";
@@ -16,7 +15,6 @@ import { RunningHost } from "../../rig/twin";
 import { CHILD_HOST_READY_MS, startChildHost } from "./twins/child-host";
 import { travelBlindStore } from "./twins/travel-blind-store";
 
-const RELAY_BLIND_HOST = fileURLToPath(new URL("./twins/relay-blind-host-main.ts", import.meta.url));
 /** One campaign against the embedded host: a few seconds. */
 const EMBEDDED_TIMEOUT = 60_000;
 /** The relay twin: its own process (tsx compiles it, slow under load) and one hold waited in real time. */
@@ -75,7 +73,7 @@ describe("rig campaign: relay", () => {
   }, EMBEDDED_TIMEOUT);
 
   beforeAll(async () => {
-    twin = await runAgainst(relayCampaign, () => startChildHost(RELAY_BLIND_HOST, "relay-blind twin"));
+    twin = await runAgainst(relayCampaign, () => startChildHost("relay-blind-hooks.mjs", "relay-blind twin"));
   }, CHILD_TIMEOUT);
 
   it("accepts no held reply and refuses no legitimate tap on the real host, and flags every attack", () => {

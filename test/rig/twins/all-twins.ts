@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { startEmbeddedHost } from "../../../rig/embedded-host";
 import { Twin } from "../../../rig/twin";
 import { ACCESS_CONTROL_TWIN } from "./access-control-twin";
@@ -16,9 +15,6 @@ import { ledgerTamperingCampaignWith } from "../../../rig/campaigns/ledger-tampe
 import { regressionQuarantinesStore } from "./regression-quarantines-store";
 import { unboundStore } from "./unbound-store";
 
-const LAX_SIGNATURE_HOST = fileURLToPath(new URL("./lax-signature-host-main.ts", import.meta.url));
-const RELAY_BLIND_HOST = fileURLToPath(new URL("./relay-blind-host-main.ts", import.meta.url));
-const INT32_TAP_RESPONSE_HOST = fileURLToPath(new URL("./int32-tap-response-host-main.ts", import.meta.url));
 
 /** One weakened host per campaign built so far (rig/campaigns/all-campaigns.ts). */
 export const ALL_TWINS: readonly Twin[] = [
@@ -35,7 +31,7 @@ export const ALL_TWINS: readonly Twin[] = [
   {
     campaign: "forgery",
     weakness: "the tap decision's signature check replaced by one that accepts anything (lax-signature.ts, own process)",
-    start: () => startChildHost(LAX_SIGNATURE_HOST, "lax-signature twin"),
+    start: () => startChildHost("lax-tap-signature-hooks.mjs", "lax-signature twin"),
   },
   {
     campaign: "clone",
@@ -60,7 +56,7 @@ export const ALL_TWINS: readonly Twin[] = [
   {
     campaign: "malformed-input",
     weakness: "the tap verifier's decoder replaced by one that throws on a counter of 2^31 or more (int32-tap-response.ts, own process)",
-    start: () => startChildHost(INT32_TAP_RESPONSE_HOST, "int32 tap-response twin"),
+    start: () => startChildHost("int32-tap-response-hooks.mjs", "int32 tap-response twin"),
   },
   {
     campaign: "ledger-tampering",
@@ -77,7 +73,7 @@ export const ALL_TWINS: readonly Twin[] = [
   {
     campaign: "relay",
     weakness: "the tap decision's relay rule replaced by one that finds every reply in time (relay-blind-rule.ts, own process)",
-    start: () => startChildHost(RELAY_BLIND_HOST, "relay-blind twin"),
+    start: () => startChildHost("relay-blind-hooks.mjs", "relay-blind twin"),
   },
   laxRegistrationTwin,
   phoneEvidenceTwin,

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { RunningHost } from "../../../rig/twin";
 
 /** How long a twin's process may take to start listening (tsx compiles on a loaded 2-core machine). */
@@ -19,12 +20,16 @@ function isReady(value: unknown): value is Ready {
   return typeof v.url === "string" && typeof v.ownerToken === "string" && typeof v.merchantId === "string";
 }
 
+const HOOKED_HOST_MAIN = fileURLToPath(new URL("./hooked-host-main.ts", import.meta.url));
+
 /**
- * Starts a host program (a .ts file run with tsx) in a process of its own and waits for its
- * readiness line on stdout: the Target the rig then attacks over HTTP like any deployment.
+ * Starts the rig's host with one module substituted through Node module hooks (`hooks`: a
+ * `<name>-hooks.mjs` file in this folder, see hooked-host-main.ts) in a process of its own, and
+ * waits for its readiness line on stdout: the Target the rig then attacks over HTTP like any
+ * deployment.
  */
-export function startChildHost(mainFile: string, label: string): Promise<RunningHost> {
-  const child = spawn(process.execPath, ["--import", "tsx", mainFile], { stdio: ["ignore", "pipe", "pipe"] });
+export function startChildHost(hooks: string, label: string): Promise<RunningHost> {
+  const child = spawn(process.execPath, ["--import", "tsx", HOOKED_HOST_MAIN, hooks], { stdio: ["ignore", "pipe", "pipe"] });
   const stderr: string[] = [];
   child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk.toString("utf8")));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
