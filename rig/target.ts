@@ -1,3 +1,7 @@
+import type { LockedConsoleBench } from "./extraction/console-bench";
+import type { StampBuild } from "./extraction/stamp-build";
+import type { FloodBench } from "./flood/flood-bench";
+
 /**
  * How the rig reaches a host: its base URL and the credentials of a merchant set aside for the
  * rig, whose owner token lets the rig build its own shops, verifiers, stations and stamps there.
@@ -24,4 +28,10 @@ export interface Target {
   operatorToken?: string;
   /** Or an owner token of a second merchant set aside for the rig, handed over instead. */
   foreignOwnerToken?: string;
+  /** What the floods campaign measures on a host the rig's test code started: its challenges table and memory. */
+  floodBench?: FloodBench;
+  /** A locked stamp's console on a Puck-like Espruino, for the key-extraction campaign (test code provides it). */
+  lockedConsole?: LockedConsoleBench;
+  /** The stamp build the key-extraction campaign provisions; the firmware as shipped when absent (a twin passes a leaky one). */
+  stampBuild?: StampBuild;
 }

@@ -5,7 +5,7 @@ import { DEFAULT_RATE_LIMITS } from "../../host/http/server";
 import { TAP_RESPONSE_LENGTH } from "../../shared/protocol-constants";
 import { Attempt, Budget, Campaign, CampaignOutput, Figure } from "../campaign";
 import { transportFrom } from "../flood/address-transport";
-import { FloodBench, floodBenchOf } from "../flood/flood-bench";
+import { FloodBench } from "../flood/flood-bench";
 import { FloodAnswer, FloodLimits, servedBeyondLimits } from "../flood/flood-judge";
 import { floodStation } from "../flood/flood-station";
 import { LatencyBound, latencyBoundFor, normalLatencyBound, percentile } from "../flood/latency";
@@ -132,7 +132,7 @@ export const floodsCampaign: Campaign = {
   name: "floods",
   attacks: "HTTP API: challenge and tap floods by station keys, and an unauthenticated flood, past the rate limits and the open-challenge cap",
   async run(world, budget) {
-    const bench = floodBenchOf(world.target);
+    const bench = world.target.floodBench;
     if (bench === undefined) {
       return { attempts: [], notRun: [{ attack: "floods", why: "floods need the host's database and several client addresses; a deployment is reached by URL from one address only (its limits would refuse the rig's own legitimate taps)" }], figures: [] };
     }

@@ -4,7 +4,6 @@
  * one from an HTTP target; the rig's test code does (test/rig/twins/espruino-console-bench.ts)
  * and hands it over on its Target (`lockedConsole`). Without one the console attacks do not run.
  */
-import { Target } from "../target";
 
 export interface ConsoleProbe {
   /** What was tried, e.g. "read the seed file". */
@@ -24,13 +23,4 @@ export interface LockedConsoleBench {
    * held, boot code is skipped and the console is open. What reading the seed file then prints.
    */
   buttonHeld(): Promise<string>;
-}
-
-function isBench(value: unknown): value is LockedConsoleBench {
-  return typeof value === "object" && value !== null && "probe" in value && "buttonHeld" in value && "seed" in value;
-}
-
-export function lockedConsoleOf(target: Target): LockedConsoleBench | undefined {
-  const named: unknown = (target as Target & { lockedConsole?: unknown }).lockedConsole;
-  return isBench(named) ? named : undefined;
 }

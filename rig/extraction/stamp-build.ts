@@ -7,7 +7,6 @@
 import { startStamp, StampRuntime } from "../../firmware/stamp-runtime";
 import { SimulatedAir } from "../../sim/simulated-ble";
 import { SimulatedDevice, SimulatedFlash } from "../../sim/simulated-device";
-import { Target } from "../target";
 import { nodeSigner } from "../world/node-signer";
 
 export interface BootedStamp {
@@ -27,12 +26,3 @@ export const FIRMWARE_BUILD: StampBuild = {
     return { device: device, runtime: startStamp(device) };
   },
 };
-
-function isStampBuild(value: unknown): value is StampBuild {
-  return typeof value === "object" && value !== null && "boot" in value && typeof (value as { boot: unknown }).boot === "function";
-}
-
-export function stampBuildOf(target: Target): StampBuild {
-  const named: unknown = (target as Target & { stampBuild?: unknown }).stampBuild;
-  return isStampBuild(named) ? named : FIRMWARE_BUILD;
-}

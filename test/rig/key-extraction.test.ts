@@ -73,8 +73,8 @@ onEspruino(`key-extraction campaign on the Puck-like Espruino (${espruino === un
     if (espruino === undefined) throw new Error("no Espruino");
     host = await startEmbeddedHost();
     benches = await startEspruinoBenches(espruino);
-    locked = await runCampaign(keyExtractionCampaign, { ...host.target, lockedConsole: benches.locked } as RunningHost["target"], SHORT_BUDGET);
-    unlocked = await runCampaign(keyExtractionCampaign, { ...host.target, lockedConsole: benches.unlocked } as RunningHost["target"], SHORT_BUDGET);
+    locked = await runCampaign(keyExtractionCampaign, { ...host.target, lockedConsole: benches.locked }, SHORT_BUDGET);
+    unlocked = await runCampaign(keyExtractionCampaign, { ...host.target, lockedConsole: benches.unlocked }, SHORT_BUDGET);
   }, ESPRUINO_TIMEOUT);
 
   afterAll(async () => {

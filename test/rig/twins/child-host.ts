@@ -8,10 +8,12 @@ export const CHILD_HOST_READY_MS = 60_000;
 /** How long it may take to stop after SIGTERM before it is killed. */
 const CHILD_HOST_STOP_MS = 10_000;
 
-interface Ready {
+/** The first line a host process prints when it listens: at least where and as whom to reach it. */
+export interface Ready {
   url: string;
   ownerToken: string;
   merchantId: string;
+  [more: string]: unknown;
 }
 
 function isReady(value: unknown): value is Ready {
@@ -20,16 +22,20 @@ function isReady(value: unknown): value is Ready {
   return typeof v.url === "string" && typeof v.ownerToken === "string" && typeof v.merchantId === "string";
 }
 
-const HOOKED_HOST_MAIN = fileURLToPath(new URL("./hooked-host-main.ts", import.meta.url));
+/** A host program running in a process of its own, listening. */
+export interface HostProcess {
+  ready: Ready;
+  pid: number;
+  stop(): Promise<void>;
+}
 
 /**
- * Starts the rig's host with one module substituted through Node module hooks (`hooks`: a
- * `<name>-hooks.mjs` file in this folder, see hooked-host-main.ts) in a process of its own, and
- * waits for its readiness line on stdout: the Target the rig then attacks over HTTP like any
- * deployment.
+ * Runs a host program (a .ts file, with its arguments, under tsx) in a process of its own and
+ * waits for its readiness line on stdout, a JSON object with at least `url`, `ownerToken` and
+ * `merchantId`; fails with its stderr when it exits or is silent past CHILD_HOST_READY_MS.
  */
-export function startChildHost(hooks: string, label: string): Promise<RunningHost> {
-  const child = spawn(process.execPath, ["--import", "tsx", HOOKED_HOST_MAIN, hooks], { stdio: ["ignore", "pipe", "pipe"] });
+export function startHostProcess(mainFile: string, args: string[], label: string): Promise<HostProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", mainFile, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   const stderr: string[] = [];
   child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk.toString("utf8")));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -55,9 +61,21 @@ export function startChildHost(hooks: string, label: string): Promise<RunningHos
       } catch {
         parsed = undefined;
       }
-      if (!isReady(parsed)) return fail(`unexpected first line: ${line}`);
+      if (!isReady(parsed) || child.pid === undefined) return fail(`unexpected first line: ${line}`);
       clearTimeout(timer);
-      resolve({ target: { label: label, url: parsed.url, ownerToken: parsed.ownerToken, merchantId: parsed.merchantId, clock: Date.now }, stop: stop });
+      resolve({ ready: parsed, pid: child.pid, stop: stop });
     });
   });
+}
+
+const HOOKED_HOST_MAIN = fileURLToPath(new URL("./hooked-host-main.ts", import.meta.url));
+
+/**
+ * Starts the rig's host with one module substituted through Node module hooks (`hooks`: a
+ * `<name>-hooks.mjs` file in this folder, see hooked-host-main.ts) in a process of its own: the
+ * Target the rig then attacks over HTTP like any deployment.
+ */
+export async function startChildHost(hooks: string, label: string): Promise<RunningHost> {
+  const host = await startHostProcess(HOOKED_HOST_MAIN, [hooks], label);
+  return { target: { label: label, url: host.ready.url, ownerToken: host.ready.ownerToken, merchantId: host.ready.merchantId, clock: Date.now }, stop: host.stop };
 }

@@ -21,7 +21,7 @@ export const leakyTagBuild: StampBuild = {
 /** The rig's embedded host, carrying the leaky stamp build on its Target for the campaign to boot. */
 async function startLeakyStampHost(): Promise<RunningHost> {
   const host = await startEmbeddedHost();
-  return { ...host, target: Object.assign({ ...host.target }, { stampBuild: leakyTagBuild }) };
+  return { ...host, target: { ...host.target, stampBuild: leakyTagBuild } };
 }
 
 export const leakyStampTwin: Twin = {
