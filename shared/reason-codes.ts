@@ -29,6 +29,12 @@ export const Reason = {
   IMPOSSIBLE_TRAVEL: 19,
   /** A valid reply reaching the host later after its challenge than any genuine exchange could (relay rule). */
   POSSIBLE_RELAY: 20,
+  /**
+   * Never a tap's verdict: the reason of the alert a refused stamp registration raises when it
+   * looks forged (no proof of possession, a proof that does not verify or names a challenge never
+   * issued to that station, a weak key). It travels to no stamp.
+   */
+  FORGED_REGISTRATION: 21,
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 export type ReasonName = keyof typeof Reason;
@@ -55,4 +61,5 @@ export const REASON_NAMES: readonly ReasonName[] = [
   "VOUCHER_EXPIRED",
   "IMPOSSIBLE_TRAVEL",
   "POSSIBLE_RELAY",
+  "FORGED_REGISTRATION",
 ];

@@ -24,7 +24,7 @@ export function statusTone(status: string): Tone | undefined {
   return status === "active" ? "green" : status === "quarantined" ? "yellow" : status === "revoked" ? "red" : undefined;
 }
 
-/** An alert kind: proof of a copy or a forgery red, the others yellow. */
+/** An alert kind: proof of a copy or a forgery (of a tap or of a registration) red, the others yellow. */
 export function alertTone(kind: string): Tone {
-  return kind === "CLONE_PROVEN" || kind === "FORGED_SIGNATURE" ? "red" : "yellow";
+  return kind === "CLONE_PROVEN" || kind === "FORGED_SIGNATURE" || kind === "FORGED_REGISTRATION" ? "red" : "yellow";
 }

@@ -137,7 +137,7 @@ export function offlineCapableTapService(client: ApiClient, queue: OfflineQueue,
     const refusal = offlineRefusal(registry, order, now);
     if (refusal !== undefined) return err(refusal);
     const { id, purpose, quantity } = registry.verifier;
-    const issued = newChallenge({ verifierId: id, purpose: purpose, quantity: quantity, ttlMs: MAX_CHALLENGE_TTL_MS, cardId: "", voucherId: undefined, receipt: undefined }, now);
+    const issued = newChallenge({ verifierId: id, purpose: purpose, quantity: quantity, ttlMs: MAX_CHALLENGE_TTL_MS, cardId: "", voucherId: undefined, receipt: undefined, stationId: "" }, now);
     open.set(issued.nonce, issued);
     return ok(encodeChallenge(wireChallenge(issued)));
   };

@@ -17,6 +17,8 @@ export interface ChallengeRequest {
   cardId: string;
   voucherId: string | undefined;
   receipt: Receipt | undefined;
+  /** The counter station asking (its credential id); "" for a challenge a station makes offline for itself. */
+  stationId: string;
 }
 
 /** A fresh challenge: a 128-bit nonce from the OS CSPRNG, bound to the issuing verifier. */
@@ -33,6 +35,7 @@ export function newChallenge(request: ChallengeRequest, now: number): IssuedChal
     cardId: request.cardId,
     voucherId: request.voucherId,
     receipt: request.receipt,
+    stationId: request.stationId,
   };
 }
 

@@ -12,9 +12,22 @@ import { voucherState } from "./phone/voucher-model";
 import { displayText, visibleVerifier } from "./registry";
 
 /**
- * How many unexpired, unused challenges one verifier may hold. A counter station needs one per
- * tap in flight; a station flooding requests gets TOO_MANY_OPEN_CHALLENGES instead of filling
- * the database, and expired ones are deleted as new ones are issued.
+ * How many unexpired, unused challenges one counter station may hold at its verifier. A station
+ * needs one per tap in flight; expired ones are deleted as new ones are issued. The cap counts
+ * per station, not per verifier: a verifier shared by several stations (a till and a kiosk) would
+ * otherwise let one enrolled station, stolen or broken, hold every open challenge and starve the
+ * others. A verifier's open challenges are therefore bounded by 16 per enrolled station, and
+ * stations are enrolled only with an owner's or manager's one-time code.
+ *
+ * A station at its share is not refused: its oldest open challenge is retired (deleted) and the
+ * new one issued. Refusing let anyone who can make a station ask, such as a junk card touched to
+ * an NFC counter 16 times, lock genuine taps out of that counter for 30 s. A counter handles one
+ * contact at a time, so the newest challenge is the one a genuine press answers. Superseding is
+ * safe: a retired challenge's reply finds no challenge and is refused as UNKNOWN_CHALLENGE, as an
+ * expired and purged one is; a used challenge is never retired, so a replay still meets it
+ * (CHALLENGE_REUSED); nonces are random and never issued again, so no replay window opens. The
+ * database stays bounded by the same 16 per station, and the rate limits per credential and per
+ * address bound how fast a station can churn them (docs/security.md, "Open challenges").
  */
 export const MAX_OPEN_CHALLENGES = 16;
 
@@ -90,9 +103,8 @@ export async function issueChallenge(store: Store, principal: Principal, now: nu
       ? ok({ purpose: verifier.purpose, quantity: verifier.quantity, cardId: "", voucherId: undefined })
       : await worthWithCard(store, verifier, found.value.shop.merchantId, order.card, now);
   if (!worth.ok) return worth;
-  const issued = newChallenge({ verifierId: verifier.id, ttlMs: MAX_CHALLENGE_TTL_MS, receipt: receipt.value, ...worth.value }, now);
-  if ((await store.saveChallenge(issued, MAX_OPEN_CHALLENGES, now)) === "too-many") {
-    return failure("TOO_MANY_OPEN_CHALLENGES", `verifier ${verifier.id} already has ${MAX_OPEN_CHALLENGES} open challenges: use them or let them expire (30 s)`);
-  }
+  const issued = newChallenge({ verifierId: verifier.id, ttlMs: MAX_CHALLENGE_TTL_MS, receipt: receipt.value, stationId: principal.credentialId, ...worth.value }, now);
+  // "oldest-retired" needs nothing more: the station's oldest open challenge made room for this one.
+  await store.saveChallenge(issued, MAX_OPEN_CHALLENGES, now);
   return ok({ issued: issued, bytes: encodeChallenge(wireChallenge(issued)) });
 }

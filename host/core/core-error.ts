@@ -12,8 +12,7 @@ export type CoreErrorCode =
   | "CONFLICT"
   | "WEAK_KEY"
   | "PROOF_INVALID"
-  | "FIRMWARE_NOT_APPROVED"
-  | "TOO_MANY_OPEN_CHALLENGES";
+  | "FIRMWARE_NOT_APPROVED";
 
 export interface CoreError {
   code: CoreErrorCode;

@@ -94,6 +94,8 @@ export interface IssuedChallenge {
   /** The reward or coupon the identified card asked to redeem: the tap uses it (purpose REDEEM). */
   voucherId: string | undefined;
   receipt: Receipt | undefined;
+  /** The counter station (credential id) that asked for it: the open-challenge cap counts per station. "" for one a station made offline. */
+  stationId: string;
 }
 
 /**
@@ -145,7 +147,9 @@ export type AlertKind =
   /** A valid tap at a shop sooner after one at another shop than travel between them takes: a clone, or a relay of the stamp's replies. */
   | "IMPOSSIBLE_TRAVEL"
   /** A valid reply that reached the host later than any genuine exchange could: relayed or held back. */
-  | "POSSIBLE_RELAY";
+  | "POSSIBLE_RELAY"
+  /** A flashing station sent a stamp registration without a valid proof of possession, or with a weak key. */
+  | "FORGED_REGISTRATION";
 
 export interface Alert {
   id: number;
@@ -157,6 +161,8 @@ export interface Alert {
   shopId: string;
   reason: ReasonName;
   detail: string;
+  /** The station credential whose request raised the alert (a flashing station's, for a forged registration); "" when a stamp's reply raised it. */
+  stationId: string;
 }
 
 export type NewAlert = Omit<Alert, "id">;
@@ -172,7 +178,8 @@ export interface DisplayNames {
 }
 
 export type NamedEvent = LedgerEvent & DisplayNames;
-export type NamedAlert = Alert & DisplayNames;
+/** An alert with its names, and the label of the station that raised it (null: none, or not the merchant's). */
+export type NamedAlert = Alert & DisplayNames & { stationLabel: string | null };
 
 /** A validly signed stamp response, kept whatever the verdict: the evidence that proves a fork. */
 export interface SignedCounter {

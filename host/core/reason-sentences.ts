@@ -29,6 +29,7 @@ export const REASON_SENTENCES: Readonly<Record<ReasonName, string>> = {
   VOUCHER_EXPIRED: "this reward or coupon has expired and can no longer be used",
   IMPOSSIBLE_TRAVEL: "this stamp was just used at another shop, too far away to have been brought here since, so it did not count; the owner has been alerted",
   POSSIBLE_RELAY: "the stamp's answer arrived far too late to come straight from a stamp at this counter, so it did not count: press the stamp again; the owner has been alerted",
+  FORGED_REGISTRATION: "a stamp registration was refused: the key was weak or not proven to be inside a stamp; the owner has been alerted",
 };
 
 /** What each alert kind means, for the owner reading `stamp alerts`. */
@@ -41,6 +42,7 @@ export const ALERT_SENTENCES: Readonly<Record<AlertKind, string>> = {
   FORGED_SIGNATURE: "a counter received a fake answer in this stamp's name: someone may be trying to forge it",
   IMPOSSIBLE_TRAVEL: "this stamp was used at two shops closer together in time than the trip between them takes: a copy exists or its taps are being relayed; it was not blocked, check where the stamp is and revoke it if in doubt",
   POSSIBLE_RELAY: "a counter received this stamp's answer much later than a stamp at the counter gives it: someone may be relaying it from elsewhere; it was not blocked, watch it and revoke it if in doubt",
+  FORGED_REGISTRATION: "a flashing station tried to register a stamp key without a valid proof that it is inside a stamp (or a weak key): it was refused; if that station is not yours or not in use, revoke its key",
 };
 
 export function reasonSentence(reason: ReasonName): string {

@@ -18,6 +18,7 @@ import { auditEntry } from "./audit-entry";
 import { CoreError, failure, forbidden } from "./core-error";
 import { parseHexBytes } from "./identifiers";
 import { ApprovedFirmware, StampRecord } from "./model";
+import { alertForgedRegistration, ForgeryKind } from "./registration-alert";
 import { displayText, insertOnce, LABEL_MAX_LENGTH, visibleMerchant } from "./registry";
 
 /** Long enough for a stamp to sign after the station asked; short enough to be useless later. */
@@ -62,7 +63,8 @@ export interface NewStamp {
   merchantId: string;
   shopIds: string[];
   verifierIds: string[];
-  proof: StampProof;
+  /** Undefined only in a forged request: it is refused, and the owner alerted (registration-alert.ts). */
+  proof: StampProof | undefined;
 }
 
 interface ParsedProof {
@@ -72,12 +74,12 @@ interface ParsedProof {
   signature: Uint8Array;
 }
 
-function parseProof(input: NewStamp): Result<ParsedProof, CoreError> {
-  const publicKey = parseHexBytes(input.publicKeyHex, PUBLIC_KEY_LENGTH);
+function parseProof(publicKeyHex: string, proof: StampProof): Result<ParsedProof, CoreError> {
+  const publicKey = parseHexBytes(publicKeyHex, PUBLIC_KEY_LENGTH);
   if (publicKey === undefined) return failure("INVALID_INPUT", "public key must be 64 hex digits (32 bytes)");
-  const challenge = parseHexBytes(input.proof.challenge, PROVISION_CHALLENGE_LENGTH);
-  const firmwareHash = parseHexBytes(input.proof.firmwareHash, FIRMWARE_HASH_LENGTH);
-  const signature = parseHexBytes(input.proof.signature, 64);
+  const challenge = parseHexBytes(proof.challenge, PROVISION_CHALLENGE_LENGTH);
+  const firmwareHash = parseHexBytes(proof.firmwareHash, FIRMWARE_HASH_LENGTH);
+  const signature = parseHexBytes(proof.signature, 64);
   if (challenge === undefined || firmwareHash === undefined || signature === undefined) {
     return failure("INVALID_INPUT", "the proof needs a 32-byte challenge, a 32-byte firmware hash and a 64-byte signature, in hex");
   }
@@ -111,7 +113,9 @@ async function checkBindings(store: Store, input: NewStamp): Promise<Result<void
 /**
  * Registers a proved stamp: the challenge must be one this host issued to this very station,
  * unused and unexpired; the firmware approved; the merchant the station's own. The challenge
- * is consumed in the same transaction as the registration.
+ * is consumed in the same transaction as the registration. A refusal that looks forged (no
+ * proof, a challenge never issued to this station, a weak key, a proof that does not verify)
+ * also alerts the owner, naming the station (registration-alert.ts).
  */
 export async function registerStamp(store: Store, principal: Principal, input: NewStamp, now: number): Promise<Result<StampRecord, CoreError>> {
   if (!can(principal, "stamp.register") || principal.role !== "flashing-station") return forbidden("register stamps");
@@ -119,16 +123,24 @@ export async function registerStamp(store: Store, principal: Principal, input: N
   if (!merchant.ok) return merchant;
   const label = displayText(input.label, "stamp label", LABEL_MAX_LENGTH);
   if (!label.ok) return label;
-  const parsed = parseProof(input);
+  const forged = async (forgery: ForgeryKind, refusal: { ok: false; error: CoreError }) => {
+    await alertForgedRegistration(store, principal, forgery, input.publicKeyHex, now);
+    return refusal;
+  };
+  const proof = input.proof;
+  if (proof === undefined) return forged("no proof of possession", failure("INVALID_INPUT", "proof is required"));
+  const parsed = parseProof(input.publicKeyHex, proof);
   if (!parsed.ok) return parsed;
-  const issued = await store.getProvisioningChallenge(input.proof.challenge);
-  if (issued === undefined || issued.credentialId !== principal.credentialId) return failure("PROOF_INVALID", "the proof's challenge was not issued to this station");
+  const issued = await store.getProvisioningChallenge(proof.challenge);
+  if (issued === undefined || issued.credentialId !== principal.credentialId) {
+    return forged("proof over a challenge never issued to this station", failure("PROOF_INVALID", "the proof's challenge was not issued to this station"));
+  }
   if (issued.used) return failure("PROOF_INVALID", "the proof's challenge was already used");
   if (now > issued.expiresAt) return failure("PROOF_INVALID", "the proof's challenge expired: ask for a new one");
   const judged = judgeStampProof(parsed.value);
-  if (!judged.ok) return judged;
-  if (!(await store.isFirmwareApproved(input.proof.firmwareHash))) {
-    return failure("FIRMWARE_NOT_APPROVED", `firmware ${input.proof.firmwareHash} is not approved by the operator`);
+  if (!judged.ok) return forged(judged.error.code === "WEAK_KEY" ? "weak public key" : "proof that does not verify", judged);
+  if (!(await store.isFirmwareApproved(proof.firmwareHash))) {
+    return failure("FIRMWARE_NOT_APPROVED", `firmware ${proof.firmwareHash} is not approved by the operator`);
   }
   const bindings = await checkBindings(store, input);
   if (!bindings.ok) return bindings;
@@ -142,12 +154,12 @@ export async function registerStamp(store: Store, principal: Principal, input: N
     status: "active",
     lastCounter: 0,
     registeredAt: now,
-    firmwareHash: input.proof.firmwareHash,
+    firmwareHash: proof.firmwareHash,
   };
   const audit = auditEntry(principal, now, stamp.merchantId, "stamp.register", stamp.id, { label: stamp.label, shopIds: stamp.shopIds, firmwareHash: stamp.firmwareHash });
   const outcome: { added: "added" | "challenge-used" } = { added: "added" };
   const inserted = await insertOnce(async () => {
-    outcome.added = await store.addStamp(stamp, input.proof.challenge, audit);
+    outcome.added = await store.addStamp(stamp, proof.challenge, audit);
   }, stamp);
   if (inserted.ok && outcome.added === "challenge-used") return failure("PROOF_INVALID", "the proof's challenge was already used");
   return inserted;

@@ -55,6 +55,7 @@ function alertFor(context: TapContext, stamp: StampRecord, kind: AlertKind, v: V
     shopId: context.shop.id,
     reason: v.reason,
     detail: detail,
+    stationId: "",
   };
 }
 
@@ -105,7 +106,7 @@ function spendCounter(context: TapContext, stamp: StampRecord, why: string): Par
 function foreignStamp(context: TapContext, challenge: IssuedChallenge, stamp: StampRecord, unknown: Verdict): TapDecision {
   const counter = context.response.counter;
   const detail = "pressed at a counter of another merchant: a stamp taken out of its shops";
-  const alert: NewAlert = { at: context.now, kind: "STAMP_OUTSIDE_SHOP", merchantId: stamp.merchantId, stampId: stamp.id, verifierId: "", shopId: "", reason: unknown.reason, detail: detail };
+  const alert: NewAlert = { at: context.now, kind: "STAMP_OUTSIDE_SHOP", merchantId: stamp.merchantId, stampId: stamp.id, verifierId: "", shopId: "", reason: unknown.reason, detail: detail, stationId: "" };
   const spend = counter > stamp.lastCounter && stamp.status === "active";
   const audit = [auditEntry("system", context.now, stamp.merchantId, "alert.STAMP_OUTSIDE_SHOP", stamp.id, { detail: detail })];
   if (spend) audit.push(auditEntry("system", context.now, stamp.merchantId, "stamp.counter", stamp.id, { from: stamp.lastCounter, to: counter, why: "OUTSIDE_MERCHANT" }));

@@ -8,17 +8,22 @@
  *   nonce recorded so that one signed request is accepted once (a captured request replayed
  *   inside the window is refused).
  *
- * A route without a credential answers 401 unless it is marked public; what the principal may
- * then do is decided by the core, never here.
+ * A route without a credential answers 401 unless it is marked public; a role the route's action
+ * (host/http/route-permissions.ts) does not allow answers 403. Both come before anything looks
+ * at the request's shape: a caller who may not call the route learns nothing of its body from a
+ * 400. What the principal may then do with which object is decided by the core.
  */
 import { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Result } from "../../shared/result";
 import { checkContentDigest } from "../auth/content-digest";
 import { parseSignatureHeaders, ParsedSignature, SignableRequest, splitPathAndQuery, verifySignedRequest } from "../auth/http-signature";
 import { authenticateToken, stationKey } from "../core/access/credentials";
+import { ACTION_WORDS } from "../core/access/action-words";
 import { Principal } from "../core/access/principal";
+import { forbidden } from "../core/core-error";
 import { ApiDeps } from "./deps";
 import { errorBody } from "./errors";
+import { mayCallRoute, requireRouteActions, routeAction } from "./route-permissions";
 
 /** How far a signed request's `created` may be from the host's clock, either way. */
 export const SIGNATURE_WINDOW_S = 60;
@@ -29,6 +34,8 @@ declare module "fastify" {
     principal?: Principal;
     /** The body bytes exactly as received: what a station's Content-Digest covers. */
     rawBody?: Buffer;
+    /** Why a JSON body did not parse: answered only once the caller is known to be allowed (see registerAuthentication). */
+    unreadableBody?: Error;
   }
   interface FastifyContextConfig {
     /** Answered without a credential (health check); a station's enrolment checks its own signature. */
@@ -109,7 +116,9 @@ async function authenticate(deps: ApiDeps, request: FastifyRequest): Promise<Res
 
 /**
  * Keeps JSON bodies' raw bytes (for Content-Digest) and parses them with Fastify's own secure
- * parser, which refuses prototype poisoning.
+ * parser, which refuses prototype poisoning. A body that does not parse is not refused here,
+ * before the caller is known: its error waits on the request until the credential and the role
+ * have been checked.
  */
 function keepRawJsonBodies(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser("error", "error");
@@ -117,20 +126,43 @@ function keepRawJsonBodies(app: FastifyInstance): void {
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
     const raw = body as Buffer;
     request.rawBody = raw;
-    parseJson(request, raw.toString("utf8"), done);
+    parseJson(request, raw.toString("utf8"), (error, parsed) => {
+      if (error === null) return done(null, parsed);
+      request.unreadableBody = error;
+      return done(null, undefined);
+    });
   });
 }
 
-/** Every route but the public ones needs a credential; preValidation sees the raw body a signature covers. */
+/** The core's own words for the refused action ("this credential may not check the ledger"). */
+function forbiddenRoute(reply: FastifyReply, method: string, route: string): FastifyReply {
+  const action = routeAction(method, route);
+  const refusal = forbidden(action === undefined ? `call ${method} ${route}` : ACTION_WORDS[action]);
+  return reply.code(403).send(errorBody("FORBIDDEN", refusal.error.message));
+}
+
+/**
+ * Every route but the public ones needs a credential and a role its action allows.
+ * preValidation sees the raw body a signature covers, and runs before the schema validation:
+ * the order is credential (401), role (403), then the body's JSON, then its shape (400).
+ */
 export function registerAuthentication(app: FastifyInstance, deps: ApiDeps): void {
   keepRawJsonBodies(app);
+  requireRouteActions(app);
   app.addHook("preValidation", async (request, reply) => {
     // Public routes judge their own proof (an enrolment is signed by a key not yet enrolled).
-    if (request.routeOptions.config.public === true) return undefined;
+    if (request.routeOptions.config.public === true) {
+      if (request.unreadableBody !== undefined) throw request.unreadableBody;
+      return undefined;
+    }
     const result = await authenticate(deps, request);
     if (result !== undefined && !result.ok) return unauthenticated(reply, `not authenticated: ${result.error}`);
     if (result === undefined) return unauthenticated(reply, "this request needs a credential: an API token (Authorization: Bearer) or a station's signature");
     request.principal = result.value;
+    // No route matched (routeOptions.url unset): the not-found handler answers 404, as before.
+    const route = request.routeOptions.url;
+    if (route !== undefined && !mayCallRoute(result.value, request.method, route)) return forbiddenRoute(reply, request.method, route);
+    if (request.unreadableBody !== undefined) throw request.unreadableBody;
     return undefined;
   });
 }

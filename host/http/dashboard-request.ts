@@ -62,7 +62,6 @@ export const CORE_PAGE_STATUS: Readonly<Record<CoreError["code"], number>> = {
   WEAK_KEY: 400,
   PROOF_INVALID: 400,
   FIRMWARE_NOT_APPROVED: 409,
-  TOO_MANY_OPEN_CHALLENGES: 429,
 };
 
 export function dashboardContext(deps: PhoneDeps, request: FastifyRequest, reply: FastifyReply, staff: StaffPrincipal | undefined): DashboardContext {

@@ -44,7 +44,6 @@ const CORE_STATUS: Record<CoreErrorCode, number> = {
   WEAK_KEY: 422,
   PROOF_INVALID: 422,
   FIRMWARE_NOT_APPROVED: 422,
-  TOO_MANY_OPEN_CHALLENGES: 429,
 };
 
 export function sendError(reply: FastifyReply, status: number, code: ApiErrorCode, message: string): FastifyReply {

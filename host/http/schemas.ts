@@ -144,7 +144,8 @@ export interface StampBody {
   merchantId: string;
   shopIds: string[];
   verifierIds?: string[];
-  proof: { challenge: string; firmwareHash: string; signature: string };
+  /** Required in substance: a body without it reaches the core, which refuses it and alerts the owner. */
+  proof?: { challenge: string; firmwareHash: string; signature: string };
 }
 export const stampBody = closedObject(
   {
@@ -162,7 +163,9 @@ export const stampBody = closedObject(
       ["challenge", "firmwareHash", "signature"],
     ),
   },
-  ["publicKey", "label", "merchantId", "shopIds", "proof"],
+  // No "proof" here: a registration without one is refused by the core, which alerts the owner
+  // (host/core/registration-alert.ts); a schema refusal would pass unnoticed.
+  ["publicKey", "label", "merchantId", "shopIds"],
 );
 
 export interface IdParams {

@@ -81,17 +81,20 @@ export function eventView(event: LedgerEvent & Partial<DisplayNames>): EventView
 /** An alert with names, and in words: `sentence` says what the kind means, `reasonSentence` the verdict's reason. */
 export interface AlertView extends Omit<Alert, "at">, DisplayNames {
   at: string;
+  /** The label of the station whose request raised the alert (`stationId`); null for none. */
+  stationLabel: string | null;
   sentence: string;
   reasonSentence: string;
 }
 
-export function alertView(alert: Alert & Partial<DisplayNames>): AlertView {
+export function alertView(alert: Alert & Partial<DisplayNames> & { stationLabel?: string | null }): AlertView {
   return {
     ...alert,
     at: new Date(alert.at).toISOString(),
     stampLabel: alert.stampLabel ?? null,
     shopName: alert.shopName ?? null,
     verifierLabel: alert.verifierLabel ?? null,
+    stationLabel: alert.stationLabel ?? null,
     sentence: alertSentence(alert.kind),
     reasonSentence: reasonSentence(alert.reason),
   };

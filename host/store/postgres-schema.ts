@@ -1,5 +1,5 @@
 /** The version of the store's tables that this program makes and reads, kept in the database's store_schema table. */
-export const POSTGRES_SCHEMA_VERSION = 5;
+export const POSTGRES_SCHEMA_VERSION = 6;
 
 /**
  * The PostgreSQL tables of the store: the same tables, columns and constraints as
@@ -131,6 +131,12 @@ INSERT INTO store_schema (version) VALUES (1);
  * 4 → 5, the travel rule (host/core/travel-rule.ts): a shop's optional location (NULL: none; no
  * rewrite), and the index that finds a stamp's latest press, read on every tap (built inside the
  * migration's transaction, holding ledger writes while it builds, as 2 → 3).
+ *
+ * 5 → 6, per-station shares and attributed alerts (docs/security.md, "Open challenges"): a
+ * challenge keeps the counter station that asked for it (the open-challenge cap counts per
+ * station; "" for challenges from before, which expire within 30 s), and an alert the station
+ * whose request raised it (a forged registration), with the index that bounds those alerts.
+ * Constant defaults: no table is rewritten.
  */
 export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
@@ -187,5 +193,10 @@ CREATE INDEX ledger_card_taps ON ledger (merchant_id, card_id, accepted_at) INCL
 ALTER TABLE shops ADD COLUMN latitude DOUBLE PRECISION;
 ALTER TABLE shops ADD COLUMN longitude DOUBLE PRECISION;
 CREATE INDEX ledger_by_stamp_time ON ledger (stamp_id, accepted_at, sequence);
+`,
+  `
+ALTER TABLE challenges ADD COLUMN station_id TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE alerts ADD COLUMN station_id TEXT COLLATE "C" NOT NULL DEFAULT '';
+CREATE INDEX alerts_by_station ON alerts (station_id, kind, at);
 `,
 ];

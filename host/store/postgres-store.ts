@@ -61,6 +61,7 @@ import {
   eventFromRow,
   LedgerRow,
   NameColumns,
+  StationLabelColumn,
   namesFromRow,
   passkeyFromRow,
   PasskeyRow,
@@ -728,24 +729,35 @@ export class PostgresStore implements Store {
     return row && { credentialId: row.credential_id, expiresAt: row.expires_at, used: row.used_at !== null };
   }
 
-  async saveChallenge(challenge: IssuedChallenge, maxOpen: number, now: number): Promise<"saved" | "too-many"> {
-    // Batched with the taps: issuing a challenge is half of every tap's durable writes.
+  async saveChallenge(challenge: IssuedChallenge, maxOpen: number, now: number): Promise<"saved" | "oldest-retired"> {
+    // Batched with the taps: issuing a challenge is half of every tap's durable writes. Within a
+    // batch the saves run one after another in one transaction, each seeing the ones before it.
     return this.batched.run([], async (sql) => {
-      // Counting and inserting are two steps: the verifier's row, locked, makes one process at a
+      // Retiring and inserting are two steps: the verifier's row, locked, makes one process at a
       // time do them for this verifier, so the cap holds across processes. (NO KEY UPDATE: it
       // does not hold up inserts that merely reference the verifier.)
       await sql.run("SELECT 1 FROM verifiers WHERE id = $1 FOR NO KEY UPDATE", [challenge.verifierId]);
       // Expired challenges can never be accepted again: deleting them keeps the table bounded by
       // the open-challenge cap. (A replay of a purged one is refused as UNKNOWN_CHALLENGE.)
       await sql.run("DELETE FROM challenges WHERE verifier_id = $1 AND expires_at < $2", [challenge.verifierId, now]);
-      const open = await sql.row<{ open: number }>("SELECT COUNT(*) AS open FROM challenges WHERE verifier_id = $1 AND used_at IS NULL", [challenge.verifierId]);
-      if ((open?.open ?? 0) >= maxOpen) return "too-many";
+      // Counted per station: one station flooding its verifier fills only its own share, never the
+      // other stations' (docs/security.md, "Open challenges"). At its share, the station's oldest
+      // unused challenges make room: the newest is the one a genuine press at that counter answers,
+      // and a reply to a deleted one is refused as UNKNOWN_CHALLENGE. A tap spending one of them
+      // meanwhile (it takes no verifier lock) keeps it: the outer "used_at IS NULL" is checked
+      // again on the row the tap committed, and a used challenge is never retired.
+      const retired = await sql.run(
+        `DELETE FROM challenges WHERE used_at IS NULL AND nonce IN (
+           SELECT nonce FROM challenges WHERE verifier_id = $1 AND station_id = $2 AND used_at IS NULL
+           ORDER BY expires_at DESC, nonce DESC OFFSET $3)`,
+        [challenge.verifierId, challenge.stationId, Math.max(maxOpen - 1, 0)],
+      );
       await sql.run(
-        `INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, card_id, voucher_id, order_ref, amount, currency)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        `INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, card_id, voucher_id, order_ref, amount, currency, station_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         challengeInsertValues(challenge),
       );
-      return "saved";
+      return retired > 0 ? "oldest-retired" : "saved";
     });
   }
 
@@ -838,6 +850,19 @@ export class PostgresStore implements Store {
     });
   }
 
+  async addStationAlert(alert: NewAlert, audit: NewAuditEntry, since: number): Promise<"added" | "already-raised"> {
+    return this.write(["audit"], async (sql) => {
+      // The station's credential row, locked, makes one process at a time check and insert for
+      // this station (the audit chain's append lock, taken first, would too; this does not rely on it).
+      await sql.run("SELECT 1 FROM credentials WHERE id = $1 FOR NO KEY UPDATE", [alert.stationId]);
+      const raised = await sql.row<{ one: number }>("SELECT 1 AS one FROM alerts WHERE station_id = $1 AND kind = $2 AND at > $3 LIMIT 1", [alert.stationId, alert.kind, since]);
+      if (raised !== undefined) return "already-raised";
+      await insertAlert(sql, alert);
+      await this.appendAudit(sql, audit);
+      return "added";
+    });
+  }
+
   /** One page of a merchant's events with the names joined in, as SqliteStore.listEvents. */
   async listEvents(filter: EventFilter): Promise<NamedEvent[]> {
     const rows = await this.autocommit.rows<LedgerRow & NameColumns>(
@@ -855,15 +880,16 @@ export class PostgresStore implements Store {
 
   /** One page of a merchant's alerts, with names joined in as for listEvents. */
   async listAlerts(merchantId: string, page: HistoryPage): Promise<NamedAlert[]> {
-    const rows = await this.autocommit.rows<AlertRow & NameColumns>(
-      `SELECT a.*, st.label AS stamp_label, sh.name AS shop_name, v.label AS verifier_label FROM alerts a
+    const rows = await this.autocommit.rows<AlertRow & NameColumns & StationLabelColumn>(
+      `SELECT a.*, st.label AS stamp_label, sh.name AS shop_name, v.label AS verifier_label, c.label AS station_label FROM alerts a
          LEFT JOIN stamps st ON st.id = a.stamp_id AND st.merchant_id = a.merchant_id
          LEFT JOIN shops sh ON sh.id = a.shop_id AND sh.merchant_id = a.merchant_id
          LEFT JOIN verifiers v ON v.id = a.verifier_id AND v.shop_id = sh.id
+         LEFT JOIN credentials c ON c.id = a.station_id AND c.merchant_id = a.merchant_id
        WHERE a.merchant_id = $1 AND ($2::bigint IS NULL OR a.id < $2) ORDER BY a.id DESC LIMIT $3`,
       [merchantId, page.before ?? null, page.limit],
     );
-    return rows.map((row) => ({ ...alertFromRow(row), ...namesFromRow(row) }));
+    return rows.map((row) => ({ ...alertFromRow(row), ...namesFromRow(row), stationLabel: row.station_label }));
   }
 
   async listAudit(merchantId: string | undefined, page: HistoryPage): Promise<AuditEntry[]> {
@@ -1148,7 +1174,7 @@ async function withRetries<T>(transaction: () => Promise<T>): Promise<T> {
 }
 
 async function insertAlert(sql: Statements, alert: NewAlert): Promise<void> {
-  await sql.run("INSERT INTO alerts (at, kind, merchant_id, stamp_id, verifier_id, shop_id, reason, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", [
+  await sql.run("INSERT INTO alerts (at, kind, merchant_id, stamp_id, verifier_id, shop_id, reason, detail, station_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", [
     alert.at,
     alert.kind,
     alert.merchantId,
@@ -1157,6 +1183,7 @@ async function insertAlert(sql: Statements, alert: NewAlert): Promise<void> {
     alert.shopId,
     alert.reason,
     alert.detail,
+    alert.stationId,
   ]);
 }
 

@@ -101,6 +101,7 @@ CREATE INDEX IF NOT EXISTS ledger_by_stamp ON ledger (stamp_id, sequence);
 CREATE INDEX IF NOT EXISTS ledger_by_stamp_time ON ledger (stamp_id, accepted_at, sequence);
 CREATE INDEX IF NOT EXISTS ledger_by_shop ON ledger (shop_id, sequence);
 CREATE INDEX IF NOT EXISTS alerts_by_merchant ON alerts (merchant_id, id);
+CREATE INDEX IF NOT EXISTS alerts_by_station ON alerts (station_id, kind, at);
 CREATE INDEX IF NOT EXISTS audit_by_merchant ON audit (merchant_id, sequence);
 CREATE INDEX IF NOT EXISTS credentials_by_merchant ON credentials (merchant_id, id);
 CREATE INDEX IF NOT EXISTS request_nonces_by_expiry ON request_nonces (expires_at);
@@ -144,4 +145,6 @@ export const ADDED_COLUMNS: readonly [string, string, string][] = [
   ["ledger", "currency", "TEXT"],
   ["shops", "latitude", "REAL"],
   ["shops", "longitude", "REAL"],
+  ["challenges", "station_id", "TEXT NOT NULL DEFAULT ''"],
+  ["alerts", "station_id", "TEXT NOT NULL DEFAULT ''"],
 ];

@@ -48,6 +48,7 @@ import {
   eventFromRow,
   LedgerRow,
   NameColumns,
+  StationLabelColumn,
   namesFromRow,
   passkeyFromRow,
   PasskeyRow,
@@ -712,18 +713,26 @@ export class SqliteStore implements Store {
     return row && { credentialId: row.credential_id, expiresAt: row.expires_at, used: row.used_at !== null };
   }
 
-  async saveChallenge(challenge: IssuedChallenge, maxOpen: number, now: number): Promise<"saved" | "too-many"> {
+  async saveChallenge(challenge: IssuedChallenge, maxOpen: number, now: number): Promise<"saved" | "oldest-retired"> {
     return this.write(() => {
       // Expired challenges can never be accepted again: deleting them keeps the table bounded by
       // the open-challenge cap. (A replay of a purged one is refused as UNKNOWN_CHALLENGE.)
       this.sql("DELETE FROM challenges WHERE verifier_id = ? AND expires_at < ?").run(challenge.verifierId, now);
-      const open = this.sql("SELECT COUNT(*) FROM challenges WHERE verifier_id = ? AND used_at IS NULL").pluck().get(challenge.verifierId) as number;
-      if (open >= maxOpen) return "too-many";
+      // Counted per station: one station flooding its verifier fills only its own share, never the
+      // other stations' (docs/security.md, "Open challenges"). At its share, the station's oldest
+      // unused challenges make room: the newest is the one a genuine press at that counter answers,
+      // and a reply to a deleted one is refused as UNKNOWN_CHALLENGE. The write lock makes retiring
+      // and inserting one step, so the station never holds more than maxOpen.
+      const retired = this.sql(
+        `DELETE FROM challenges WHERE used_at IS NULL AND nonce IN (
+           SELECT nonce FROM challenges WHERE verifier_id = ? AND station_id = ? AND used_at IS NULL
+           ORDER BY expires_at DESC, nonce DESC LIMIT -1 OFFSET ?)`,
+      ).run(challenge.verifierId, challenge.stationId, Math.max(maxOpen - 1, 0));
       this.sql(
-        `INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, card_id, voucher_id, order_ref, amount, currency)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, card_id, voucher_id, order_ref, amount, currency, station_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(...challengeInsertValues(challenge));
-      return "saved";
+      return retired.changes > 0 ? "oldest-retired" : "saved";
     });
   }
 
@@ -800,7 +809,7 @@ export class SqliteStore implements Store {
   }
 
   private insertAlert(alert: NewAlert): void {
-    this.sql("INSERT INTO alerts (at, kind, merchant_id, stamp_id, verifier_id, shop_id, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
+    this.sql("INSERT INTO alerts (at, kind, merchant_id, stamp_id, verifier_id, shop_id, reason, detail, station_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").run(
       alert.at,
       alert.kind,
       alert.merchantId,
@@ -809,6 +818,7 @@ export class SqliteStore implements Store {
       alert.shopId,
       alert.reason,
       alert.detail,
+      alert.stationId,
     );
   }
 
@@ -816,6 +826,17 @@ export class SqliteStore implements Store {
     await this.write(() => {
       this.insertAlert(alert);
       this.appendAudit(audit);
+    });
+  }
+
+  async addStationAlert(alert: NewAlert, audit: NewAuditEntry, since: number): Promise<"added" | "already-raised"> {
+    // One write transaction: the check and the insert cannot interleave with another process's.
+    return this.write(() => {
+      const raised = this.sql("SELECT 1 FROM alerts WHERE station_id = ? AND kind = ? AND at > ? LIMIT 1").get(alert.stationId, alert.kind, since);
+      if (raised !== undefined) return "already-raised";
+      this.insertAlert(alert);
+      this.appendAudit(audit);
+      return "added";
     });
   }
 
@@ -840,13 +861,14 @@ export class SqliteStore implements Store {
   /** One page of a merchant's alerts, with names joined in as for listEvents. */
   async listAlerts(merchantId: string, page: HistoryPage): Promise<NamedAlert[]> {
     const rows = this.sql(
-      `SELECT a.*, st.label AS stamp_label, sh.name AS shop_name, v.label AS verifier_label FROM alerts a
+      `SELECT a.*, st.label AS stamp_label, sh.name AS shop_name, v.label AS verifier_label, c.label AS station_label FROM alerts a
          LEFT JOIN stamps st ON st.id = a.stamp_id AND st.merchant_id = a.merchant_id
          LEFT JOIN shops sh ON sh.id = a.shop_id AND sh.merchant_id = a.merchant_id
          LEFT JOIN verifiers v ON v.id = a.verifier_id AND v.shop_id = sh.id
+         LEFT JOIN credentials c ON c.id = a.station_id AND c.merchant_id = a.merchant_id
        WHERE a.merchant_id = @merchantId AND (@before IS NULL OR a.id < @before) ORDER BY a.id DESC LIMIT @limit`,
-    ).all({ merchantId: merchantId, before: page.before ?? null, limit: page.limit }) as (AlertRow & NameColumns)[];
-    return rows.map((row) => ({ ...alertFromRow(row), ...namesFromRow(row) }));
+    ).all({ merchantId: merchantId, before: page.before ?? null, limit: page.limit }) as (AlertRow & NameColumns & StationLabelColumn)[];
+    return rows.map((row) => ({ ...alertFromRow(row), ...namesFromRow(row), stationLabel: row.station_label }));
   }
 
   async listAudit(merchantId: string | undefined, page: HistoryPage): Promise<AuditEntry[]> {

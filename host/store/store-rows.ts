@@ -46,6 +46,7 @@ export interface AlertRow {
   shop_id: string;
   reason: ReasonName;
   detail: string;
+  station_id: string;
 }
 
 /** The names joined beside the ids of an event or alert (see listEvents, listAlerts). */
@@ -53,6 +54,11 @@ export interface NameColumns {
   stamp_label: string | null;
   shop_name: string | null;
   verifier_label: string | null;
+}
+
+/** The label of the station an alert names, joined within the alert's merchant (see listAlerts). */
+export interface StationLabelColumn {
+  station_label: string | null;
 }
 
 export function namesFromRow(row: NameColumns): DisplayNames {
@@ -98,6 +104,7 @@ export interface ChallengeRow {
   order_ref: string | null;
   amount: number | null;
   currency: string | null;
+  station_id: string;
 }
 
 export function eventFromRow(row: LedgerRow): LedgerEvent {
@@ -134,6 +141,7 @@ export function alertFromRow(row: AlertRow): Alert {
     shopId: row.shop_id,
     reason: row.reason,
     detail: row.detail,
+    stationId: row.station_id,
   };
 }
 
@@ -167,7 +175,7 @@ export function credentialFromRow(row: CredentialRow): CredentialRecord {
   };
 }
 
-/** The values of an INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, card_id, voucher_id, order_ref, amount, currency). */
+/** The values of an INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, card_id, voucher_id, order_ref, amount, currency, station_id). */
 export function challengeInsertValues(challenge: IssuedChallenge): (string | number | null)[] {
   const receipt = challenge.receipt;
   return [
@@ -182,6 +190,7 @@ export function challengeInsertValues(challenge: IssuedChallenge): (string | num
     receipt?.orderRef ?? null,
     receipt?.amount ?? null,
     receipt?.currency ?? null,
+    challenge.stationId,
   ];
 }
 
@@ -197,6 +206,7 @@ export function challengeFromRow(row: ChallengeRow): IssuedChallenge {
     cardId: row.card_id,
     voucherId: row.voucher_id ?? undefined,
     receipt: receiptFromRow(row),
+    stationId: row.station_id,
   };
 }
 

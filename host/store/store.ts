@@ -162,10 +162,15 @@ export interface Store extends CardStore {
   getProvisioningChallenge(challenge: string): Promise<{ credentialId: string; expiresAt: number; used: boolean } | undefined>;
 
   /**
-   * Stores a challenge unless its verifier already has `maxOpen` unexpired, unused ones
-   * ("too-many", nothing written). Expired challenges of that verifier are deleted first.
+   * Stores a challenge. When the station that asked for it (`challenge.stationId`) already holds
+   * `maxOpen` unused ones at its verifier, its oldest unused ones (earliest expiry; within one
+   * millisecond, any) are deleted first so that it holds `maxOpen` with the new one
+   * ("oldest-retired"): a reply to a deleted one then meets no challenge (UNKNOWN_CHALLENGE),
+   * like a reply to an expired one. Used challenges are never retired. Retiring, counting and
+   * inserting are one step, across processes too, so a station never holds more than `maxOpen`
+   * unused challenges. Expired challenges of that verifier are deleted first.
    */
-  saveChallenge(challenge: IssuedChallenge, maxOpen: number, now: number): Promise<"saved" | "too-many">;
+  saveChallenge(challenge: IssuedChallenge, maxOpen: number, now: number): Promise<"saved" | "oldest-retired">;
   getChallenge(nonce: string): Promise<IssuedChallenge | undefined>;
   /** The validly signed responses kept for this stamp and counter (more than one nonce proves a fork). */
   findSignedCounters(stampId: string, counter: number): Promise<SignedCounter[]>;
@@ -173,6 +178,13 @@ export interface Store extends CardStore {
   commitTap(commit: TapCommit): Promise<TapCommitOutcome>;
   /** An alert that changes nothing else (a forged signature), with its audit entry. */
   addAlert(alert: NewAlert, audit: NewAuditEntry): Promise<void>;
+  /**
+   * An alert a station's own request raised (`alert.stationId`), with its audit entry, unless that
+   * station already raised one of the same kind after `since` ("already-raised", nothing
+   * written). Check and insert are one step, across processes too: a flood of refused requests
+   * writes one alert per station and window, never one per request.
+   */
+  addStationAlert(alert: NewAlert, audit: NewAuditEntry, since: number): Promise<"added" | "already-raised">;
 
   /** With the stamp's label, the shop's name and the verifier's label beside their ids (one query). */
   listEvents(filter: EventFilter): Promise<NamedEvent[]>;

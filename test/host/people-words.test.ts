@@ -20,7 +20,7 @@ describe("every reason code and alert kind has a sentence a shop owner understan
   });
 
   it("has one sentence per alert kind", () => {
-    expect(Object.keys(ALERT_SENTENCES).sort()).toEqual(["CLONE_PROVEN", "FORGED_SIGNATURE", "IMPOSSIBLE_TRAVEL", "LATE_COUNTER", "POSSIBLE_RELAY", "QUARANTINED_STAMP_USED", "REVOKED_STAMP_USED", "STAMP_OUTSIDE_SHOP"]);
+    expect(Object.keys(ALERT_SENTENCES).sort()).toEqual(["CLONE_PROVEN", "FORGED_REGISTRATION", "FORGED_SIGNATURE", "IMPOSSIBLE_TRAVEL", "LATE_COUNTER", "POSSIBLE_RELAY", "QUARANTINED_STAMP_USED", "REVOKED_STAMP_USED", "STAMP_OUTSIDE_SHOP"]);
   });
 
   it.each([...Object.entries(REASON_SENTENCES), ...Object.entries(ALERT_SENTENCES)])("%s is in plain words", (code, sentence) => {

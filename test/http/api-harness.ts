@@ -155,22 +155,25 @@ export function errorOf(response: { status: number; body: unknown }): { code: st
 
 /**
  * Sends a request that must be refused with `status` and `code`, and proves the database is
- * row for row what it was before (the nonce bookkeeping aside). Returns the error body.
+ * row for row what it was before (the nonce bookkeeping aside, and the tables in `mayWrite`: a
+ * refusal that raises an alert writes it and its audit entry). Returns the error body.
  */
 export async function expectRefused(
   api: TestApi,
   request: () => Promise<{ status: number; body: unknown }>,
   status: number,
   code: string,
+  mayWrite: readonly string[] = [],
 ): Promise<{ code: string; message: string; field?: string }> {
-  const before = await api.snapshot();
+  const snapshot = () => (mayWrite.length === 0 ? api.snapshot() : api.database.dump(new Set([...BOOKKEEPING_TABLES, ...mayWrite])));
+  const before = await snapshot();
   const response = await request();
   const text = typeof response.body === "string" ? response.body : JSON.stringify(response.body);
   if (response.status !== status) throw new Error(`expected ${status} ${code}, got ${response.status}: ${text}`);
   const error = errorOf(response);
   if (error.code !== code) throw new Error(`expected code ${code}, got ${error.code}: ${error.message}`);
   if (/\bat .+:\d+:\d+/.test(text)) throw new Error("a stack trace leaked into the response: " + text);
-  if ((await api.snapshot()) !== before) throw new Error(`the refused request changed the database: ${text}`);
+  if ((await snapshot()) !== before) throw new Error(`the refused request changed the database: ${text}`);
   return error;
 }
 

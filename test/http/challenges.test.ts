@@ -3,7 +3,8 @@ import { decodeChallenge } from "../../shared/challenge";
 import { fromHex } from "../../shared/hex";
 import { Purpose } from "../../shared/protocol-constants";
 import { MAX_OPEN_CHALLENGES } from "../../host/core/challenge-service";
-import { call, challengeFor, expectRefused, GANGNAM_VERIFIER, HONGDAE_VERIFIER, NET_TIMEOUT, queryValue, seed, Seeded, START_TIME, startApi, TestApi } from "./api-harness";
+import { call, challengeFor, enrolStation, expectRefused, GANGNAM_VERIFIER, HONGDAE_VERIFIER, NET_TIMEOUT, queryValue, registerStamp, seed, Seeded, START_TIME, startApi, Station, TestApi } from "./api-harness";
+import { newTestStamp, signTapHex } from "./signed-tap";
 import { describeEachStore } from "../support/test-stores";
 
 // A fresh API for every test: the open-challenge cap counts what earlier tests left open.
@@ -16,6 +17,20 @@ function decoded(challengeHex: string): ReturnType<typeof decodeChallenge> & { o
   const challenge = decodeChallenge(bytes.value);
   if (!challenge.ok) throw new Error(challenge.error.detail);
   return challenge;
+}
+
+async function tapOf(station: Station, response: string): Promise<{ accepted: boolean; reason: string }> {
+  return call<{ accepted: boolean; reason: string }>(station.client, "POST", "/v1/taps", { response: response }, 200);
+}
+
+/** Which of these challenges are still open (stored, unused), straight from the database, sorted. */
+async function stillOpen(answers: readonly { body: unknown }[]): Promise<string[]> {
+  const open: string[] = [];
+  for (const answer of answers) {
+    const nonce = (answer.body as { nonce: string }).nonce;
+    if (Number(await queryValue(api, "SELECT COUNT(*) FROM challenges WHERE nonce = ? AND used_at IS NULL", nonce)) === 1) open.push(nonce);
+  }
+  return open.sort();
 }
 
 describeEachStore("challenges", (kind) => {
@@ -80,20 +95,65 @@ describeEachStore("challenges", (kind) => {
       await expectRefused(api, () => api.anonymous.request("POST", "/v1/challenges"), 401, "UNAUTHENTICATED");
     });
 
-    it(`caps open challenges at ${MAX_OPEN_CHALLENGES} per verifier (429), and purges expired ones`, async () => {
+    it(`at its ${MAX_OPEN_CHALLENGES} open challenges, a station's oldest is retired for the new one, its reply refused as UNKNOWN_CHALLENGE; expired ones are purged`, async () => {
       const station = world.beanBros.gangnamStation;
-      for (let i = 0; i < MAX_OPEN_CHALLENGES; i++) await challengeFor(station);
-      const error = await expectRefused(api, () => station.client.request("POST", "/v1/challenges"), 429, "TOO_MANY_OPEN_CHALLENGES");
-      expect(error.message).toMatch(/16 open challenges/);
+      const stamp = newTestStamp();
+      await registerStamp(world.beanBros.flasher, stamp, { label: "superseding", shopIds: ["gangnam"] });
+      // A junk card touched to the counter again and again: each contact asks for a challenge it never answers.
+      const issued: string[] = [];
+      for (let i = 0; i < MAX_OPEN_CHALLENGES + 4; i++) {
+        api.now += 1;
+        issued.push((await challengeFor(station)).challenge);
+      }
+      const count = () => queryValue(api, "SELECT COUNT(*) FROM challenges WHERE verifier_id = ?", GANGNAM_VERIFIER);
+      expect(Number(await count())).toBe(MAX_OPEN_CHALLENGES);
+      // The four oldest were retired: their replies are refused like any unknown challenge's, and write nothing.
+      for (const retired of issued.slice(0, 4)) expect(await tapOf(station, signTapHex(stamp, retired, 1))).toMatchObject({ accepted: false, reason: "UNKNOWN_CHALLENGE" });
+      // The genuine press answers the newest; the oldest still open is still good too.
+      expect(await tapOf(station, signTapHex(stamp, issued[4], 1))).toMatchObject({ accepted: true, reason: "ACCEPTED" });
+      expect(await tapOf(station, signTapHex(stamp, issued[issued.length - 1], 2))).toMatchObject({ accepted: true, reason: "ACCEPTED" });
       // Another verifier has its own budget.
       await challengeFor(world.beanBros.hongdaeStation);
-      const count = () => queryValue(api, "SELECT COUNT(*) FROM challenges WHERE verifier_id = ?", GANGNAM_VERIFIER);
-      expect(await count()).toBe(MAX_OPEN_CHALLENGES);
+      expect(Number(await count())).toBe(MAX_OPEN_CHALLENGES);
 
       // Once they expire they no longer count, and they are deleted as a new one is issued.
       api.now += 30_001;
       await challengeFor(station);
-      expect(await count()).toBe(1);
+      expect(Number(await count())).toBe(1);
+    });
+
+    it("serves every request of one station's flood, keeps only 16 of them open, and leaves the other stations of its verifier alone", async () => {
+      // A second counter station at gangnam (a kiosk beside the till), enrolled as any other.
+      const till = world.beanBros.gangnamStation;
+      const kiosk = await enrolStation(api, world.beanBros.owner.client, { role: "counter-station", verifierId: GANGNAM_VERIFIER }, "gangnam kiosk 2");
+      const stamp = newTestStamp();
+      await registerStamp(world.beanBros.flasher, stamp, { label: "flooded", shopIds: ["gangnam"] });
+      // The till, stolen or broken, asks for challenges concurrently: every request is served, and each
+      // past its share retires one of its older challenges, so it never holds more than 16 open.
+      const flood = await Promise.all(Array.from({ length: MAX_OPEN_CHALLENGES * 2 }, () => till.client.request("POST", "/v1/challenges")));
+      expect(flood.map((answer) => answer.status)).toEqual(Array.from({ length: MAX_OPEN_CHALLENGES * 2 }, () => 201));
+      const tillOpen = await stillOpen(flood);
+      expect(tillOpen).toHaveLength(MAX_OPEN_CHALLENGES);
+      // The kiosk is still served, concurrently too, up to its own share and past it the same way.
+      const kioskAnswers = await Promise.all(Array.from({ length: MAX_OPEN_CHALLENGES + 1 }, () => kiosk.client.request("POST", "/v1/challenges")));
+      expect(kioskAnswers.map((answer) => answer.status)).toEqual(Array.from({ length: MAX_OPEN_CHALLENGES + 1 }, () => 201));
+      expect(await stillOpen(kioskAnswers)).toHaveLength(MAX_OPEN_CHALLENGES);
+      // ...without retiring any of the till's.
+      expect(await stillOpen(flood)).toEqual(tillOpen);
+      const open = await queryValue(api, "SELECT COUNT(*) FROM challenges WHERE verifier_id = ? AND used_at IS NULL", GANGNAM_VERIFIER);
+      expect(Number(open)).toBe(2 * MAX_OPEN_CHALLENGES);
+
+      // Answered, the 16 retired challenges are refused as unknown; the 16 still open are accepted.
+      const verdicts: { nonce: string; reason: string }[] = [];
+      for (const [i, answer] of flood.entries()) {
+        const body = answer.body as { challenge: string; nonce: string };
+        const verdict = await tapOf(till, signTapHex(stamp, body.challenge, i + 1));
+        verdicts.push({ nonce: body.nonce, reason: verdict.reason });
+      }
+      expect(verdicts.filter((v) => v.reason === "UNKNOWN_CHALLENGE").map((v) => v.nonce).sort()).toEqual(
+        flood.map((answer) => (answer.body as { nonce: string }).nonce).filter((nonce) => !tillOpen.includes(nonce)).sort(),
+      );
+      expect(verdicts.filter((v) => v.reason === "ACCEPTED").map((v) => v.nonce).sort()).toEqual(tillOpen);
     });
   });
 });

@@ -17,8 +17,10 @@ import { encodePhoneToken } from "../../shared/phone-url";
 import { newHolder } from "../../host/core/phone/cards";
 import { openPhoneTap } from "../../host/core/phone/phone-tap";
 import { signPhoneToken } from "../support/phone-token";
-import { ApiClient, ApiResponse, credentialHeaders } from "../../host/client/api-client";
+import { ApiClient, ApiCredential, ApiResponse, credentialHeaders } from "../../host/client/api-client";
 import { ApiMethod } from "../../host/client/transports";
+import { PERMISSIONS } from "../../host/core/access/permissions";
+import { ROUTE_ACTIONS } from "../../host/http/route-permissions";
 import {
   call,
   challengeFor,
@@ -457,6 +459,16 @@ describe("docs/security.md: the route × role table", () => {
     }
   });
 
+  it("gives every route needing a credential the action whose roles are the table's (host/http/route-permissions.ts)", () => {
+    for (const row of TABLE.filter((r) => r.cells.anonymous === "refused")) {
+      const action = ROUTE_ACTIONS[row.route];
+      if (action === undefined) throw new Error(`${row.route} has no action in ROUTE_ACTIONS`);
+      const allowed = ROLES.filter((role) => role !== "anonymous" && row.cells[role] === "allowed");
+      expect([...PERMISSIONS[action]].sort(), `${row.route}: ${action}`).toEqual([...allowed].sort());
+    }
+    expect(Object.keys(ROUTE_ACTIONS).sort(), "no action for a route the table does not list").toEqual(TABLE.filter((r) => r.cells.anonymous === "refused").map((r) => r.route).sort());
+  });
+
   it("knows how to call every route of the table", () => {
     expect(TABLE.map((row) => row.route).filter((route) => SPECS[route] === undefined)).toEqual([]);
   });
@@ -494,6 +506,80 @@ describe.each(TABLE)("$route", ({ route, cells }) => {
     }
   }, NET_TIMEOUT);
 });
+
+/** The credential a role's client signs or sends with, for requests built byte by byte. */
+function credentialOf(role: Role): ApiCredential {
+  switch (role) {
+    case "anonymous":
+      return { kind: "none" };
+    case "operator":
+      return { kind: "token", token: world.operator.token };
+    case "owner":
+    case "manager":
+    case "auditor":
+      return { kind: "token", token: world.beanBros[role].token };
+    case "counter-station":
+      return { kind: "station", keyId: world.beanBros.gangnamStation.keyId, privateKey: world.beanBros.gangnamStation.privateKey };
+    case "flashing-station":
+      return { kind: "station", keyId: world.beanBros.flasher.keyId, privateKey: world.beanBros.flasher.privateKey };
+  }
+}
+
+/** A request with `text` as its body, exactly (it need not be JSON), under `role`'s credential. */
+let textTransport: ReturnType<TestApi["transport"]> | undefined;
+async function sendText(role: Role, method: ApiMethod, pathAndQuery: string, text: string | undefined): Promise<ApiResponse> {
+  textTransport ??= api.transport();
+  const transport = textTransport;
+  const bytes = text === undefined ? undefined : new TextEncoder().encode(text);
+  const headers = {
+    accept: "application/json",
+    ...(bytes === undefined ? {} : { "content-type": "application/json" }),
+    ...credentialHeaders(credentialOf(role), { method: method, authority: transport.authority, pathAndQuery: pathAndQuery, body: bytes ?? new Uint8Array(0) }, api.now),
+  };
+  const answer = await transport.request(method, pathAndQuery, headers, bytes);
+  return { status: answer.status, body: JSON.parse(answer.body) as unknown, headers: answer.headers };
+}
+
+/**
+ * Requests no route accepts: for a GET a query parameter none knows (and a malformed limit); for
+ * the others a body with a field none knows, a body of the wrong type and text that is not JSON.
+ * The path's ids are made up and of no particular shape.
+ */
+function invalidRequests(route: string): { method: ApiMethod; pathAndQuery: string; text: string | undefined }[] {
+  const [method, template] = route.split(" ") as [ApiMethod, string];
+  const path = template.replace(":id", "not-an-id!");
+  if (method === "GET") return [{ method: method, pathAndQuery: `${path}?not-a-field=1&limit=-7`, text: undefined }];
+  return [
+    { method: method, pathAndQuery: path, text: JSON.stringify({ "not-a-field": [null] }) },
+    { method: method, pathAndQuery: path, text: "[1, 2, 3]" },
+    { method: method, pathAndQuery: path, text: "{ not json" },
+  ];
+}
+
+describe("the credential and the role are checked before the request's shape", () => {
+  const guarded = TABLE.filter((row) => row.cells.anonymous === "refused");
+  it.each(guarded.map((row) => [row.route, row] as const))(
+    "%s: an invalid request is 401 without a credential, 403 for every refused role",
+    async (route, row) => {
+      // A 400 to someone who may not call the route would tell them what its body looks like.
+      for (const request of invalidRequests(route)) {
+        const what = `${request.method} ${request.pathAndQuery} ${request.text ?? ""}`;
+        const anonymous = await sendText("anonymous", request.method, request.pathAndQuery, request.text);
+        expect([anonymous.status, errorCode(anonymous)], `${what} without a credential`).toEqual([401, "UNAUTHENTICATED"]);
+        for (const role of ROLES.filter((r) => r !== "anonymous" && row.cells[r] === "refused")) {
+          const refused = await sendText(role, request.method, request.pathAndQuery, request.text);
+          expect([refused.status, errorCode(refused)], `${what} as ${role}`).toEqual([403, "FORBIDDEN"]);
+        }
+      }
+    },
+    NET_TIMEOUT,
+  );
+});
+
+function errorCode(response: ApiResponse): string | undefined {
+  const body = response.body as { error?: { code?: string } };
+  return body.error?.code;
+}
 
 /** A page route's path with its parameters filled: a well-formed invitation code, a merchant, an asset. */
 function pagePath(route: string): string {

@@ -30,6 +30,9 @@ afterAll(async () => {
   await api.close();
 });
 
+/** A refusal that looks forged raises an alert (host/core/registration-alert.ts): it may write that and its audit entry, nothing else. */
+const ALERT_TABLES = ["alerts", "audit"];
+
 /** The canonical encoding of a point of order 4 (a small-order key, R6). */
 const SMALL_ORDER_KEY = "0000000000000000000000000000000000000000000000000000000000000080";
 /** y = 2 is not on the curve: not a point at all. */
@@ -84,9 +87,9 @@ describe("POST /v1/stamps (a flashing station, with the stamp's proof of possess
   it("refuses small-order and off-curve keys with 422", async () => {
     const proof = { challenge: await provisioningChallenge(flasher()), firmwareHash: TEST_FIRMWARE_HASH, signature: "00".repeat(64) };
     const body = { label: "s", merchantId: "bean-bros", shopIds: ["gangnam"], proof: proof };
-    const small = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", { ...body, publicKey: SMALL_ORDER_KEY }), 422, "WEAK_KEY");
+    const small = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", { ...body, publicKey: SMALL_ORDER_KEY }), 422, "WEAK_KEY", ALERT_TABLES);
     expect(small.message).toMatch(/small-order/);
-    await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", { ...body, publicKey: NOT_A_POINT }), 422, "WEAK_KEY");
+    await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", { ...body, publicKey: NOT_A_POINT }), 422, "WEAK_KEY", ALERT_TABLES);
   });
 
   it("refuses unknown shops and verifiers with 404, and verifiers outside the stamp's shops", async () => {
@@ -135,7 +138,7 @@ describe("the issue's attack: registering a stranger's key as a stamp is refused
 
   it("a bare key without any proof (the old API) is 400: proof is required", async () => {
     const bare = { publicKey: stranger.publicKeyHex, label: "mine", merchantId: "bean-bros", shopIds: ["gangnam"] };
-    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", bare), 400, "INVALID_INPUT");
+    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", bare), 400, "INVALID_INPUT", ALERT_TABLES);
     expect(error.message).toBe("proof is required");
     expect(await stampRow()).toBeUndefined();
   });
@@ -155,21 +158,21 @@ describe("the issue's attack: registering a stranger's key as a stamp is refused
 
   it("a proof over a challenge the host never issued is 422 PROOF_INVALID", async () => {
     const body = stampBody(stranger, "ab".repeat(32));
-    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", body), 422, "PROOF_INVALID");
+    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", body), 422, "PROOF_INVALID", ALERT_TABLES);
     expect(error.message).toMatch(/not issued to this station/);
   });
 
   it("a proof over a challenge issued to another station is 422 PROOF_INVALID", async () => {
     const teaChallenge = await provisioningChallenge(world.teaHouse.flasher);
     const body = stampBody(stranger, teaChallenge);
-    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", body), 422, "PROOF_INVALID");
+    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", body), 422, "PROOF_INVALID", ALERT_TABLES);
     expect(error.message).toMatch(/not issued to this station/);
   });
 
   it("a proof signed by another key than the one registered is 422 PROOF_INVALID", async () => {
     const challenge = await provisioningChallenge(flasher());
     const body = { ...stampBody(stranger, challenge), proof: stranger.prove(challenge, TEST_FIRMWARE_HASH, generateKeyPairSync("ed25519").privateKey) };
-    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", body), 422, "PROOF_INVALID");
+    const error = await expectRefused(api, () => flasher().client.request("POST", "/v1/stamps", body), 422, "PROOF_INVALID", ALERT_TABLES);
     expect(error.message).toMatch(/does not verify/);
   });
 

@@ -300,6 +300,7 @@ function baseContext(response: TapResponse): TapContext {
       cardId: "",
       voucherId: undefined,
       receipt: undefined,
+      stationId: "",
     },
     sameCounter: [],
     stamp: {

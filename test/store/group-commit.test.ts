@@ -41,7 +41,7 @@ function stampRecord(n: number): StampRecord {
 }
 
 function challenge(nonce: string): IssuedChallenge {
-  return { nonce: nonce, verifierId: VERIFIER, issuedAt: Math.floor(T0 / 1000), expiresAt: T0 + 30_000, purpose: Purpose.REDEEM, quantity: 1, usedAt: undefined, cardId: "", voucherId: undefined, receipt: undefined };
+  return { nonce: nonce, verifierId: VERIFIER, issuedAt: Math.floor(T0 / 1000), expiresAt: T0 + 30_000, purpose: Purpose.REDEEM, quantity: 1, usedAt: undefined, cardId: "", voucherId: undefined, receipt: undefined, stationId: "station-1" };
 }
 
 /** What an accepted station tap writes (as in store-conformance.test.ts). */

@@ -63,7 +63,7 @@ async function registry(store: Store, stamps: StampRecord[] = [stampRecord(0x00,
 }
 
 function challenge(nonce: string, issuedAt = T0): IssuedChallenge {
-  return { nonce: nonce, verifierId: VERIFIER, issuedAt: Math.floor(issuedAt / 1000), expiresAt: issuedAt + CHALLENGE_TTL_MS, purpose: Purpose.REDEEM, quantity: 7, usedAt: undefined, cardId: "", voucherId: undefined, receipt: undefined };
+  return { nonce: nonce, verifierId: VERIFIER, issuedAt: Math.floor(issuedAt / 1000), expiresAt: issuedAt + CHALLENGE_TTL_MS, purpose: Purpose.REDEEM, quantity: 7, usedAt: undefined, cardId: "", voucherId: undefined, receipt: undefined, stationId: "station-1" };
 }
 
 /** What an accepted tap writes (the store does not check signatures: the core did). */
@@ -225,6 +225,31 @@ describeEachStore("the store contract", (kind) => {
     });
   });
 
+  it("at a station's open-challenge cap, retires its oldest unused challenge for the new one: never a used one, never another station's", async () => {
+    const database = await createTestDatabase(kind);
+    await withStore(database, async (store) => {
+      const stamp = stampRecord(0x00, "first");
+      await registry(store, [stamp]);
+      const otherStation = { ...challenge("0f".repeat(16), T0), stationId: "station-2" };
+      expect(await store.saveChallenge(otherStation, 3, T0)).toBe("saved");
+      for (const [i, nonce] of ["01", "02", "03"].entries()) expect(await store.saveChallenge(challenge(nonce.repeat(16), T0 + i), 3, T0 + i)).toBe("saved");
+      // The oldest is spent: it no longer counts, and it stays (a replay of its tap meets it used).
+      expect(await store.commitTap(acceptedTap(stamp, "01".repeat(16), 1, T0 + 3))).toBe("committed");
+      expect(await store.saveChallenge(challenge("04".repeat(16), T0 + 4), 3, T0 + 4)).toBe("saved");
+      // At the cap again: the oldest unused one (02) makes room.
+      expect(await store.saveChallenge(challenge("05".repeat(16), T0 + 5), 3, T0 + 5)).toBe("oldest-retired");
+      expect(await store.getChallenge("02".repeat(16))).toBeUndefined();
+      expect((await store.getChallenge("01".repeat(16)))?.usedAt).toBe(T0 + 3);
+      for (const nonce of ["03", "04", "05", "0f"]) expect((await store.getChallenge(nonce.repeat(16)))?.usedAt).toBeUndefined();
+      // A lower cap retires as many as it takes, oldest first.
+      expect(await store.saveChallenge(challenge("06".repeat(16), T0 + 6), 2, T0 + 6)).toBe("oldest-retired");
+      expect(await Promise.all(["03", "04", "05", "06"].map(async (nonce) => (await store.getChallenge(nonce.repeat(16))) !== undefined))).toEqual([false, false, true, true]);
+      // A tap answering a retired challenge finds nothing to spend.
+      expect(await store.commitTap(acceptedTap(stamp, "02".repeat(16), 2, T0 + 7))).toBe("challenge-used");
+      expect(await store.getChallenge("0f".repeat(16))).toEqual(otherStation);
+    });
+  });
+
   it("keeps a phone tap's evidence once (its single use), and moves a worker's clock only from the state read", async () => {
     const database = await createTestDatabase(kind);
     await withStore(database, async (store) => {
@@ -358,8 +383,11 @@ describeEachStore("the store contract", (kind) => {
     const database = await createTestDatabase(kind);
     await withTwoStores(database, async ([a, b]) => {
       await registry(a, []);
+      // Every save is served; each past the third retires an older one, so the station never holds more than 3.
       const saves = await Promise.all(Array.from({ length: 10 }, (_, i) => [a, b][i % 2].saveChallenge(challenge(String(i).padStart(32, "0")), 3, T0)));
       expect(saves.filter((outcome) => outcome === "saved")).toHaveLength(3);
+      expect(saves.filter((outcome) => outcome === "oldest-retired")).toHaveLength(7);
+      expect(Number(await database.value("SELECT COUNT(*) FROM challenges WHERE station_id = ? AND used_at IS NULL", "station-1"))).toBe(3);
 
       await Promise.all(Array.from({ length: 24 }, (_, i) => [a, b][i % 2].addShop({ id: `shop-${i}`, merchantId: "m1", name: `Shop ${i}` }, audit(T0 + 1000 + i, "shop.create", `shop-${i}`))));
       const entries = await b.readAudit(1, 1000);

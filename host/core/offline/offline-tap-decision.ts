@@ -58,7 +58,7 @@ function timeText(ms: number): string {
 }
 
 function alertOf(context: OfflineTapContext, stamp: StampRecord, kind: AlertKind, v: Verdict, detail: string): { alert: NewAlert; audit: NewAuditEntry } {
-  const alert: NewAlert = { at: context.now, kind: kind, merchantId: stamp.merchantId, stampId: stamp.id, verifierId: context.verifier.id, shopId: context.shop.id, reason: v.reason, detail: detail };
+  const alert: NewAlert = { at: context.now, kind: kind, merchantId: stamp.merchantId, stampId: stamp.id, verifierId: context.verifier.id, shopId: context.shop.id, reason: v.reason, detail: detail, stationId: "" };
   const audit = auditEntry("system", context.now, stamp.merchantId, "alert." + kind, stamp.id, { reason: v.reason, detail: detail, verifierId: context.verifier.id, offline: true });
   return { alert: alert, audit: audit };
 }

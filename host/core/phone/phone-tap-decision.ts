@@ -116,7 +116,7 @@ function signedCounter(context: PhoneTapContext, stamp: StampRecord, value: Pres
 }
 
 function alertFor(context: PhoneTapContext, stamp: StampRecord, kind: AlertKind, v: Verdict, detail: string): NewAlert {
-  return { at: context.now, kind: kind, merchantId: stamp.merchantId, stampId: stamp.id, verifierId: "", shopId: context.shop?.id ?? "", reason: v.reason, detail: detail };
+  return { at: context.now, kind: kind, merchantId: stamp.merchantId, stampId: stamp.id, verifierId: "", shopId: context.shop?.id ?? "", reason: v.reason, detail: detail, stationId: "" };
 }
 
 /** A validly signed but refused phone tap: evidence kept (which also makes the URL used), optionally more. */

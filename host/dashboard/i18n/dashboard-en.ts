@@ -73,6 +73,7 @@ export const DASHBOARD_ENGLISH: DashboardMessages = {
   noAlerts: "No alerts. Good.",
   alertKinds: capitalised(ALERT_SENTENCES),
   alertAbout: (stampLabel, shopName) => `${stampLabel} · ${shopName}`,
+  alertFromStation: (stationLabel) => `sent by the station ${stationLabel}`,
 
   reportsTitle: "Reports",
   dailyTitle: "Stamps and customers, last 30 days",

@@ -62,6 +62,7 @@ export const DASHBOARD_KOREAN: DashboardMessages = {
     VOUCHER_EXPIRED: "기한이 지난 보상 또는 쿠폰입니다. 더 이상 쓸 수 없습니다.",
     IMPOSSIBLE_TRAVEL: "이 스탬프가 방금 다른 매장에서 찍혔습니다. 그 사이에 옮길 수 없는 거리라 적립하지 않았습니다. 복제품이거나 전달된 태그일 수 있어 대표에게 알렸습니다.",
     POSSIBLE_RELAY: "스탬프의 응답이 카운터에서 바로 온 것이라고 보기에는 너무 늦게 왔습니다. 적립하지 않았습니다. 스탬프를 다시 눌러 주세요. 대표에게 알렸습니다.",
+    FORGED_REGISTRATION: "스탬프 등록을 거절했습니다. 키가 약하거나 스탬프 안에 있다는 증명이 없었습니다. 대표에게 알렸습니다.",
   },
 
   stampsTitle: "스탬프",
@@ -94,8 +95,10 @@ export const DASHBOARD_KOREAN: DashboardMessages = {
     FORGED_SIGNATURE: "카운터가 이 스탬프 이름으로 된 가짜 응답을 받았습니다. 누군가 위조하려는 것일 수 있습니다.",
     IMPOSSIBLE_TRAVEL: "이 스탬프가 두 매장에서 이동할 수 없을 만큼 짧은 간격으로 찍혔습니다. 복제품이 있거나 태그가 전달되고 있을 수 있습니다. 차단하지는 않았으니 스탬프가 어디 있는지 확인하고, 의심되면 사용 중지하세요.",
     POSSIBLE_RELAY: "카운터가 이 스탬프의 응답을 카운터에 있는 스탬프보다 훨씬 늦게 받았습니다. 누군가 다른 곳에서 전달하고 있을 수 있습니다. 차단하지는 않았으니 지켜보고, 의심되면 사용 중지하세요.",
+    FORGED_REGISTRATION: "스탬프 등록기가 스탬프 안에 있다는 올바른 증명 없이(또는 약한 키로) 스탬프 키를 등록하려 했습니다. 거절했습니다. 우리 등록기가 아니거나 쓰지 않는 등록기라면 그 키를 사용 중지하세요.",
   },
   alertAbout: (stampLabel, shopName) => `${stampLabel} · ${shopName}`,
+  alertFromStation: (stationLabel) => `보낸 기기: ${stationLabel}`,
 
   reportsTitle: "통계",
   dailyTitle: "최근 30일 스탬프와 손님",

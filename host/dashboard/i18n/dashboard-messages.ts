@@ -72,6 +72,8 @@ export interface DashboardMessages {
   noAlerts: string;
   alertKinds: Readonly<Record<AlertKind, string>>;
   alertAbout(stampLabel: string, shopName: string): string;
+  /** An alert a station's own request raised (a forged registration): which station, by its label. */
+  alertFromStation(stationLabel: string): string;
 
   reportsTitle: string;
   dailyTitle: string;

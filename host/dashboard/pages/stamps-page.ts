@@ -46,9 +46,16 @@ ${forms}
 </li>`;
 }
 
+/** What an alert is about: the stamp and shop of a tap, or the station whose own request raised it (a forged registration names no real stamp). */
+function alertSubject(context: DashboardContext, alert: NamedAlert): string {
+  const m = context.messages;
+  if (alert.stationId !== "") return m.alertFromStation(alert.stationLabel ?? alert.stationId);
+  return m.alertAbout(alert.stampLabel ?? m.unknownStampName, alert.shopName ?? "");
+}
+
 function alertItem(context: DashboardContext, alert: NamedAlert): Html {
   const m = context.messages;
-  return html`<li><p>${m.alertKinds[alert.kind]}</p><p class="muted">${m.alertAbout(alert.stampLabel ?? m.unknownStampName, alert.shopName ?? "")} · ${eventTime(alert.at, context.language, context.timeZone)}</p></li>`;
+  return html`<li><p>${m.alertKinds[alert.kind]}</p><p class="muted">${alertSubject(context, alert)} · ${eventTime(alert.at, context.language, context.timeZone)}</p></li>`;
 }
 
 export function stampsPage(context: DashboardContext, input: StampsPageInput): Html {
