@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: measures and writes BENCHMARKS.md (machine, command, figures, and the
  * comparisons measured in the same run). Espruino figures use ESPRUINO_BIN / ESPRUINO_ARM_BIN,
- * or the copies in ../shared/tools when those exist.
+ * or the copies in ../shared/tools when those exist. The security rig's section ("Security rig
+ * (full run)", written by `npm run rig`) is kept as it is.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
@@ -24,6 +25,7 @@ import { measureBleTapFigures } from "./ble/ble-tap-figures";
 import { FlashFigures, measureFlash, measureToolUpload } from "./flashing/flash-figures";
 import { deviceKinds } from "../test/flashing/device-bridge";
 import { formatNfcTapFigures, measureNfcTapFigures } from "./nfc/nfc-tap-figures";
+import { rigSectionIn, withRigSection } from "../rig/report/benchmarks-section";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist", "firmware");
@@ -196,8 +198,12 @@ async function main(): Promise<void> {
   );
   out();
 
-  writeFileSync(join(root, "BENCHMARKS.md"), lines.join("\n"));
-  console.log(lines.join("\n"));
+  // The security rig's full-run summary is written by `npm run rig`, not measured here: carried over as it is.
+  const path = join(root, "BENCHMARKS.md");
+  const rigSection = existsSync(path) ? rigSectionIn(readFileSync(path, "utf8")) : undefined;
+  const text = rigSection === undefined ? lines.join("\n") : withRigSection(lines.join("\n"), rigSection);
+  writeFileSync(path, text);
+  console.log(text);
 }
 
 main().catch((error: unknown) => {

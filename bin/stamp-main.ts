@@ -1,12 +1,16 @@
 /**
  * The `stamp` command's entry point, and the one place that wires the host CLI to the
  * simulation: the host never imports firmware or sim code, so the `demo` command is added here,
- * and its module is loaded only when the demo actually runs.
+ * and its module is loaded only when the demo actually runs. `rig` is added here too: it starts
+ * the security rig (test code, never bundled) in a clone, as a process of its own.
  */
 import { Command } from "commander";
 import { dbChosen, dbPath } from "../host/cli/context";
 import { CliContext } from "../host/cli/program";
 import { runCli } from "../host/cli/run";
+import { fileURLToPath } from "node:url";
+import { dirname } from "node:path";
+import { addRigCommand, packageRootOf } from "./rig-command";
 
 function addDemo(program: Command, context: CliContext): void {
   program
@@ -22,5 +26,13 @@ function addDemo(program: Command, context: CliContext): void {
     });
 }
 
+/** The clone or installed package this runs from (bin/ in a clone under tsx, dist/host/ when bundled). */
+const packageRoot = packageRootOf(dirname(fileURLToPath(import.meta.url)));
+
 // Exit explicitly: a BLE station's bleno keeps an HCI management socket open that cannot be closed.
-process.exit(await runCli(process.argv.slice(2), addDemo));
+process.exit(
+  await runCli(process.argv.slice(2), (program, context) => {
+    addDemo(program, context);
+    addRigCommand(program, packageRoot);
+  }),
+);

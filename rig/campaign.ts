@@ -15,7 +15,8 @@ export interface Budget {
 }
 
 export const SHORT_BUDGET: Budget = { kind: "short", nonceSamples: 2_000, concurrentSubmissions: 100 };
-export const FULL_BUDGET: Budget = { kind: "full", nonceSamples: 200_000, concurrentSubmissions: 100 };
+/** The full run collects the issue's million challenges (about 6 minutes on the rig's own host, 2 cores). */
+export const FULL_BUDGET: Budget = { kind: "full", nonceSamples: 1_000_000, concurrentSubmissions: 100 };
 
 /** One attack (or one legitimate tap) as sent, and what the host answered. */
 export interface Attempt {
@@ -61,11 +62,20 @@ export interface CampaignResult {
   figures: Figure[];
   /** Why the campaign stopped before its end (its counts are then only what it reached); undefined when it ran through. */
   error?: string;
+  /** The host it ran against when not the run's target (a host of its own, e.g. for floods). */
+  host?: string;
+}
+
+/** Attempts alike in everything, counted rather than kept one object each (a million fresh nonces). */
+export interface CountedAttempts extends Attempt {
+  count: number;
 }
 
 /** What a campaign's run returns before the runner times and tallies it. */
 export interface CampaignOutput {
   attempts: Attempt[];
+  /** More attempts, by the batch; tallied exactly as if each were in `attempts`. */
+  counted?: CountedAttempts[];
   notRun: NotRun[];
   figures: Figure[];
 }

@@ -27,6 +27,8 @@ export interface HostSettings {
   servePhonePages: boolean;
   /** A twin's weakened store in front of the real one; the product has no such switch. */
   wrap: (store: Store) => Store;
+  /** Where the host's clock offset is kept: shared memory when the host runs in a thread of its own (threaded-host.ts). */
+  clockOffset?: { ms: number };
 }
 
 async function created(client: ApiClient, path: string, body: object): Promise<Record<string, unknown>> {
@@ -46,7 +48,7 @@ export async function startConfiguredHost(settings: HostSettings): Promise<Runni
   const dir = mkdtempSync(join(tmpdir(), "stamp-rig-"));
   const databaseFile = join(dir, "rig.db");
   const store = await openStore(databaseFile);
-  const offset = { ms: 0 };
+  const offset = settings.clockOffset ?? { ms: 0 };
   const clock = () => Date.now() + offset.ms;
   const own = { url: "" };
   const app = buildServer(settings.wrap(store), {

@@ -3,11 +3,15 @@ import { Budget, FULL_BUDGET, SHORT_BUDGET } from "./campaign";
 
 export const USAGE = `npm run rig -- [--short] [--out <dir>] [--nonce-samples <n>] [--campaign <name>]...
              [--url <base URL> --merchant <id>]   (owner token in STAMP_RIG_OWNER_TOKEN)
+(or \`stamp rig …\` in a clone of the repository)
 
 Without --url the rig starts its own host (the real server on a temporary SQLite file).
-With --url it attacks that deployment as the owner of merchant <id> (docs/rig.md).`;
+With --url it attacks that deployment as the owner of merchant <id> (docs/rig.md).
+The whole full run on its own host also writes its summary into BENCHMARKS.md.`;
 
 export interface RigOptions {
+  /** --help: print the usage and run nothing. */
+  help: boolean;
   budget: Budget;
   outDir: string;
   /** Campaign names to run; empty: all. */
@@ -23,6 +27,7 @@ export function rigOptions(args: string[], env: Record<string, string | undefine
     parsed = parseArgs({
       args: args,
       options: {
+        help: { type: "boolean", short: "h", default: false },
         short: { type: "boolean", default: false },
         out: { type: "string", default: "reports" },
         "nonce-samples": { type: "string" },
@@ -49,5 +54,5 @@ export function rigOptions(args: string[], env: Record<string, string | undefine
     const foreign = env.STAMP_RIG_FOREIGN_OWNER_TOKEN;
     deployment = { url: v.url, merchantId: v.merchant, ownerToken: token, foreignOwnerToken: foreign === undefined || foreign === "" ? undefined : foreign };
   }
-  return { ok: true, options: { budget: { ...base, nonceSamples: samples }, outDir: v.out, campaigns: v.campaign, deployment: deployment } };
+  return { ok: true, options: { help: v.help, budget: { ...base, nonceSamples: samples }, outDir: v.out, campaigns: v.campaign, deployment: deployment } };
 }

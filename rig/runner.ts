@@ -47,6 +47,11 @@ async function runTwin(campaign: Campaign, twin: Twin | undefined, budget: Budge
 
 export interface RunPlan {
   target: Target;
+  /**
+   * Campaigns run against a host of their own instead of `target`, started just before and stopped
+   * just after (floods need a host process with the product's own limits and a bench measuring it).
+   */
+  ownHosts?: ReadonlyMap<string, () => Promise<RunningHost>>;
   campaigns: Campaign[];
   twins: Twin[];
   budget: Budget;
@@ -54,12 +59,28 @@ export interface RunPlan {
   onResult?: (line: string) => void;
 }
 
-/** Every campaign against the target, then each against its weakened twin; the report with its verdict. */
+/** The campaign against its own host (named in the result), started and stopped around it. */
+async function runOnOwnHost(campaign: Campaign, start: () => Promise<RunningHost>, budget: Budget): Promise<CampaignResult> {
+  const started = performance.now();
+  let host: RunningHost | undefined;
+  try {
+    host = await start();
+    return { ...(await runCampaignOrFail(campaign, host.target, budget)), host: host.target.label };
+  } catch (e) {
+    const empty = tally(campaign.name, campaign.attacks, { attempts: [], notRun: [], figures: [] }, Math.round(performance.now() - started));
+    return { ...empty, error: `its own host could not be started: ${messageOf(e)}` };
+  } finally {
+    await host?.stop();
+  }
+}
+
+/** Every campaign against the target (or its own host), then each against its weakened twin; the report with its verdict. */
 export async function runRig(plan: RunPlan): Promise<RigReport> {
   const startedAt = new Date().toISOString();
   const campaigns: CampaignResult[] = [];
   for (const campaign of plan.campaigns) {
-    const result = await runCampaignOrFail(campaign, plan.target, plan.budget);
+    const own = plan.ownHosts?.get(campaign.name);
+    const result = own === undefined ? await runCampaignOrFail(campaign, plan.target, plan.budget) : await runOnOwnHost(campaign, own, plan.budget);
     const stopped = result.error === undefined ? "" : `, stopped: ${result.error}`;
     plan.onResult?.(`${campaign.name}: ${result.attempts} attempts, ${result.accepted} accepted, ${result.falseRejections} false rejections, ${result.durationMs} ms${stopped}`);
     campaigns.push(result);

@@ -2,36 +2,31 @@ import { Attempt, CampaignOutput, CampaignResult } from "./campaign";
 
 const MAX_EXAMPLES = 5;
 
-/** The counts a report shows, from the attempts a campaign made: pure. */
+/** The counts a report shows, from the attempts a campaign made (kept one by one, or counted in batches): pure. */
 export function tally(name: string, attacks: string, output: CampaignOutput, durationMs: number): CampaignResult {
-  const attacksOnly = output.attempts.filter((a) => !a.legitimate);
-  const legitimate = output.attempts.filter((a) => a.legitimate);
-  const accepted = attacksOnly.filter((a) => a.accepted);
-  return {
-    campaign: name,
-    attacks: attacks,
-    attempts: attacksOnly.length,
-    accepted: accepted.length,
-    flagged: attacksOnly.filter((a) => a.flagged).length,
-    legitimate: legitimate.length,
-    falseRejections: legitimate.filter((a) => !a.accepted).length,
-    durationMs: durationMs,
-    acceptedExamples: accepted.slice(0, MAX_EXAMPLES),
-    byAttack: byAttack(attacksOnly),
-    notRun: output.notRun,
-    figures: output.figures,
-  };
-}
-
-function byAttack(attempts: Attempt[]): CampaignResult["byAttack"] {
+  const counts = { attempts: 0, accepted: 0, flagged: 0, legitimate: 0, falseRejections: 0 };
   const rows = new Map<string, CampaignResult["byAttack"][number]>();
-  for (const a of attempts) {
+  const examples: Attempt[] = [];
+  const count = (a: Attempt, times: number) => {
+    if (times === 0) return;
+    if (a.legitimate) {
+      counts.legitimate += times;
+      if (!a.accepted) counts.falseRejections += times;
+      return;
+    }
+    counts.attempts += times;
+    if (a.accepted) counts.accepted += times;
+    if (a.flagged) counts.flagged += times;
+    // A counted batch gives one example: its attempts are alike.
+    if (a.accepted && examples.length < MAX_EXAMPLES) examples.push({ attack: a.attack, legitimate: a.legitimate, accepted: a.accepted, flagged: a.flagged, answer: a.answer });
     const row = rows.get(a.attack) ?? { attack: a.attack, sent: 0, accepted: 0, flagged: 0, answers: [] };
-    row.sent += 1;
-    if (a.accepted) row.accepted += 1;
-    if (a.flagged) row.flagged += 1;
+    row.sent += times;
+    if (a.accepted) row.accepted += times;
+    if (a.flagged) row.flagged += times;
     if (!row.answers.includes(a.answer)) row.answers.push(a.answer);
     rows.set(a.attack, row);
-  }
-  return [...rows.values()];
+  };
+  for (const a of output.attempts) count(a, 1);
+  for (const batch of output.counted ?? []) count(batch, batch.count);
+  return { campaign: name, attacks: attacks, ...counts, durationMs: durationMs, acceptedExamples: examples, byAttack: [...rows.values()], notRun: output.notRun, figures: output.figures };
 }

@@ -1,6 +1,9 @@
 import type { LockedConsoleBench } from "./extraction/console-bench";
 import type { StampBuild } from "./extraction/stamp-build";
 import type { FloodBench } from "./flood/flood-bench";
+import type { PasskeyAuthenticator } from "./access/passkey-authenticator";
+import type { BleBench } from "./radio/ble-bench";
+import type { NfcBench } from "./radio/nfc-bench";
 
 /**
  * How the rig reaches a host: its base URL and the credentials of a merchant set aside for the
@@ -28,10 +31,20 @@ export interface Target {
   operatorToken?: string;
   /** Or an owner token of a second merchant set aside for the rig, handed over instead. */
   foreignOwnerToken?: string;
+  /**
+   * Makes a new WebAuthn authenticator, one per dashboard person the access-control campaign logs
+   * in through the product's own passkey ceremony (test code provides one); without it the attacks
+   * that need a dashboard session are reported not run.
+   */
+  passkeys?: () => PasskeyAuthenticator;
   /** What the floods campaign measures on a host the rig's test code started: its challenges table and memory. */
   floodBench?: FloodBench;
-  /** A locked stamp's console on a Puck-like Espruino, for the key-extraction campaign (test code provides it). */
-  lockedConsole?: LockedConsoleBench;
+  /** Locked stamps' consoles on Puck-like Espruinos (x86-64, ARM under qemu), for the key-extraction campaign (test code provides them). */
+  lockedConsoles?: readonly LockedConsoleBench[];
   /** The stamp build the key-extraction campaign provisions; the firmware as shipped when absent (a twin passes a leaky one). */
   stampBuild?: StampBuild;
+  /** A PC/SC reader with virtual cards (pcscd + vpcd) for the nfc-station campaign (test code provides it). */
+  nfcBench?: NfcBench;
+  /** bleno and the product's BLE station on a radio the rig reaches with its own central, stamps and rogue peripheral, for the ble-station campaign (test code provides it). */
+  bleBench?: BleBench;
 }

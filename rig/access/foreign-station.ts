@@ -42,7 +42,7 @@ async function foreignStationKey(world: RigWorld, token: string, shop: string): 
 }
 
 /** The merchant a foreign owner token belongs to, as GET /v1/merchants shows it (its own only). */
-async function merchantOf(world: RigWorld, token: string): Promise<string> {
+export async function merchantOf(world: RigWorld, token: string): Promise<string> {
   const answer = await asForeignOwner(world, token, "GET", "/v1/merchants");
   const items = (JSON.parse(answer.text) as { items?: { id?: unknown }[] }).items ?? [];
   const id = items[0]?.id;

@@ -7,7 +7,10 @@ import { foreignRegistration } from "../access/foreign-registration";
 import { foreignShop, foreignStationAttacks } from "../access/foreign-station";
 import { foreignSweep } from "../access/foreign-sweep";
 import { auditorWriteSweep, stationOnPeopleRoutes } from "../access/role-sweep";
-import { foreignOwnerFor } from "../access/second-merchant";
+import { ForeignOwner, foreignOwnerFor } from "../access/second-merchant";
+import { cardHolderAttacks } from "../access/card-holders";
+import { offlineUploadAttacks } from "../access/offline-uploads";
+import { dashboardSessionAttacks, expiredSession, SessionAttacks } from "../access/session-attacks";
 import { concurrentReplays, signedRequestAttacks } from "../access/signed-requests";
 import { snapshot, stateAttempts } from "../access/state-snapshot";
 import { holdStationKey } from "../access/station-key";
@@ -15,21 +18,16 @@ import { stationScopeAttacks } from "../access/station-scope";
 import { expiredCredentials, reusedEnrolmentCode, revokedStationKey, revokedToken } from "../access/stale-credentials";
 
 /** Another merchant's owner on the rig's objects, or why it could not be run. */
-async function foreignAttempts(access: AccessWorld, routes: readonly ApiRoute[]): Promise<Attempt[] | NotRun> {
-  const foreign = await foreignOwnerFor(access.world.target, access.world.run);
+async function foreignAttempts(access: AccessWorld, routes: readonly ApiRoute[], foreign: ForeignOwner | undefined): Promise<Attempt[] | NotRun> {
   if (foreign === undefined) {
     return { attack: "another merchant's credential", why: "the target carries neither another merchant's owner token nor an operator token, and the rig's owner cannot make a second merchant" };
   }
-  try {
-    const shop = await foreignShop(access.world, foreign.token);
-    return [
-      ...(await foreignSweep(access, routes, foreign.token)),
-      ...(await foreignStationAttacks(access.world, foreign.token, shop, access.victim)),
-      ...(await foreignRegistration(access.world, shop, access.ids.shop)),
-    ];
-  } finally {
-    await foreign.close();
-  }
+  const shop = await foreignShop(access.world, foreign.token);
+  return [
+    ...(await foreignSweep(access, routes, foreign.token)),
+    ...(await foreignStationAttacks(access.world, foreign.token, shop, access.victim)),
+    ...(await foreignRegistration(access.world, shop, access.ids.shop)),
+  ];
 }
 
 /** An auditor of the rig's merchant on every write route, its token revoked afterwards. */
@@ -52,19 +50,28 @@ async function auditorWrites(access: AccessWorld, routes: readonly ApiRoute[]): 
 export const accessControlCampaign: Campaign = {
   name: "access-control",
   attacks:
-    "HTTP API and pages: every route without a credential, with another merchant's owner or station, an auditor's or a counter station's where they may not, a revoked or expired one; signed station requests replayed (also 100 at once), moved, dated outside the window; a station reaching for another verifier; CSRF- and DNS-rebinding-shaped requests",
+    "HTTP API and pages: every route without a credential, with another merchant's owner or station, an auditor's or a counter station's where they may not, a revoked or expired one; signed station requests replayed (also 100 at once), moved, dated outside the window; a station reaching for another verifier, also through offline-tap uploads; dashboard sessions on the API, of another merchant, revoked, logged out, expired, and CSRF-shaped with the cookie; one card cookie acting for another card; CSRF- and DNS-rebinding-shaped requests",
   async run(world, budget) {
     const routes = await fetchApiRoutes(world.target.url);
     const access = await setUpAccessWorld(world);
     const key = await holdStationKey(world, world.home.verifierId, `rig ${world.run} access station`);
     const attempts: Attempt[] = [];
     const notRun: NotRun[] = [];
+    const foreign = await foreignOwnerFor(world.target, world.run);
+    let sessions: SessionAttacks | undefined;
     try {
       const before = await snapshot(world, access.ids);
       attempts.push(...(await anonymousApiSweep(access, routes)), ...(await anonymousPageSweep(access)));
-      const foreign = await foreignAttempts(access, routes);
-      if ("why" in foreign) notRun.push(foreign);
-      else attempts.push(...foreign);
+      const foreignOnes = await foreignAttempts(access, routes, foreign);
+      if ("why" in foreignOnes) notRun.push(foreignOnes);
+      else attempts.push(...foreignOnes);
+      sessions = await dashboardSessionAttacks(access, routes, foreign);
+      attempts.push(...sessions.attempts);
+      notRun.push(...sessions.notRun);
+      const cards = await cardHolderAttacks(world);
+      attempts.push(...cards.attempts);
+      notRun.push(...cards.notRun);
+      attempts.push(...(await offlineUploadAttacks(world)));
       attempts.push(...(await signedRequestAttacks(world, key)), ...(await concurrentReplays(world, key, budget.concurrentSubmissions)));
       attempts.push(...(await stationScopeAttacks(world, key, await world.newStamp())));
       attempts.push(...(await stationOnPeopleRoutes(access, routes, key)), ...(await auditorWrites(access, routes)));
@@ -75,7 +82,12 @@ export const accessControlCampaign: Campaign = {
       const expired = await expiredCredentials(world);
       attempts.push(...expired.attempts);
       notRun.push(...expired.notRun);
+      const expiredSessions = await expiredSession(world, sessions);
+      attempts.push(...expiredSessions.attempts);
+      notRun.push(...expiredSessions.notRun);
     } finally {
+      await sessions?.close();
+      await foreign?.close();
       await revokeRigCredential(world, key.keyId);
       await revokeRigCredential(world, access.sacrificial.id);
       await key.client.close();

@@ -1,5 +1,6 @@
 import { Campaign } from "../campaign";
 import { accessControlCampaign } from "./access-control";
+import { bleStationCampaign } from "./ble-station";
 import { challengeMisuseCampaign } from "./challenge-misuse";
 import { cloneCampaign } from "./clone";
 import { floodsCampaign } from "./floods";
@@ -8,6 +9,7 @@ import { impossibleTravelCampaign } from "./impossible-travel";
 import { keyExtractionCampaign } from "./key-extraction";
 import { ledgerTamperingCampaign } from "./ledger-tampering";
 import { malformedInputCampaign } from "./malformed-input";
+import { nfcStationCampaign } from "./nfc-station";
 import { nonceQualityCampaign } from "./nonce-quality";
 import { phoneUrlReplayCampaign } from "./phone-url-replay";
 import { quarantineGriefingCampaign } from "./quarantine-griefing";
@@ -34,6 +36,8 @@ export const ALL_CAMPAIGNS: readonly Campaign[] = [
   accessControlCampaign,
   floodsCampaign,
   keyExtractionCampaign,
+  bleStationCampaign,
+  nfcStationCampaign,
 ];
 
 /**
@@ -42,3 +46,11 @@ export const ALL_CAMPAIGNS: readonly Campaign[] = [
  * test (test/rig/floods.test.ts) runs it with that bench; the short run leaves it to that test.
  */
 export const NEEDS_FLOOD_BENCH: readonly string[] = [floodsCampaign.name];
+
+/**
+ * The radio paths need a bench the rig's usual host does not carry (they say "not run" against it):
+ * ble-station a BLE radio (bleno over an emulated HCI controller), nfc-station a PC/SC reader with
+ * virtual cards (pcscd + vpcd). Their own tests run them with that bench (test/rig/ble-station.test.ts,
+ * test/rig/nfc-station.test.ts); the short run leaves them to those tests.
+ */
+export const NEEDS_RADIO_BENCH: readonly string[] = [bleStationCampaign.name, nfcStationCampaign.name];

@@ -71,19 +71,20 @@ async function bleAttacks(stamp: BootedStamp, air: SimulatedAir, capture: Return
   ];
 }
 
+/** Each probe named after its line and the Espruino build it ran on, e.g. "console: read the seed file (x86_64)". */
 async function consoleAttacks(bench: LockedConsoleBench): Promise<{ attempts: Attempt[]; figures: Figure[] }> {
   const secret = { seed: bench.seed, publicKey: bench.publicKey };
   const probes = await bench.probe([...CONSOLE_LINES]);
-  const attempts = probes.map((p) => leakAttempt(p.attack, textRevealsSeed(p.output, secret.seed), p.output.trim() === "" ? "no answer" : `answered: ${p.output.trim().slice(0, 60)}`));
+  const attempts = probes.map((p) => leakAttempt(`${p.attack} (${bench.device})`, textRevealsSeed(p.output, secret.seed), p.output.trim() === "" ? "no answer" : `answered: ${p.output.trim().slice(0, 60)}`));
   const held = textRevealsSeed(await bench.buttonHeld(), secret.seed);
   // Not an attempt: the documented limit of a stock Espruino, outside what the locked firmware can close (docs/design.md).
-  const figure = { name: "physical access: seed readable when powered on with the button held (documented limit)", value: held ? "yes" : "no", ok: true };
+  const figure = { name: `physical access (${bench.device}): seed readable when powered on with the button held (documented limit)`, value: held ? "yes" : "no", ok: true };
   return { attempts: attempts, figures: [figure] };
 }
 
 const NO_CONSOLE: NotRun = {
   attack: "console/UART of a locked stamp on Espruino",
-  why: "no Espruino console bench on this target (the rig's test code provides one when ESPRUINO_BIN and socat are available); the firmware's NFC and BLE interfaces ran on the simulated stamp",
+  why: "no Espruino console bench on this target (the rig's test code provides them when ESPRUINO_BIN or ESPRUINO_ARM_BIN, socat and the built bundle are available); the firmware's NFC and BLE interfaces ran on the simulated stamp",
 };
 
 async function attack(world: RigWorld): Promise<CampaignOutput> {
@@ -97,10 +98,15 @@ async function attack(world: RigWorld): Promise<CampaignOutput> {
   const stamp = (world.target.stampBuild ?? FIRMWARE_BUILD).boot(provisioned.flash, air);
   if (stamp.runtime.report.publicKey === undefined || toHex(stamp.runtime.report.publicKey) !== toHex(secret.publicKey)) throw new Error("the locked stamp did not boot with its key");
   const attempts = [...(await nfcAttacks(world, stamp, secret)), ...(await bleAttacks(stamp, air, capturingPeripheral(world.home), secret))];
-  const bench = world.target.lockedConsole;
-  if (bench === undefined) return { attempts: attempts, notRun: [NO_CONSOLE], figures: [] };
-  const onConsole = await consoleAttacks(bench);
-  return { attempts: [...attempts, ...onConsole.attempts], notRun: [], figures: onConsole.figures };
+  const benches = world.target.lockedConsoles ?? [];
+  if (benches.length === 0) return { attempts: attempts, notRun: [NO_CONSOLE], figures: [] };
+  const figures: Figure[] = [];
+  for (const bench of benches) {
+    const onConsole = await consoleAttacks(bench);
+    attempts.push(...onConsole.attempts);
+    figures.push(...onConsole.figures);
+  }
+  return { attempts: attempts, notRun: [], figures: figures };
 }
 
 /**

@@ -1,12 +1,14 @@
-import Database from "better-sqlite3";
-import { copyFileSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Checkpoint, signCheckpoint } from "../../host/ledger/checkpoint";
 import { openStore } from "../../host/store/open-store";
 import { Attempt, Budget, Campaign, CampaignOutput, Figure } from "../campaign";
 import { CheckVerdict, EvidenceChecker, productEvidenceCheck } from "../tamper/evidence-checker";
 import { OwnDatabaseHost, startOwnDatabaseHost } from "../tamper/own-database-host";
-import { dropAppendOnlyTriggers, Tamper, TAMPERS, TamperFacts } from "../tamper/tampers";
+import { sqliteDatabases } from "../tamper/sqlite-databases";
+import { TamperDatabases } from "../tamper/tamper-databases";
+import { Tamper, TAMPERS, TamperFacts } from "../tamper/tampers";
 import { RigStamp } from "../world/rig-stamp";
 import { setUpRigWorld } from "../world/rig-world";
 import { legitimateTap } from "./legitimate-tap";
@@ -21,11 +23,8 @@ export function tapsFor(kind: Budget["kind"]): { before: number; after: number }
   return kind === "full" ? { before: 300, after: 40 } : { before: 5, after: 2 };
 }
 
-/** A copy of the stopped host's database file (and its WAL, should one be left). */
-function copyDatabase(from: string, to: string): void {
-  copyFileSync(from, to);
-  if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${to}-wal`);
-}
+/** Where the campaign's host keeps its database, given a directory of the campaign's own: an SQLite file by default. */
+export type DatabasesIn = (dir: string) => TamperDatabases;
 
 async function checkCopy(path: string, check: EvidenceChecker, kept: Checkpoint[], host: OwnDatabaseHost, incremental: boolean): Promise<CheckVerdict> {
   const store = await openStore(path);
@@ -71,12 +70,23 @@ function tamperAttempt(tamper: Tamper, mode: (typeof MODES)[number], verdict: Ch
 
 /**
  * Builds a ledger in a host of its own, exports a signed checkpoint, stops the host, and applies
- * each tamper to a fresh copy of the database file; the check (the product's by default, a
- * weakened one in a twin's test) must find every one against the exported checkpoint, and find
- * an untampered copy intact.
+ * each tamper to a fresh copy of the database; the check (the product's by default, a weakened
+ * one in a twin's test) must find every one against the exported checkpoint, and find an
+ * untampered copy intact.
  */
-async function tamperRun(check: EvidenceChecker, budget: Budget): Promise<CampaignOutput> {
-  const host = await startOwnDatabaseHost();
+async function tamperRun(check: EvidenceChecker, databasesIn: DatabasesIn, budget: Budget): Promise<CampaignOutput> {
+  const dir = mkdtempSync(join(tmpdir(), "stamp-rig-ledger-"));
+  const databases = databasesIn(dir);
+  try {
+    return await tamperHost(check, databases, dir, budget);
+  } finally {
+    await databases.discard();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function tamperHost(check: EvidenceChecker, databases: TamperDatabases, dir: string, budget: Budget): Promise<CampaignOutput> {
+  const host = await startOwnDatabaseHost(databases, dir);
   try {
     const world = await setUpRigWorld(host.target);
     const stamps = [await world.newStamp(), await world.newStamp()];
@@ -90,8 +100,7 @@ async function tamperRun(check: EvidenceChecker, budget: Budget): Promise<Campai
     await world.close(); // revokes the stamps: the audit chain says so
     await host.stop();
 
-    const base = join(host.dir, "untampered.db");
-    copyDatabase(host.databasePath, base);
+    const base = await databases.copy(host.database, "untampered");
     for (const mode of MODES) {
       const verdict = await checkCopy(base, check, kept, host, mode.incremental);
       legitimate.push({ attack: `untampered copy (${mode.name})`, legitimate: true, accepted: verdict.intact, flagged: false, answer: verdictAnswer(verdict) });
@@ -101,12 +110,8 @@ async function tamperRun(check: EvidenceChecker, budget: Budget): Promise<Campai
     const attempts: Attempt[] = [];
     const outside: string[] = [];
     for (const [i, tamper] of TAMPERS.entries()) {
-      const copy = join(host.dir, `tampered-${i}.db`);
-      copyDatabase(base, copy);
-      const db = new Database(copy);
-      dropAppendOnlyTriggers(db);
-      tamper.apply(db, facts);
-      db.close();
+      const copy = await databases.copy(base, `tampered_${i}`);
+      await databases.tamper(copy, (db) => tamper.apply(db, facts));
       for (const mode of MODES) {
         const verdict = await checkCopy(copy, check, kept, host, mode.incremental);
         const attempt = tamperAttempt(tamper, mode, verdict);
@@ -115,6 +120,7 @@ async function tamperRun(check: EvidenceChecker, budget: Budget): Promise<Campai
       }
     }
     const figures: Figure[] = [
+      { name: "database the host ran on", value: databases.label, ok: true },
       { name: "ledger events, audit entries in the database (checkpoint at)", value: `${facts.events.length}, ${facts.audit.length} (${facts.ledgerCheckpointCount}, ${facts.auditCheckpointCount})`, ok: true },
       // Said, not hidden: these tampers lie outside what the check claims to see — the incremental
       // check claims what came after the checkpoint, and no check claims what lies beyond every
@@ -124,25 +130,25 @@ async function tamperRun(check: EvidenceChecker, budget: Budget): Promise<Campai
     return { attempts: [...attempts, ...legitimate], notRun: [], figures: figures };
   } finally {
     await host.stop();
-    host.remove();
   }
 }
 
 /**
- * The campaign over an evidence check (the product's by default). It needs a database file: it
+ * The campaign over an evidence check (the product's by default), on databases of a kind
+ * (SQLite files by default; PostgreSQL databases when given). It needs the database itself: it
  * runs only when the target is a host the rig started itself (the target can move its clock),
  * where a host of its own runs the same code; against a deployment reached by URL it says why
  * it did not run.
  */
-export function ledgerTamperingCampaignWith(check: EvidenceChecker): Campaign {
+export function ledgerTamperingCampaignWith(check: EvidenceChecker, databasesIn: DatabasesIn = sqliteDatabases): Campaign {
   return {
     name: "ledger-tampering",
-    attacks: "the database file edited past its append-only triggers: an edited event, deleted events, a rebuilt chain, a changed stamp status and counter, each checked (whole and incremental) against an exported signed checkpoint",
+    attacks: "the database (an SQLite file, or PostgreSQL rows through SQL) edited past its append-only triggers: an edited event, deleted events, a rebuilt chain, a changed stamp status and counter, each checked (whole and incremental) against an exported signed checkpoint",
     async run(world, budget) {
       if (world.target.advanceClock === undefined) {
         return { attempts: [], notRun: [{ attack: "ledger tampering", why: `${world.target.label} is reached by URL only: the rig cannot edit its database file` }], figures: [] };
       }
-      return tamperRun(check, budget);
+      return tamperRun(check, databasesIn, budget);
     },
   };
 }

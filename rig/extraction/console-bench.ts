@@ -1,8 +1,8 @@
 /**
  * A locked stamp on a real Espruino console, for the key-extraction campaign: provisioned by a
  * test setup (which is how the rig knows its seed), locked, power-cycled. The rig cannot build
- * one from an HTTP target; the rig's test code does (test/rig/twins/espruino-console-bench.ts)
- * and hands it over on its Target (`lockedConsole`). Without one the console attacks do not run.
+ * one from an HTTP target; the rig's test code does (test/rig/espruino-console-bench.ts) and
+ * hands it over on its Target (`lockedConsoles`). Without one the console attacks do not run.
  */
 
 export interface ConsoleProbe {
@@ -14,6 +14,8 @@ export interface ConsoleProbe {
 
 export interface LockedConsoleBench {
   label: string;
+  /** Which Espruino build, e.g. "x86_64" or "armhf under qemu-arm": names its rows in the report. */
+  device: string;
   seed: Uint8Array;
   publicKey: Uint8Array;
   /** Sends each line to the locked stamp's console, after a power cycle, and collects what it printed. */

@@ -1,13 +1,12 @@
 /**
  * Which flood requests were served beyond the limits: pure. A request past the per-minute budget
- * of its credential or address must be refused with 429, and no verifier may get a challenge
- * while it already holds the cap of open ones.
+ * of its credential or address must be refused with 429. The open-challenge cap refuses nothing:
+ * a station at its share gets a new challenge and its oldest open one is retired, so that cap is
+ * judged on the challenges table (the floods campaign's "challenge rows added"), not here.
  */
 export interface FloodLimits {
   /** Requests one client may make per minute (its credential's or its address's budget). */
   perMinute: number;
-  /** Open challenges one verifier may hold; undefined when the flood asks for none. */
-  maxOpen: number | undefined;
 }
 
 export interface FloodAnswer {
@@ -17,11 +16,5 @@ export interface FloodAnswer {
 
 /** For each answer, in the order sent, whether it was served beyond a limit. */
 export function servedBeyondLimits(answers: FloodAnswer[], limits: FloodLimits): boolean[] {
-  let served = 0;
-  return answers.map((answer, i) => {
-    const pastBudget = i >= limits.perMinute && answer.status !== 429;
-    const pastCap = limits.maxOpen !== undefined && answer.status === 201 && served >= limits.maxOpen;
-    if (answer.status === 201) served += 1;
-    return pastBudget || pastCap;
-  });
+  return answers.map((answer, i) => i >= limits.perMinute && answer.status !== 429);
 }

@@ -33,7 +33,8 @@ function details(c: CampaignResult): string {
   const stopped = c.error === undefined ? "" : `<li class="bad">stopped before its end: ${h(c.error)}</li>`;
   const notRun = stopped + c.notRun.map((n) => `<li>not run: ${h(n.attack)}: ${h(n.why)}</li>`).join("");
   const examples = c.acceptedExamples.map((e) => `<li class="bad">accepted: ${h(e.attack)} (${h(e.answer)})</li>`).join("");
-  return `<h3>${h(c.campaign)}</h3><p>${h(c.attacks)}</p><table><tr><th>attack</th><th>sent</th><th>accepted</th><th>flagged</th><th>answered</th></tr>${rows}</table><ul>${figures}${notRun}${examples}</ul>`;
+  const against = c.host === undefined ? "" : `<p>Against ${h(c.host)}.</p>`;
+  return `<h3>${h(c.campaign)}</h3><p>${h(c.attacks)}</p>${against}<table><tr><th>attack</th><th>sent</th><th>accepted</th><th>flagged</th><th>answered</th></tr>${rows}</table><ul>${figures}${notRun}${examples}</ul>`;
 }
 
 /** The report as one self-contained page: inline style, no script, no external reference; all text escaped. */

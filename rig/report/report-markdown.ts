@@ -11,7 +11,8 @@ function campaignRow(c: CampaignResult): string {
 }
 
 function details(c: CampaignResult): string[] {
-  const lines = [`### ${md(c.campaign)}`, "", md(c.attacks), "", "| attack | sent | accepted | flagged | answered |", "|---|---:|---:|---:|---|"];
+  const against = c.host === undefined ? [] : [`Against ${md(c.host)}.`, ""];
+  const lines = [`### ${md(c.campaign)}`, "", md(c.attacks), "", ...against, "| attack | sent | accepted | flagged | answered |", "|---|---:|---:|---:|---|"];
   for (const a of c.byAttack) lines.push(`| ${md(a.attack)} | ${a.sent} | ${a.accepted} | ${a.flagged} | ${md(a.answers.join(", "))} |`);
   for (const f of c.figures) lines.push("", `- ${md(f.name)}: ${md(f.value)}${f.ok ? "" : " (out of bounds)"}`);
   if (c.error !== undefined) lines.push("", `- **stopped before its end**: ${md(c.error)}`);

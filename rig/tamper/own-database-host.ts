@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootstrapOperator } from "../../host/core/access/credentials";
 import { ApiClient } from "../../host/client/api-client";
@@ -11,23 +9,21 @@ import { openStore } from "../../host/store/open-store";
 import { Store } from "../../host/store/store";
 import { SIMULATED_FIRMWARE_HASH, SIMULATED_FIRMWARE_LABEL } from "../../sim/provision";
 import { Target } from "../target";
+import { TamperDatabases } from "./tamper-databases";
 
 /**
- * The real host (buildServer) on an SQLite file the rig holds the path of, with a host key for
- * checkpoints: what an attacker with file access and an operator keeping checkpoints outside
- * the database each have. The ledger-tampering campaign needs the file itself, which a host
- * reached by URL never gives.
+ * The real host (buildServer) on a database the rig holds (an SQLite file or a PostgreSQL
+ * database, see tamper-databases.ts), with a host key for checkpoints: what an attacker with
+ * access to the database and an operator keeping checkpoints outside it each have. The
+ * ledger-tampering campaign needs the database itself, which a host reached by URL never gives.
  */
 export interface OwnDatabaseHost {
   target: Target;
   store: Store;
-  /** The SQLite file; complete (its WAL folded in) once stop() has returned. */
-  databasePath: string;
+  /** The database's location (`--db`); complete (an SQLite WAL folded in) once stop() has returned. */
+  database: string;
   hostKey: HostKey;
-  /** A directory for the campaign's copies, removed by remove(). */
-  dir: string;
   stop(): Promise<void>;
-  remove(): void;
 }
 
 const MERCHANT = "rig-ledger";
@@ -40,12 +36,12 @@ async function created(client: ApiClient, path: string, body: object): Promise<R
   return response.body as Record<string, unknown>;
 }
 
-export async function startOwnDatabaseHost(): Promise<OwnDatabaseHost> {
-  const dir = mkdtempSync(join(tmpdir(), "stamp-rig-ledger-"));
-  const databasePath = join(dir, "host.db");
+/** `databases` makes the host's database; `dir` holds the host key (and an SQLite file's copies). */
+export async function startOwnDatabaseHost(databases: TamperDatabases, dir: string): Promise<OwnDatabaseHost> {
+  const database = await databases.create();
   const key = createHostKeyFile(join(dir, "host-key.json"));
   if (!key.ok) throw new Error(key.error);
-  const store = await openStore(databasePath);
+  const store = await openStore(database);
   const clock = () => Date.now();
   const app = buildServer(store, { clock: clock, rateLimits: RATE_LIMITS, hostKey: key.value });
   await app.listen({ port: 0, host: "127.0.0.1" });
@@ -59,19 +55,15 @@ export async function startOwnDatabaseHost(): Promise<OwnDatabaseHost> {
   await op.close();
   let stopped = false;
   return {
-    target: { label: "the rig's own host (SQLite file)", url: url, ownerToken: String(owner.token), merchantId: MERCHANT, clock: clock },
+    target: { label: `the rig's own host (${databases.label})`, url: url, ownerToken: String(owner.token), merchantId: MERCHANT, clock: clock },
     store: store,
-    databasePath: databasePath,
+    database: database,
     hostKey: key.value,
-    dir: dir,
     async stop() {
       if (stopped) return;
       stopped = true;
       await app.close();
       await store.close();
-    },
-    remove() {
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,8 +1,8 @@
-import Database from "better-sqlite3";
 import { auditEntryHash } from "../../host/ledger/audit-chain";
 import { GENESIS } from "../../host/ledger/chain-hash";
 import { ledgerEventHashV2, StoredEvent } from "../../host/ledger/ledger-event-hash";
 import { AuditEntry } from "../../host/core/model";
+import { SqlEditor } from "./tamper-databases";
 
 /** What the campaign knows of the database when it tampers: both chains as stored, and the exported checkpoint's counts. */
 export interface TamperFacts {
@@ -41,36 +41,29 @@ export interface Tamper {
   incrementalClaims: boolean;
   /** Whether the whole check claims to see it: everything but what lies beyond every checkpoint. */
   wholeClaims: boolean;
-  /** Edits the database file as an attacker with file access would: the append-only triggers dropped first. */
-  apply(db: Database.Database, facts: TamperFacts): void;
-}
-
-/** What an attacker with the file does first: the triggers that refuse UPDATE and DELETE are only rows in sqlite_master. */
-export function dropAppendOnlyTriggers(db: Database.Database): void {
-  for (const name of ["ledger_no_update", "ledger_no_delete", "audit_no_update", "audit_no_delete"]) db.exec(`DROP TRIGGER IF EXISTS ${name}`);
+  /** Edits the database as an attacker with direct access would (its append-only triggers already dropped, see TamperDatabases.tamper). */
+  apply(db: SqlEditor, facts: TamperFacts): Promise<void>;
 }
 
 /** Rewrites the ledger's sequence numbers and hashes so that every link and hash holds again: a rebuilt chain. */
-function rehashLedger(db: Database.Database, events: readonly StoredEvent[]): void {
-  const move = db.prepare("UPDATE ledger SET sequence = ?, previous_hash = ?, hash = ? WHERE nonce = ?");
+async function rehashLedger(db: SqlEditor, events: readonly StoredEvent[]): Promise<void> {
   let previous = GENESIS;
   // Renumbered from the top first into free numbers, then down: the primary key never collides.
   const offset = events.length + 1_000_000;
-  events.forEach((event, i) => db.prepare("UPDATE ledger SET sequence = ? WHERE nonce = ?").run(offset + i, event.nonce));
-  events.forEach((event, i) => {
+  for (const [i, event] of events.entries()) await db.run("UPDATE ledger SET sequence = ? WHERE nonce = ?", [offset + i, event.nonce]);
+  for (const [i, event] of events.entries()) {
     const rebuilt = { ...event, sequence: i + 1, previousHash: previous };
     const hash = ledgerEventHashV2(rebuilt);
-    move.run(i + 1, previous, hash, event.nonce);
+    await db.run("UPDATE ledger SET sequence = ?, previous_hash = ?, hash = ? WHERE nonce = ?", [i + 1, previous, hash, event.nonce]);
     previous = hash;
-  });
+  }
 }
 
-function rehashAudit(db: Database.Database, entries: readonly AuditEntry[]): void {
-  const update = db.prepare("UPDATE audit SET previous_hash = ?, hash = ?, detail = ? WHERE sequence = ?");
+async function rehashAudit(db: SqlEditor, entries: readonly AuditEntry[]): Promise<void> {
   let previous = GENESIS;
   for (const entry of entries) {
     const hash = auditEntryHash({ ...entry, previousHash: previous });
-    update.run(previous, hash, entry.detail, entry.sequence);
+    await db.run("UPDATE audit SET previous_hash = ?, hash = ?, detail = ? WHERE sequence = ?", [previous, hash, entry.detail, entry.sequence]);
     previous = hash;
   }
 }
@@ -84,44 +77,44 @@ export const TAMPERS: readonly Tamper[] = [
     scope: "within the checkpoint",
     incrementalClaims: false,
     wholeClaims: true,
-    apply: (db) => db.prepare("UPDATE ledger SET quantity = quantity + 9 WHERE sequence = ?").run(EDITED),
+    apply: async (db) => db.run("UPDATE ledger SET quantity = quantity + 9 WHERE sequence = ?", [EDITED]),
   },
   {
     name: "edited event: the acceptance time (not signed by the stamp) of the checkpoint's head event",
     scope: "within the checkpoint",
     incrementalClaims: true,
     wholeClaims: true,
-    apply: (db, facts) => db.prepare("UPDATE ledger SET accepted_at = accepted_at - 3600000 WHERE sequence = ?").run(facts.ledgerCheckpointCount),
+    apply: async (db, facts) => db.run("UPDATE ledger SET accepted_at = accepted_at - 3600000 WHERE sequence = ?", [facts.ledgerCheckpointCount]),
   },
   {
     name: "edited event: the quantity of an event after the checkpoint",
     scope: "after the checkpoint",
     incrementalClaims: true,
     wholeClaims: true,
-    apply: (db, facts) => db.prepare("UPDATE ledger SET quantity = quantity + 9 WHERE sequence = ?").run(facts.events.length),
+    apply: async (db, facts) => db.run("UPDATE ledger SET quantity = quantity + 9 WHERE sequence = ?", [facts.events.length]),
   },
   {
     name: "deleted event: one event in the middle of the checkpoint's range",
     scope: "within the checkpoint",
     incrementalClaims: false,
     wholeClaims: true,
-    apply: (db) => db.prepare("DELETE FROM ledger WHERE sequence = ?").run(EDITED),
+    apply: async (db) => db.run("DELETE FROM ledger WHERE sequence = ?", [EDITED]),
   },
   {
     name: "deleted events: the ledger cut back below the checkpoint's head",
     scope: "within the checkpoint",
     incrementalClaims: true,
     wholeClaims: true,
-    apply: (db, facts) => db.prepare("DELETE FROM ledger WHERE sequence >= ?").run(facts.ledgerCheckpointCount - 1),
+    apply: async (db, facts) => db.run("DELETE FROM ledger WHERE sequence >= ?", [facts.ledgerCheckpointCount - 1]),
   },
   {
     name: "rebuilt chain: an event deleted, the rest renumbered and every hash recomputed",
     scope: "within the checkpoint",
     incrementalClaims: true,
     wholeClaims: true,
-    apply: (db, facts) => {
-      db.prepare("DELETE FROM ledger WHERE sequence = ?").run(EDITED);
-      rehashLedger(db, facts.events.filter((e) => e.sequence !== EDITED));
+    apply: async (db, facts) => {
+      await db.run("DELETE FROM ledger WHERE sequence = ?", [EDITED]);
+      await rehashLedger(db, facts.events.filter((e) => e.sequence !== EDITED));
     },
   },
   {
@@ -129,10 +122,10 @@ export const TAMPERS: readonly Tamper[] = [
     scope: "within the checkpoint",
     incrementalClaims: true,
     wholeClaims: true,
-    apply: (db, facts) => {
+    apply: async (db, facts) => {
       const events = facts.events.map((e) => (e.sequence === EDITED ? { ...e, acceptedAt: e.acceptedAt - 3_600_000 } : e));
-      db.prepare("UPDATE ledger SET accepted_at = ? WHERE sequence = ?").run(events[EDITED - 1].acceptedAt, EDITED);
-      rehashLedger(db, events);
+      await db.run("UPDATE ledger SET accepted_at = ? WHERE sequence = ?", [events[EDITED - 1].acceptedAt, EDITED]);
+      await rehashLedger(db, events);
     },
   },
   {
@@ -140,9 +133,9 @@ export const TAMPERS: readonly Tamper[] = [
     scope: "within the checkpoint",
     incrementalClaims: true,
     wholeClaims: true,
-    apply: (db, facts) => {
+    apply: async (db, facts) => {
       const entries = facts.audit.map((e) => (e.sequence === 2 ? { ...e, detail: `${e.detail} (edited)` } : e));
-      rehashAudit(db, entries);
+      await rehashAudit(db, entries);
     },
   },
   {
@@ -150,25 +143,25 @@ export const TAMPERS: readonly Tamper[] = [
     scope: "stamps table",
     incrementalClaims: false,
     wholeClaims: true,
-    apply: (db, facts) => db.prepare("UPDATE stamps SET status = 'active' WHERE id = ?").run(facts.revokedStampId),
+    apply: async (db, facts) => db.run("UPDATE stamps SET status = 'active' WHERE id = ?", [facts.revokedStampId]),
   },
   {
     name: "changed stamp counter: wound back to 0 (a replay window)",
     scope: "stamps table",
     incrementalClaims: false,
     wholeClaims: true,
-    apply: (db, facts) => db.prepare("UPDATE stamps SET last_counter = 0 WHERE id = ?").run(facts.tappedStampId),
+    apply: async (db, facts) => db.run("UPDATE stamps SET last_counter = 0 WHERE id = ?", [facts.tappedStampId]),
   },
   {
     name: "rewritten after the newest checkpoint: an acceptance time (not signed by the stamp) edited and the hashes after it recomputed",
     scope: "beyond every checkpoint",
     incrementalClaims: false,
     wholeClaims: false,
-    apply: (db, facts) => {
+    apply: async (db, facts) => {
       const last = facts.events.length;
       const events = facts.events.map((e) => (e.sequence === last ? { ...e, acceptedAt: e.acceptedAt - 3_600_000 } : e));
-      db.prepare("UPDATE ledger SET accepted_at = ? WHERE sequence = ?").run(events[last - 1].acceptedAt, last);
-      rehashLedger(db, events);
+      await db.run("UPDATE ledger SET accepted_at = ? WHERE sequence = ?", [events[last - 1].acceptedAt, last]);
+      await rehashLedger(db, events);
     },
   },
   {
@@ -176,11 +169,11 @@ export const TAMPERS: readonly Tamper[] = [
     scope: "beyond every checkpoint",
     incrementalClaims: false,
     wholeClaims: false,
-    apply: (db, facts) => {
-      db.prepare("DELETE FROM ledger WHERE sequence > ?").run(facts.ledgerCheckpointCount);
+    apply: async (db, facts) => {
+      await db.run("DELETE FROM ledger WHERE sequence > ?", [facts.ledgerCheckpointCount]);
       const highest = new Map<string, number>();
       for (const e of facts.events) if (e.sequence <= facts.ledgerCheckpointCount) highest.set(e.stampId, Math.max(highest.get(e.stampId) ?? 0, e.counter));
-      for (const [stampId, counter] of highest) db.prepare("UPDATE stamps SET last_counter = ? WHERE id = ?").run(counter, stampId);
+      for (const [stampId, counter] of highest) await db.run("UPDATE stamps SET last_counter = ? WHERE id = ?", [counter, stampId]);
     },
   },
 ];

@@ -20,10 +20,23 @@ export interface RigWorld {
   home: RigStation;
   /** A station at shop B, another verifier of the same merchant. */
   other: RigStation;
-  /** A new stamp bound to shop A, registered through the flashing station. */
-  newStamp(): Promise<RigStamp>;
+  /** Shop A's and shop B's ids. */
+  shops: { home: string; other: string };
+  /**
+   * A new stamp registered through the flashing station: bound to shop A, or as `binding` says
+   * (both shops; or to particular verifiers, which must be in its shops).
+   */
+  newStamp(binding?: StampPlace): Promise<RigStamp>;
+  /** One more verifier at shop A with its own enrolled counter station; its key is revoked by close(). */
+  newStation(label: string): Promise<RigStation>;
   /** Revokes the run's stamps and station keys, and closes its connections. */
   close(): Promise<void>;
+}
+
+/** Where a new stamp may be pressed: its shops, and (when not empty) only these verifiers of them. */
+export interface StampPlace {
+  shops: "home" | "both";
+  verifierIds: string[];
 }
 
 async function created(what: string, client: ApiClient, path: string, body: object): Promise<Record<string, unknown>> {
@@ -69,23 +82,31 @@ export async function setUpRigWorld(target: Target): Promise<RigWorld> {
   const flashing = await enrolStationKey(target, owner, { role: "flashing-station", merchantId: target.merchantId }, `rig ${run} flasher`);
   const flasher: FlashingStationLink = apiFlashingStation(flashing.client);
   const stampIds: string[] = [];
+  const extra: { keyId: string; station: RigStation }[] = [];
   return {
     target: target,
     run: run,
     owner: owner,
     home: home.station,
     other: other.station,
-    async newStamp() {
+    shops: { home: shopA, other: shopB },
+    async newStamp(binding = { shops: "home", verifierIds: [] }) {
       const stamp = bootRigStamp();
-      await registerProvedStamp(flasher, stamp.stamp, { label: `rig-${run}-${stampIds.length + 1}`, merchantId: target.merchantId, shopIds: [shopA] });
+      const shopIds = binding.shops === "both" ? [shopA, shopB] : [shopA];
+      await registerProvedStamp(flasher, stamp.stamp, { label: `rig-${run}-${stampIds.length + 1}`, merchantId: target.merchantId, shopIds: shopIds, verifierIds: binding.verifierIds });
       stampIds.push(stamp.id);
       return stamp;
     },
+    async newStation(label) {
+      const added = await verifierAt(target, owner, shopA, run, label);
+      extra.push(added);
+      return added.station;
+    },
     async close() {
       try {
-        await revokeAll(owner, stampIds, [home.keyId, other.keyId, flashing.keyId]);
+        await revokeAll(owner, stampIds, [home.keyId, other.keyId, flashing.keyId, ...extra.map((e) => e.keyId)]);
       } finally {
-        for (const client of [owner, home.station.client, other.station.client, flashing.client]) await client.close();
+        for (const client of [owner, home.station.client, other.station.client, flashing.client, ...extra.map((e) => e.station.client)]) await client.close();
       }
     },
   };

@@ -22,8 +22,11 @@ import { concurrentAttemptsOf } from "../../rig/access/signed-requests";
 import { stateAttempts } from "../../rig/access/state-snapshot";
 import { runCampaign } from "../../rig/runner";
 import { ACCESS_CONTROL_TWIN } from "./twins/access-control-twin";
+import { cardBlindStore } from "./twins/card-blind-store";
+import { startChildHost } from "./twins/child-host";
 import { merchantBlindStore } from "./twins/merchant-blind-store";
 import { startHostWithOperator } from "./twins/operator-host";
+import { sessionBlindStore } from "./twins/session-blind-store";
 
 /** One campaign over loopback HTTP: about a second idle, far more on a loaded 2-core machine. */
 const RUN_TIMEOUT = 120_000;
@@ -143,7 +146,7 @@ describe("access-control campaign against hosts", () => {
   it("accepts no attack and refuses no legitimate request on the real host, and runs every sub-attack", () => {
     expect({ accepted: result.accepted, falseRejections: result.falseRejections, examples: result.acceptedExamples, notRun: result.notRun }).toEqual({ accepted: 0, falseRejections: 0, examples: [], notRun: [] });
     expect(result.legitimate).toBeGreaterThan(20);
-    const families = ["no credential", "no session", "API token on a dashboard page", "another merchant's owner", "another merchant's object told apart from none", "another merchant's list", "signed request replayed", "100 concurrent sendings of one signed request", "created before the window", "station answers another verifier's challenge", "station's registry holds another shop's stamp", "the rig's stamp pressed at another merchant's station", "another merchant's station reads", "a flashing station registers a stamp for another merchant", "counter station's key on a person's route", "auditor's token on a write", "revoked token", "revoked station key", "expired token", "CSRF on the API", "CSRF on a page", "DNS rebinding", "refused requests changed nothing"];
+    const families = ["no credential", "no session", "API token on a dashboard page", "another merchant's owner", "another merchant's object told apart from none", "another merchant's list", "signed request replayed", "100 concurrent sendings of one signed request", "created before the window", "station answers another verifier's challenge", "station's registry holds another shop's stamp", "the rig's stamp pressed at another merchant's station", "another merchant's station reads", "a flashing station registers a stamp for another merchant", "counter station's key on a person's route", "auditor's token on a write", "revoked token", "revoked station key", "expired token", "CSRF on the API", "CSRF on a page", "DNS rebinding", "refused requests changed nothing", "dashboard session on the API", "CSRF with a dashboard session", "revoked dashboard person's session", "logged-out session", "expired dashboard session", "another merchant's session lists the rig's stamp", "another merchant's session revokes", "a card cookie reads another card's reward", "a card cookie redeems another card's reward", "offline upload naming another verifier"];
     for (const family of families) expect(result.byAttack.some((a) => a.attack.startsWith(family)), family).toBe(true);
   });
 
@@ -152,7 +155,7 @@ describe("access-control campaign against hosts", () => {
     async () => {
       const { advanceClock: _clock, operatorToken: _operator, ...rest } = host.target;
       const deployment = await runCampaign(accessControlCampaign, { ...rest, label: "like a deployment" }, SHORT_BUDGET);
-      expect(deployment.notRun.map((n) => n.attack)).toEqual(["another merchant's credential", "expired token", "expired enrolment code"]);
+      expect(deployment.notRun.map((n) => n.attack)).toEqual(["another merchant's credential", "another merchant's dashboard session", "expired token", "expired enrolment code", "expired dashboard session"]);
       expect({ accepted: deployment.accepted, falseRejections: deployment.falseRejections }).toEqual({ accepted: 0, falseRejections: 0 });
     },
     RUN_TIMEOUT,
@@ -184,7 +187,7 @@ describe("access-control campaign against hosts", () => {
         const caught = await runCampaign(accessControlCampaign, twin.target, SHORT_BUDGET);
         const accepted = caught.byAttack.filter((a) => a.accepted > 0).map((a) => a.attack);
         expect(caught.accepted).toBeGreaterThan(0);
-        for (const family of ["revoked token", "revoked station key", "signed request replayed", "100 concurrent sendings", "expired token"]) expect(accepted.some((a) => a.startsWith(family)), family).toBe(true);
+        for (const family of ["revoked token", "revoked station key", "signed request replayed", "100 concurrent sendings", "expired token", "revoked dashboard person's session"]) expect(accepted.some((a) => a.startsWith(family)), family).toBe(true);
       } finally {
         await twin.stop();
       }
@@ -201,6 +204,62 @@ describe("access-control campaign against hosts", () => {
         const accepted = caught.byAttack.filter((a) => a.accepted > 0).map((a) => a.attack);
         expect(accepted.filter((a) => a.startsWith("another merchant's owner:")).length).toBeGreaterThan(5);
         expect(accepted).toContain("refused requests changed nothing: stampStatus");
+      } finally {
+        await twin.stop();
+      }
+    },
+    RUN_TIMEOUT,
+  );
+
+  it(
+    "says it did not run the dashboard sessions on a target without an authenticator",
+    async () => {
+      const { passkeys: _passkeys, ...rest } = host.target;
+      const bare = await runCampaign(accessControlCampaign, rest, SHORT_BUDGET);
+      expect(bare.notRun.map((n) => n.attack)).toEqual(["dashboard sessions"]);
+      expect({ accepted: bare.accepted, falseRejections: bare.falseRejections }).toEqual({ accepted: 0, falseRejections: 0 });
+    },
+    RUN_TIMEOUT,
+  );
+
+  it(
+    "catches a host whose session lookup crosses merchants: another merchant's session reaches the rig's stamps",
+    async () => {
+      const twin = await startHostWithOperator(sessionBlindStore(host.target.merchantId));
+      try {
+        const caught = await runCampaign(accessControlCampaign, twin.target, SHORT_BUDGET);
+        const accepted = caught.byAttack.filter((a) => a.accepted > 0).map((a) => a.attack);
+        expect(accepted).toContain("another merchant's session lists the rig's stamp: GET /dashboard/stamps");
+      } finally {
+        await twin.stop();
+      }
+    },
+    RUN_TIMEOUT,
+  );
+
+  it(
+    "catches a host whose card lookup answers every cookie with one card: a card cookie acts for another card",
+    async () => {
+      const twin = await startHostWithOperator(cardBlindStore);
+      try {
+        const caught = await runCampaign(accessControlCampaign, twin.target, SHORT_BUDGET);
+        const accepted = caught.byAttack.filter((a) => a.accepted > 0).map((a) => a.attack);
+        expect(accepted).toEqual(expect.arrayContaining(["a card cookie reads another card's reward: GET /card/:merchantId", "a card cookie redeems another card's reward: POST /card/:merchantId/redeem"]));
+      } finally {
+        await twin.stop();
+      }
+    },
+    RUN_TIMEOUT,
+  );
+
+  it(
+    "catches a host that judges an uploaded offline tap at the verifier its challenge names (own process)",
+    async () => {
+      const twin = await startChildHost("offline-verifier-blind-hooks.mjs", "offline-verifier-blind twin");
+      try {
+        const caught = await runCampaign(accessControlCampaign, twin.target, SHORT_BUDGET);
+        const accepted = caught.byAttack.filter((a) => a.accepted > 0).map((a) => a.attack);
+        expect(accepted.filter((a) => a.startsWith("offline upload naming another verifier"))).toHaveLength(2);
       } finally {
         await twin.stop();
       }

@@ -1,7 +1,8 @@
 /**
  * The key-extraction campaign's Espruino bench (test code): the stamp firmware as built
- * (dist/firmware/stamp.js as `.bootcde`) on the Puck-like x86 Espruino behind socat, with the
- * flashing tests' `.boot0` (radio stubs, RNG, x86 test signer). First boot makes the key; the
+ * (dist/firmware/stamp.js as `.bootcde`) on the Puck-like Espruino behind socat (the x86 build,
+ * or the ARM build under qemu-arm with the native signer blob as `stamp.ed25519`), with the
+ * flashing tests' `.boot0` (radio stubs, RNG, and on x86 the test signer). First boot makes the key; the
  * rig reads the seed file while the console is still open (that is how it knows the secret it
  * searches for), then locks the stamp with STAMP.lock(). Every probe is a fresh power-on, as
  * someone plugging into the stamp would get. `unlocked` keeps a copy of the flash from before
@@ -59,9 +60,10 @@ function bytesOf(value: unknown, what: string): Uint8Array {
   return new Uint8Array(Buffer.from(value, "base64"));
 }
 
-function benchOn(bridge: () => DeviceBridge, seed: Uint8Array, publicKey: Uint8Array, label: string, repowered: DeviceBridge[]): LockedConsoleBench {
+function benchOn(bridge: () => DeviceBridge, seed: Uint8Array, publicKey: Uint8Array, label: string, device: string, repowered: DeviceBridge[]): LockedConsoleBench {
   return {
     label: label,
+    device: device,
     seed: seed,
     publicKey: publicKey,
     async probe(lines) {
@@ -87,12 +89,15 @@ export interface EspruinoBenches {
 /** Builds the locked stamp and its unlocked twin; throws when the device does not come up as expected. */
 export async function startEspruinoBenches(kind: DeviceKind): Promise<EspruinoBenches> {
   const bundle = readFileSync(join(DEFAULT_FIRMWARE_DIR, "stamp.js"), "latin1");
+  // The ARM build signs with the firmware's own native blob (stamp.ed25519), as a Puck.js does; the x86 build with the prelude's test signer.
+  const blob = kind.native ? [{ name: "stamp.ed25519", content: readFileSync(join(DEFAULT_FIRMWARE_DIR, "ed25519.bin"), "latin1") }] : [];
   const bridges: DeviceBridge[] = [];
   const first = await DeviceBridge.start(kind);
   bridges.push(first);
   await first.writeFiles([
     { name: ".boot0", content: rigPrelude(kind, { rngSeed: 0x5eed, keyNumber: 1 }) },
     { name: ".bootcde", content: bundle },
+    ...blob,
   ]);
   const made = await first.evaluate(`[STAMP.publicKey,btoa(require("Storage").read(${JSON.stringify(SEED_FILE)}))]`);
   if (!Array.isArray(made) || typeof made[0] !== "string") throw new Error(`the stamp did not boot with a key: ${JSON.stringify(made)}`);
@@ -107,8 +112,8 @@ export async function startEspruinoBenches(kind: DeviceKind): Promise<EspruinoBe
   const open = await DeviceBridge.start(kind, openDir);
   bridges.push(open);
   return {
-    locked: benchOn(() => first, seed, publicKey.value, `locked stamp on Espruino (${kind.label})`, bridges),
-    unlocked: benchOn(() => open, seed, publicKey.value, `unlocked stamp on Espruino (${kind.label}), the twin`, bridges),
+    locked: benchOn(() => first, seed, publicKey.value, `locked stamp on Espruino (${kind.label})`, kind.label, bridges),
+    unlocked: benchOn(() => open, seed, publicKey.value, `unlocked stamp on Espruino (${kind.label}), the twin`, kind.label, bridges),
     remove() {
       for (const bridge of bridges) bridge.remove();
     },

@@ -43,7 +43,9 @@ describe("floods campaign, short run", () => {
     expect(real.figures.filter((f) => !f.ok)).toEqual([]);
     // Each flood reached its limit: the host answered 429 RATE_LIMITED, not only other refusals.
     expect(real.byAttack.map((a) => a.answers.includes("HTTP 429 RATE_LIMITED"))).toEqual([true, true, true]);
-    expect(real.byAttack.find((a) => a.attack.startsWith("challenge flood"))?.answers).toContain("HTTP 429 TOO_MANY_OPEN_CHALLENGES");
+    // Past its open-challenge share the flooding station is still served (its oldest open challenges are
+    // retired, the rows figure above bounds them): only its per-minute budget refuses it.
+    expect(real.byAttack.find((a) => a.attack.startsWith("challenge flood"))?.answers.sort()).toEqual(["HTTP 201", "HTTP 429 RATE_LIMITED"]);
   });
 
   it("catches its twin: without limits and cap, challenges past both are served", () => {

@@ -1,7 +1,8 @@
 /**
  * The key-extraction campaign, short run: a stamp provisioned through the real host, locked and
  * power-cycled, its NFC tag swept page by page and command by command, its BLE writes captured,
- * and (with ESPRUINO_BIN and socat) its console on the Puck-like Espruino probed: no output may
+ * and (with ESPRUINO_BIN or ESPRUINO_ARM_BIN, and socat) its console on the Puck-like Espruino
+ * probed, the x86-64 build and the ARM build under qemu-arm: no output may
  * hold the key. Its twin, a build with the seed in the tag's last pages, must be caught.
  */
 import { existsSync } from "node:fs";
@@ -56,48 +57,53 @@ describe("key-extraction campaign, short run (simulated stamp)", () => {
   });
 });
 
-const espruino = deviceKinds().x86;
+const kinds = deviceKinds();
 const bundleBuilt = existsSync(join(DEFAULT_FIRMWARE_DIR, "stamp.js"));
-const onEspruino = espruino !== undefined && bundleBuilt ? describe : describe.skip;
 
-/** Uploading the 17 KB bundle line by line, then a dozen power-ons: about 30 s on an idle x86 machine. */
-const ESPRUINO_TIMEOUT = 180_000;
+/** Uploading the 17 KB bundle line by line, then a dozen power-ons: about 30 s on an idle x86 machine, about the same under qemu-arm. */
+const ESPRUINO_TIMEOUT = 240_000;
 
-onEspruino(`key-extraction campaign on the Puck-like Espruino (${espruino === undefined ? "ESPRUINO_BIN or socat missing" : bundleBuilt ? espruino.label : "dist/firmware/stamp.js not built"})`, () => {
-  let host: RunningHost;
-  let benches: EspruinoBenches;
-  let locked: CampaignResult;
-  let unlocked: CampaignResult;
+for (const [build, espruino] of [["x86_64", kinds.x86], ["ARM under qemu-arm", kinds.arm]] as const) {
+  const onEspruino = espruino !== undefined && bundleBuilt ? describe : describe.skip;
+  const why = espruino === undefined ? `${build}: ESPRUINO_BIN / ESPRUINO_ARM_BIN or socat missing` : bundleBuilt ? espruino.label : "dist/firmware/stamp.js not built";
 
-  beforeAll(async () => {
-    if (espruino === undefined) throw new Error("no Espruino");
-    host = await startEmbeddedHost();
-    benches = await startEspruinoBenches(espruino);
-    locked = await runCampaign(keyExtractionCampaign, { ...host.target, lockedConsole: benches.locked }, SHORT_BUDGET);
-    unlocked = await runCampaign(keyExtractionCampaign, { ...host.target, lockedConsole: benches.unlocked }, SHORT_BUDGET);
-  }, ESPRUINO_TIMEOUT);
+  onEspruino(`key-extraction campaign on the Puck-like Espruino (${why})`, () => {
+    let host: RunningHost;
+    let benches: EspruinoBenches;
+    let locked: CampaignResult;
+    let unlocked: CampaignResult;
 
-  afterAll(async () => {
-    benches?.remove();
-    await host?.stop();
-  }, 30_000);
+    beforeAll(async () => {
+      if (espruino === undefined) throw new Error("no Espruino");
+      host = await startEmbeddedHost();
+      benches = await startEspruinoBenches(espruino);
+      locked = await runCampaign(keyExtractionCampaign, { ...host.target, lockedConsoles: [benches.locked] }, SHORT_BUDGET);
+      unlocked = await runCampaign(keyExtractionCampaign, { ...host.target, lockedConsoles: [benches.unlocked] }, SHORT_BUDGET);
+    }, ESPRUINO_TIMEOUT);
 
-  it("gets no answer (but the console-moved notice) and no key from the locked stamp's console, and runs every interface", () => {
-    expect({ error: locked.error, accepted: locked.accepted, falseRejections: locked.falseRejections, examples: locked.acceptedExamples }).toEqual({ error: undefined, accepted: 0, falseRejections: 0, examples: [] });
-    expect(locked.notRun).toEqual([]);
-    const consoleRows = locked.byAttack.filter((a) => a.attack.startsWith("console:"));
-    expect(consoleRows.length).toBe(10);
-    // The one thing a locked stamp prints: Espruino's notice that the console moved away ("-> null"), at boot.
-    const silent = new Set(["no answer", "answered: \u001b[J-> null"]);
-    for (const row of consoleRows) expect(row.answers.filter((a) => !silent.has(a)), row.attack).toEqual([]);
+    afterAll(async () => {
+      benches?.remove();
+      await host?.stop();
+    }, 30_000);
+
+    it("gets no answer (but the console-moved notice) and no key from the locked stamp's console, and runs every interface", () => {
+      expect({ error: locked.error, accepted: locked.accepted, falseRejections: locked.falseRejections, examples: locked.acceptedExamples }).toEqual({ error: undefined, accepted: 0, falseRejections: 0, examples: [] });
+      expect(locked.notRun).toEqual([]);
+      const consoleRows = locked.byAttack.filter((a) => a.attack.startsWith("console:"));
+      expect(consoleRows.length).toBe(10);
+      for (const row of consoleRows) expect(row.attack.endsWith(`(${espruino?.label})`), row.attack).toBe(true);
+      // The one thing a locked stamp prints: Espruino's notice that the console moved away ("-> null"), at boot.
+      const silent = new Set(["no answer", "answered: \u001b[J-> null"]);
+      for (const row of consoleRows) expect(row.answers.filter((a) => !silent.has(a)), row.attack).toEqual([]);
+    });
+
+    it("reports the documented physical door: powered on with the button held, the seed file is readable", () => {
+      expect(locked.figures.map((f) => [f.name.startsWith("physical access"), f.value])).toEqual([[true, "yes"]]);
+    });
+
+    it("catches its twin: a stamp left unlocked gives its seed on the console", () => {
+      expect(unlocked.accepted).toBeGreaterThan(0);
+      expect(unlocked.byAttack.find((a) => a.attack === `console: read the seed file (${espruino?.label})`)?.accepted).toBe(1);
+    });
   });
-
-  it("reports the documented physical door: powered on with the button held, the seed file is readable", () => {
-    expect(locked.figures.map((f) => [f.name.startsWith("physical access"), f.value])).toEqual([[true, "yes"]]);
-  });
-
-  it("catches its twin: a stamp left unlocked gives its seed on the console", () => {
-    expect(unlocked.accepted).toBeGreaterThan(0);
-    expect(unlocked.byAttack.find((a) => a.attack === "console: read the seed file")?.accepted).toBe(1);
-  });
-});
+}

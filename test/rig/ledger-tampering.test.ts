@@ -1,42 +1,56 @@
 /**
- * The ledger-tampering campaign, short run: a host of its own (the real server on an SQLite
- * file), taps through its API, a checkpoint exported, and every tamper of the file detected by
+ * The ledger-tampering campaign, short run, on both stores: a host of its own (the real server
+ * on an SQLite file, or on a PostgreSQL database of the test server, rows then edited through
+ * SQL), taps through its API, a checkpoint exported, and every tamper of the database detected by
  * the product's check against it, whole and incremental, with the untampered copy intact. Then
  * its twins: a check that only follows links, and the product's check without the exported
  * checkpoint, must each let tampers through. Against a target reached by URL only, it says it
- * did not run.
+ * did not run. STAMP_TEST_STORES picks the stores, as for the host's suite.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CampaignResult, SHORT_BUDGET } from "../../rig/campaign";
-import { ledgerTamperingCampaign, ledgerTamperingCampaignWith } from "../../rig/campaigns/ledger-tampering";
+import { DatabasesIn, ledgerTamperingCampaign, ledgerTamperingCampaignWith } from "../../rig/campaigns/ledger-tampering";
 import { startEmbeddedHost } from "../../rig/embedded-host";
 import { runCampaign } from "../../rig/runner";
+import { postgresDatabases } from "../../rig/tamper/postgres-databases";
+import { sqliteDatabases } from "../../rig/tamper/sqlite-databases";
+import { productEvidenceCheck } from "../../rig/tamper/evidence-checker";
 import { TAMPERS } from "../../rig/tamper/tampers";
 import { RunningHost } from "../../rig/twin";
+import { createTestDatabase, describeEachStore, StoreKind } from "../support/test-stores";
 import { checkpointBlindCheck, linksOnlyCheck } from "./twins/lax-evidence-checks";
 
 /** Three short runs, each a host start, a dozen taps and some twenty checks of a small file: seconds idle. */
 const RUN_TIMEOUT = 180_000;
 
-describe("ledger-tampering campaign, short run", () => {
+/** SQLite files, or fresh databases on this test file's PostgreSQL server (copies are made on it with CREATE DATABASE … TEMPLATE). */
+function databasesOf(kind: StoreKind): DatabasesIn {
+  if (kind === "sqlite") return sqliteDatabases;
+  return () => postgresDatabases(async () => (await createTestDatabase("postgres", { empty: true })).location);
+}
+
+describeEachStore("ledger-tampering campaign, short run", (kind) => {
   let host: RunningHost;
   let real: CampaignResult;
   let linksOnly: CampaignResult;
   let blind: CampaignResult;
-  let remote: CampaignResult;
 
   beforeAll(async () => {
+    // The target only says the rig started the host (it can move its clock): the campaign starts a host of its own on `kind`.
     host = await startEmbeddedHost();
-    real = await runCampaign(ledgerTamperingCampaign, host.target, SHORT_BUDGET);
-    linksOnly = await runCampaign(ledgerTamperingCampaignWith(linksOnlyCheck), host.target, SHORT_BUDGET);
-    blind = await runCampaign(ledgerTamperingCampaignWith(checkpointBlindCheck), host.target, SHORT_BUDGET);
-    // The same host seen as a deployment: without advanceClock the rig did not start it.
-    remote = await runCampaign(ledgerTamperingCampaign, { ...host.target, label: "a deployment", advanceClock: undefined }, SHORT_BUDGET);
+    const databases = databasesOf(kind);
+    real = await runCampaign(ledgerTamperingCampaignWith(productEvidenceCheck, databases), host.target, SHORT_BUDGET);
+    linksOnly = await runCampaign(ledgerTamperingCampaignWith(linksOnlyCheck, databases), host.target, SHORT_BUDGET);
+    blind = await runCampaign(ledgerTamperingCampaignWith(checkpointBlindCheck, databases), host.target, SHORT_BUDGET);
   }, RUN_TIMEOUT);
 
   afterAll(async () => {
     await host?.stop();
   }, 30_000);
+
+  it("runs its host on the store it is given", () => {
+    for (const run of [real, linksOnly, blind]) expect(run.figures.find((f) => f.name === "database the host ran on")?.value).toBe(kind === "sqlite" ? "SQLite file" : "PostgreSQL");
+  });
 
   it("detects every tamper with the real check, and finds the untampered copy intact", () => {
     expect({ accepted: real.accepted, falseRejections: real.falseRejections, examples: real.acceptedExamples }).toEqual({ accepted: 0, falseRejections: 0, examples: [] });
@@ -61,8 +75,19 @@ describe("ledger-tampering campaign, short run", () => {
     expect(blind.acceptedExamples.every((a) => a.attack.startsWith("rebuilt") || a.attack.startsWith("deleted events"))).toBe(true);
   });
 
-  it("does not run against a target reached by URL only, and says why", () => {
+});
+
+describe("ledger-tampering campaign against a deployment", () => {
+  it("does not run against a target reached by URL only, and says why", async () => {
+    const host = await startEmbeddedHost();
+    let remote: CampaignResult;
+    try {
+      // The same host seen as a deployment: without advanceClock the rig did not start it.
+      remote = await runCampaign(ledgerTamperingCampaign, { ...host.target, label: "a deployment", advanceClock: undefined }, SHORT_BUDGET);
+    } finally {
+      await host.stop();
+    }
     expect(remote.attempts).toBe(0);
     expect(remote.notRun).toEqual([{ attack: "ledger tampering", why: "a deployment is reached by URL only: the rig cannot edit its database file" }]);
-  });
+  }, RUN_TIMEOUT);
 });

@@ -56,4 +56,15 @@ describe("rig: tally, verdict and report text", () => {
     expect(row?.split(/(?<!\\)\|/).length).toBe(7);
     expect(markdown).not.toContain("<img");
   });
+
+  it("tallies counted attempts as if each were listed, and names a campaign's own host", () => {
+    const fresh = { attack: "nonce", legitimate: false, accepted: false, flagged: false, answer: "fresh", count: 999_998 };
+    const repeated = { attack: "nonce", legitimate: false, accepted: true, flagged: false, answer: "repeated" };
+    const r = tally("nonce-quality", "nonces", { attempts: [repeated], counted: [fresh, { ...repeated, count: 1 }, { ...fresh, legitimate: true, accepted: false, answer: "refused", count: 3 }], notRun: [], figures: [] }, 1);
+    expect({ attempts: r.attempts, accepted: r.accepted, legitimate: r.legitimate, falseRejections: r.falseRejections }).toEqual({ attempts: 1_000_000, accepted: 2, legitimate: 3, falseRejections: 3 });
+    expect(r.byAttack).toEqual([{ attack: "nonce", sent: 1_000_000, accepted: 2, flagged: 0, answers: ["repeated", "fresh"] }]);
+    expect(r.acceptedExamples).toHaveLength(2);
+    const md = reportMarkdown({ ...report(result(0)), campaigns: [{ ...result(0), host: "flood host (own process)" }] });
+    expect(md).toContain("Against flood host (own process).");
+  });
 });

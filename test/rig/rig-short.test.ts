@@ -9,16 +9,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHORT_BUDGET } from "../../rig/campaign";
-import { ALL_CAMPAIGNS as EVERY_CAMPAIGN, NEEDS_FLOOD_BENCH } from "../../rig/campaigns/all-campaigns";
+import { ALL_CAMPAIGNS as EVERY_CAMPAIGN, NEEDS_FLOOD_BENCH, NEEDS_RADIO_BENCH } from "../../rig/campaigns/all-campaigns";
 import { startEmbeddedHost } from "../../rig/embedded-host";
 import { RigReport } from "../../rig/report/rig-report";
 import { writeReports } from "../../rig/report/write-reports";
 import { runRig } from "../../rig/runner";
 import { RunningHost } from "../../rig/twin";
 import { ALL_TWINS } from "./twins/all-twins";
+import { softwarePasskeys } from "./twins/software-passkeys";
 
-/** Every campaign but floods, which its own test runs with its own host process (floods.test.ts). */
-const ALL_CAMPAIGNS = EVERY_CAMPAIGN.filter((campaign) => !NEEDS_FLOOD_BENCH.includes(campaign.name));
+/** Every campaign but floods and the radio paths, which their own tests run with their benches (floods.test.ts, ble-station.test.ts, nfc-station.test.ts). */
+const ALL_CAMPAIGNS = EVERY_CAMPAIGN.filter((campaign) => !NEEDS_FLOOD_BENCH.includes(campaign.name) && !NEEDS_RADIO_BENCH.includes(campaign.name));
 
 /**
  * What the short run cannot run against this host, and says so in its report: a phone URL has no
@@ -37,7 +38,8 @@ describe("security rig, short run", () => {
 
   beforeAll(async () => {
     host = await startEmbeddedHost();
-    report = await runRig({ target: host.target, campaigns: [...ALL_CAMPAIGNS], twins: [...ALL_TWINS], budget: SHORT_BUDGET });
+    // A software WebAuthn authenticator for the access-control campaign's dashboard sessions.
+    report = await runRig({ target: { ...host.target, passkeys: softwarePasskeys }, campaigns: [...ALL_CAMPAIGNS], twins: [...ALL_TWINS], budget: SHORT_BUDGET });
   }, RUN_TIMEOUT);
 
   afterAll(async () => {

@@ -2,12 +2,14 @@ import { startEmbeddedHost } from "../../../rig/embedded-host";
 import { Twin } from "../../../rig/twin";
 import { ACCESS_CONTROL_TWIN } from "./access-control-twin";
 import { amnesiacStore } from "./amnesiac-store";
+import { bleStationTwin } from "./ble-station-twin";
 import { startChildHost } from "./child-host";
 import { counterAmnesiacStore } from "./counter-amnesiac-store";
 import { counterNonceStore } from "./counter-nonce-store";
 import { limitlessTwin } from "./flood-host";
 import { laxRegistrationTwin } from "./lax-registration";
 import { leakyStampTwin } from "./leaky-tag-build";
+import { nfcStationTwin } from "./nfc-station-twin";
 import { phoneEvidenceTwin } from "./phone-evidence-twin";
 import { travelBlindStore } from "./travel-blind-store";
 import { linksOnlyCheck } from "./lax-evidence-checks";
@@ -45,7 +47,7 @@ export const ALL_TWINS: readonly Twin[] = [
   },
   {
     campaign: "theft",
-    weakness: "a store that reads every stamp as bound to all its merchant's shops (unbound-store.ts)",
+    weakness: "a store that reads every stamp as bound to all its merchant's shops and to any verifier (unbound-store.ts)",
     start: () => startEmbeddedHost(unboundStore),
   },
   {
@@ -79,4 +81,6 @@ export const ALL_TWINS: readonly Twin[] = [
   phoneEvidenceTwin,
   limitlessTwin,
   leakyStampTwin,
+  bleStationTwin,
+  nfcStationTwin,
 ];

@@ -1,7 +1,7 @@
 import { Store } from "../../../host/store/store";
 import { storeOverriding } from "./store-override";
 
-/** A store that ignores the open-challenge cap: every challenge asked for is saved (the flood twin). */
+/** A store that ignores the open-challenge cap: every challenge asked for is kept, none retired (the flood twin). */
 export function uncappedStore(store: Store): Store {
   return storeOverriding(store, {
     saveChallenge(challenge, _maxOpen, now) {
