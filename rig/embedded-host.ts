@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootstrapOperator } from "../host/core/access/credentials";
 import { ApiClient } from "../host/client/api-client";
-import { httpTransport } from "../host/client/transports";
+import { httpTransport, injectTransport } from "../host/client/transports";
 import { buildServer, RateLimits } from "../host/http/server";
 import { openStore } from "../host/store/open-store";
 import { Store } from "../host/store/store";
@@ -76,6 +76,8 @@ export async function startConfiguredHost(settings: HostSettings): Promise<Runni
       clock: clock,
       advanceClock: (ms) => (offset.ms += ms),
       operatorToken: operator.value.token,
+      // The transport would close the app with it: the host stays up until stop().
+      inProcessTransport: () => ({ ...injectTransport(app), close: async () => undefined }),
     },
     async stop() {
       await app.close();

@@ -1,3 +1,4 @@
+import type { ApiTransport } from "../host/client/transports";
 import type { LockedConsoleBench } from "./extraction/console-bench";
 import type { StampBuild } from "./extraction/stamp-build";
 import type { FloodBench } from "./flood/flood-bench";
@@ -37,6 +38,13 @@ export interface Target {
    * that need a dashboard session are reported not run.
    */
   passkeys?: () => PasskeyAuthenticator;
+  /**
+   * The host's routes called in process (Fastify's inject: the same hooks, parsers, schemas and
+   * handlers, without a socket), only for a host the rig started itself: the malformed-input
+   * campaign's full run sends its 100,000 bodies per route this way, where over the network it
+   * could afford a few thousand. Closing the transport leaves the host running.
+   */
+  inProcessTransport?: () => ApiTransport;
   /** What the floods campaign measures on a host the rig's test code started: its challenges table and memory. */
   floodBench?: FloodBench;
   /** Locked stamps' consoles on Puck-like Espruinos (x86-64, ARM under qemu), for the key-extraction campaign (test code provides them). */

@@ -67,6 +67,11 @@ export class ApiClient {
     return { status: response.status, body: decodeBody(response), headers: response.headers };
   }
 
+  /** The same credential and clock over another transport (the rig sends one station's requests both over the network and in process). */
+  through(transport: ApiTransport): ApiClient {
+    return new ApiClient(transport, this.credential, this.clock);
+  }
+
   close(): Promise<void> {
     return this.transport.close();
   }

@@ -8,8 +8,9 @@ import { legitimateTap } from "./legitimate-tap";
 
 /**
  * Inputs per decoder, generated and mutated each (so twice this many calls). The full run makes
- * 100,000 calls per in-process decoder; over HTTP each call is a request, so the HTTP routes get
- * 5,000 each in the full run, and the report's figures say so.
+ * 100,000 calls per in-process decoder, the HTTP routes included when the target calls them in
+ * process (a host the rig started); over the network each call is a round trip, so a deployment's
+ * routes get 5,000 each in the full run, and the report's figures say which.
  */
 export function inputsPerDecoder(kind: Budget["kind"], overHttp: boolean): number {
   if (overHttp) return kind === "full" ? 2_500 : 40;
@@ -59,9 +60,11 @@ export function malformedInputCampaignWith(decoders: () => FuzzTarget[]): Campai
       const before = await newestRecords(world.owner);
       // The BLE write handler runs in process and reaches the host only for complete replies: it gets the in-process count.
       const runs = await runAll([...decoders(), fuzzTarget(await attWriteDecoder(world.home))], inputsPerDecoder(budget.kind, false));
-      const http = httpBodyTargets(world);
+      // The short run keeps the routes on the network (the path a deployment is reached by); the full run calls them in process where it can.
+      const routesInProcess = budget.kind === "full" && world.target.inProcessTransport !== undefined;
+      const http = httpBodyTargets(world, routesInProcess);
       try {
-        runs.push(...(await runAll(http.targets, inputsPerDecoder(budget.kind, true))));
+        runs.push(...(await runAll(http.targets, inputsPerDecoder(budget.kind, !routesInProcess))));
       } finally {
         await http.close();
       }

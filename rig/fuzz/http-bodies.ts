@@ -58,13 +58,14 @@ const tapBytesHex = mutatedBytes(validTapResponse).map(toHex);
 const jsonObject: fc.Arbitrary<object> = fc.oneof(fc.object({ maxDepth: 2 }), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }));
 
 /** POST /v1/taps as the rig's station, signed: only the body is wrong. */
-function tapBodies(world: RigWorld): Decoder<object> {
+function tapBodies(world: RigWorld, transport: ApiTransport, path: string): Decoder<object> {
+  const station = world.home.client.through(transport);
   return {
-    name: "HTTP POST /v1/taps bodies (station-signed JSON)",
+    name: `HTTP POST /v1/taps bodies (station-signed JSON, ${path})`,
     generated: fc.oneof(jsonObject, anyText.map((text) => ({ response: text }))),
     mutated: fc.oneof(tapHex, tapBytesHex).map((hex) => ({ response: hex })),
     decode: async (body) => {
-      const answer = await world.home.client.request("POST", "/v1/taps", body);
+      const answer = await station.request("POST", "/v1/taps", body);
       return { status: answer.status, body: answer.body };
     },
     wrongAnswer: wrongHttpAnswer,
@@ -74,13 +75,14 @@ function tapBodies(world: RigWorld): Decoder<object> {
 }
 
 /** POST /v1/challenges at the other shop's station, so that the challenges a valid body opens never crowd the home station's. */
-function challengeBodies(world: RigWorld): Decoder<object> {
+function challengeBodies(world: RigWorld, transport: ApiTransport, path: string): Decoder<object> {
+  const station = world.other.client.through(transport);
   return {
-    name: "HTTP POST /v1/challenges bodies (station-signed JSON)",
+    name: `HTTP POST /v1/challenges bodies (station-signed JSON, ${path})`,
     generated: jsonObject,
     mutated: fc.record({ card: fc.option(anyText), receipt: fc.option(fc.object({ maxDepth: 1 })) }, { requiredKeys: [] }),
     decode: async (body) => {
-      const answer = await world.other.client.request("POST", "/v1/challenges", body);
+      const answer = await station.request("POST", "/v1/challenges", body);
       if (answer.status === 201) world.target.advanceClock?.(60_000);
       return { status: answer.status, body: answer.body };
     },
@@ -91,10 +93,10 @@ function challengeBodies(world: RigWorld): Decoder<object> {
 }
 
 /** Raw bytes that are not JSON at all (or half of it), with the owner's token: the parser's own refusal must be a 4xx too. */
-function rawBodies(world: RigWorld, transport: ApiTransport): Decoder<Uint8Array> {
+function rawBodies(world: RigWorld, transport: ApiTransport, path: string): Decoder<Uint8Array> {
   const halfJson = mutatedBytes(validTapResponse.map((r) => new TextEncoder().encode(JSON.stringify({ response: toHex(r) }))));
   return {
-    name: "HTTP POST /v1/taps raw bodies (not JSON, broken JSON)",
+    name: `HTTP POST /v1/taps raw bodies (not JSON, broken JSON, ${path})`,
     generated: fc.uint8Array({ maxLength: 300 }),
     mutated: halfJson,
     decode: async (bytes) => {
@@ -113,8 +115,17 @@ function rawBodies(world: RigWorld, transport: ApiTransport): Decoder<Uint8Array
   };
 }
 
-/** The HTTP routes' targets, and a way to close the raw bodies' connection. */
-export function httpBodyTargets(world: RigWorld): { targets: FuzzTarget[]; close(): Promise<void> } {
-  const transport = httpTransport(world.target.url);
-  return { targets: [fuzzTarget(tapBodies(world)), fuzzTarget(challengeBodies(world)), fuzzTarget(rawBodies(world, transport))], close: () => transport.close() };
+/**
+ * The HTTP routes' targets, and a way to close their connection: over the network, or in process
+ * where the target offers it (a host the rig started), which is how the full run affords
+ * 100,000 calls per route.
+ */
+export function httpBodyTargets(world: RigWorld, inProcess: boolean): { targets: FuzzTarget[]; close(): Promise<void> } {
+  const inProcessTransport = world.target.inProcessTransport;
+  const transport = inProcess && inProcessTransport !== undefined ? inProcessTransport() : httpTransport(world.target.url);
+  const path = inProcess && inProcessTransport !== undefined ? "in process" : "over HTTP";
+  return {
+    targets: [fuzzTarget(tapBodies(world, transport, path)), fuzzTarget(challengeBodies(world, transport, path)), fuzzTarget(rawBodies(world, transport, path))],
+    close: () => transport.close(),
+  };
 }

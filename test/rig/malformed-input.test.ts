@@ -1,7 +1,8 @@
 /**
  * The malformed-input campaign, short run, against the real host (buildServer on a temporary
  * SQLite file, over HTTP): every decoder total, no hang, no 5xx, nothing recorded, and the
- * legitimate taps around the fuzzing accepted. Then its twin: the same campaign with a decoder
+ * legitimate taps around the fuzzing accepted; the HTTP routes reached in process as over the
+ * network. Then its twin: the same campaign with a decoder
  * that is not total in its list must report accepted attacks.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,9 +10,11 @@ import { CampaignResult, SHORT_BUDGET } from "../../rig/campaign";
 import { malformedInputCampaign, malformedInputCampaignWith } from "../../rig/campaigns/malformed-input";
 import { startEmbeddedHost } from "../../rig/embedded-host";
 import { fuzzTarget } from "../../rig/fuzz/fuzz-decoder";
+import { httpBodyTargets } from "../../rig/fuzz/http-bodies";
 import { productDecoders } from "../../rig/fuzz/product-decoders";
 import { runCampaign } from "../../rig/runner";
 import { RunningHost } from "../../rig/twin";
+import { setUpRigWorld } from "../../rig/world/rig-world";
 import { CHILD_HOST_READY_MS, startChildHost } from "./twins/child-host";
 import { partialChallengeDecoder } from "./twins/partial-decoder";
 
@@ -58,6 +61,40 @@ describe("malformed-input campaign, short run", () => {
     }
     expect(real.byAttack.find((a) => a.attack.includes("/v1/taps bodies"))?.answers).toEqual(["typed value or error"]);
   });
+
+  it(
+    "reaches the HTTP routes in process on a host the rig started (the full run's 100,000 per route), judged as over the network",
+    async () => {
+      const world = await setUpRigWorld(host.target);
+      const inProcess = httpBodyTargets(world, true);
+      const network = httpBodyTargets(world, false);
+      try {
+        for (const [i, target] of inProcess.targets.entries()) {
+          const run = await target.run(40, 7);
+          expect(run.name).toMatch(/, in process\)$/);
+          expect({ calls: run.calls, failures: run.failures }).toEqual({ calls: 80, failures: 0 });
+          const overNetwork = await network.targets[i].run(40, 7);
+          expect(overNetwork.name).toBe(run.name.replace("in process", "over HTTP"));
+          expect({ calls: overNetwork.calls, failures: overNetwork.failures }).toEqual({ calls: 80, failures: 0 });
+        }
+        // The same malformed body, signed by the same station, answered alike on both paths.
+        const body = { response: "zz" };
+        const viaNetwork = await world.home.client.request("POST", "/v1/taps", body);
+        const inject = host.target.inProcessTransport;
+        if (inject === undefined) throw new Error("the embedded host offers no in-process transport");
+        const viaInject = await world.home.client.through(inject()).request("POST", "/v1/taps", body);
+        expect({ status: viaInject.status, body: viaInject.body }).toEqual({ status: viaNetwork.status, body: viaNetwork.body });
+        expect(viaInject.status).toBe(400);
+      } finally {
+        await inProcess.close();
+        await network.close();
+        await world.close();
+      }
+      // Closing the in-process transport left the host serving.
+      expect((await fetch(`${host.target.url}/healthz`)).status).toBe(200);
+    },
+    RUN_TIMEOUT,
+  );
 
   it("catches its twin: a decoder that reads past the end is reported accepted", () => {
     expect(twin.accepted).toBeGreaterThan(0);
