@@ -47,6 +47,18 @@ async function main(): Promise<number> {
   let ble: ReturnType<typeof emulatedBleBench> | undefined;
   let nfc: Awaited<ReturnType<typeof startNfcBenchIfInstalled>> | undefined;
   let benches: Awaited<ReturnType<typeof startFullRunBenches>> | undefined;
+  const stopEverything = async (): Promise<void> => {
+    benches?.stop();
+    if (nfc?.ok === true) await nfc.running.stop();
+    await host.stop();
+  };
+  // Interrupted (Ctrl-C), the rig still stops what it started: its pcscd, Espruino and host processes.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`rig: ${signal}: stopping the benches and hosts it started\n`);
+      void stopEverything().finally(() => process.exit(130));
+    });
+  }
   try {
     // The BLE station path needs a radio the rig reaches: bleno over an emulated HCI controller
     // (rig test code, test/rig/ble-bench-emulated.ts), when this machine can run it; else the campaign says it did not run.
@@ -75,9 +87,7 @@ async function main(): Promise<number> {
     for (const failure of report.failures) process.stderr.write(`FAILED: ${failure}\n`);
     return report.passed ? 0 : 1;
   } finally {
-    benches?.stop();
-    if (nfc?.ok === true) await nfc.running.stop();
-    await host.stop();
+    await stopEverything();
   }
 }
 
