@@ -18,12 +18,11 @@ import { Result } from "../../shared/result";
 import { checkContentDigest } from "../auth/content-digest";
 import { parseSignatureHeaders, ParsedSignature, SignableRequest, splitPathAndQuery, verifySignedRequest } from "../auth/http-signature";
 import { authenticateToken, stationKey } from "../core/access/credentials";
-import { ACTION_WORDS } from "../core/access/action-words";
 import { Principal } from "../core/access/principal";
 import { forbidden } from "../core/core-error";
 import { ApiDeps } from "./deps";
 import { errorBody } from "./errors";
-import { mayCallRoute, requireRouteActions, routeAction } from "./route-permissions";
+import { requireRouteActions, routeRefusal } from "./route-permissions";
 
 /** How far a signed request's `created` may be from the host's clock, either way. */
 export const SIGNATURE_WINDOW_S = 60;
@@ -134,11 +133,9 @@ function keepRawJsonBodies(app: FastifyInstance): void {
   });
 }
 
-/** The core's own words for the refused action ("this credential may not check the ledger"). */
-function forbiddenRoute(reply: FastifyReply, method: string, route: string): FastifyReply {
-  const action = routeAction(method, route);
-  const refusal = forbidden(action === undefined ? `call ${method} ${route}` : ACTION_WORDS[action]);
-  return reply.code(403).send(errorBody("FORBIDDEN", refusal.error.message));
+/** The refused action in the core's own words ("this credential may not check the ledger"). */
+function forbiddenRoute(reply: FastifyReply, refusal: string): FastifyReply {
+  return reply.code(403).send(errorBody("FORBIDDEN", forbidden(refusal).error.message));
 }
 
 /**
@@ -161,7 +158,8 @@ export function registerAuthentication(app: FastifyInstance, deps: ApiDeps): voi
     request.principal = result.value;
     // No route matched (routeOptions.url unset): the not-found handler answers 404, as before.
     const route = request.routeOptions.url;
-    if (route !== undefined && !mayCallRoute(result.value, request.method, route)) return forbiddenRoute(reply, request.method, route);
+    const refusal = route === undefined ? undefined : routeRefusal(result.value, request.method, route);
+    if (refusal !== undefined) return forbiddenRoute(reply, refusal);
     if (request.unreadableBody !== undefined) throw request.unreadableBody;
     return undefined;
   });

@@ -7,6 +7,7 @@
  * allow more. Every non-public route must have a row: the server refuses to start otherwise.
  */
 import { FastifyInstance, RouteOptions } from "fastify";
+import { ACTION_WORDS } from "../core/access/action-words";
 import { Action, can } from "../core/access/permissions";
 import { Principal } from "../core/access/principal";
 
@@ -68,12 +69,15 @@ export function routeAction(method: string, url: string): Action | undefined {
 }
 
 /**
- * Whether the principal's role may call the route at all. A route missing from the table is
- * refused: forgetting a row must fail closed (and the server does not start with one missing).
+ * Why the principal's role may not call the route at all, in the core's own words ("check the
+ * ledger", completing "this credential may not …"), or undefined when it may. A route missing
+ * from the table is refused: forgetting a row must fail closed (and the server does not start
+ * with one missing).
  */
-export function mayCallRoute(principal: Principal, method: string, url: string): boolean {
+export function routeRefusal(principal: Principal, method: string, url: string): string | undefined {
   const action = routeAction(method, url);
-  return action !== undefined && can(principal, action);
+  if (action === undefined) return `call ${routeName(method, url)}`;
+  return can(principal, action) ? undefined : ACTION_WORDS[action];
 }
 
 /** Refuses to build a server with a non-public route that has no action in the table. */
