@@ -166,6 +166,12 @@ function verifierFromRow(row: VerifierRow): Verifier {
 
 type Runner = (config: QueryConfig<unknown[]>) => Promise<QueryResult<QueryResultRow>>;
 
+/** The last entry of a hash chain: what the next append links to. */
+interface ChainHead {
+  sequence: number;
+  hash: string;
+}
+
 /**
  * Statements on a pool (each one its own transaction) or on one transaction's connection. Each
  * SQL text is a named prepared statement, parsed and planned once per connection.
@@ -176,6 +182,15 @@ class Statements {
     private readonly names: Map<string, string>,
     /** The chains whose append lock this transaction holds (see PostgresStore.write). */
     readonly appending: ReadonlySet<ChainName>,
+    /**
+     * In a batch's transaction only (beginBatch): the head of each chain as this transaction's
+     * last append left it. That transaction holds the chain's append lock from its first
+     * statement to its end, so no other transaction can append meanwhile, and the head after an
+     * append here is the entry just inserted: only the first append per chain reads it from the
+     * table. Put back as it was at the savepoint when a write is rolled back to it; gone with
+     * the transaction.
+     */
+    readonly heads?: Map<ChainName, ChainHead>,
   ) {}
 
   private async query(text: string, values: unknown[]): Promise<QueryResult<QueryResultRow>> {
@@ -246,7 +261,7 @@ export class PostgresStore implements Store {
     this.autocommit = new Statements((config) => pool.query(config), this.names, new Set());
     this.nonceStatements = new Statements((config) => noncePool.query(config), new Map(), new Set());
     this.analytics = new PostgresAnalytics(pool);
-    this.batched = new PostgresWriteBatch((chains) => this.beginBatch(chains), judgeBatchedError);
+    this.batched = new PostgresWriteBatch((chains, savepoint) => this.beginBatch(chains, savepoint), judgeBatchedError);
     this.vouchers = new PostgresVoucherStore(this.autocommit, (work, audit) =>
       this.write(audit === undefined ? [] : ["audit"], async (sql) => {
         const result = await work(sql);
@@ -335,21 +350,39 @@ export class PostgresStore implements Store {
     });
   }
 
-  /** A transaction for a batch of writes, holding the append locks of `chains` (ledger before audit). */
-  private async beginBatch(chains: ChainName[]): Promise<BatchTransaction<Statements>> {
+  /**
+   * A transaction for a batch of writes, holding the append locks of `chains` (ledger before
+   * audit), with a savepoint for its first write open when `savepoint` is true.
+   */
+  private async beginBatch(chains: ChainName[], savepoint: boolean): Promise<BatchTransaction<Statements>> {
     const client = await this.pool.connect();
     const query = async (text: string): Promise<void> => {
       await client.query(text);
     };
+    const heads = new Map<ChainName, ChainHead>();
+    /** The chain heads as they were when the open savepoint was taken. */
+    let headsAtSavepoint = new Map(heads);
     try {
-      await query("BEGIN");
-      const sql = new Statements((config) => client.query(config), this.names, new Set(chains));
-      for (const chain of chains) await sql.run("SELECT chain FROM chain_append_locks WHERE chain = $1 FOR UPDATE", [chain]);
+      // One round trip: BEGIN, the chains' locks in the usual order (one statement each, run in
+      // the order written, as the separate queries were; the names are the constants "ledger"
+      // and "audit", never input), the first savepoint. A simple query of several statements
+      // stops at the first error, and a failed lock leaves the transaction aborted: rolled back below.
+      const opening = ["BEGIN", ...chains.map((chain) => `SELECT chain FROM chain_append_locks WHERE chain = '${chain}' FOR UPDATE`), ...(savepoint ? ["SAVEPOINT one_tap"] : [])];
+      await query(opening.join("; "));
+      const sql = new Statements((config) => client.query(config), this.names, new Set(chains), heads);
       return {
         sql: sql,
-        savepoint: () => query("SAVEPOINT one_tap"),
-        release: () => query("RELEASE one_tap"),
-        rollbackToSavepoint: () => query("ROLLBACK TO one_tap"),
+        nextSavepoint: async () => {
+          // Parameterless statements: a simple query of several is allowed, and runs them in order.
+          await query("RELEASE one_tap; SAVEPOINT one_tap");
+          headsAtSavepoint = new Map(heads);
+        },
+        rollbackToSavepoint: async () => {
+          await query("ROLLBACK TO one_tap");
+          // The appends after the savepoint are undone: so is what they did to the heads.
+          heads.clear();
+          for (const [chain, head] of headsAtSavepoint) heads.set(chain, head);
+        },
         commit: async () => {
           await query("COMMIT");
           client.release();
@@ -378,19 +411,20 @@ export class PostgresStore implements Store {
   /** Appends to the audit chain; `sql` must hold the chain's append lock (write(["audit"], …)). */
   private async appendAudit(sql: Statements, entry: NewAuditEntry): Promise<void> {
     if (!sql.appending.has("audit")) throw new Error("appending to the audit chain without its append lock");
-    const last = await sql.row<{ sequence: number; hash: string }>("SELECT sequence, hash FROM audit ORDER BY sequence DESC LIMIT 1");
+    const last = await chainHead(sql, "audit");
     const unhashed = { ...entry, sequence: last ? last.sequence + 1 : 1, previousHash: last ? last.hash : GENESIS };
     const e: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) };
     await sql.run(
       "INSERT INTO audit (sequence, at, actor, merchant_id, action, subject, detail, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
       [e.sequence, e.at, e.actor, e.merchantId, e.action, e.subject, e.detail, e.previousHash, e.hash],
     );
+    sql.heads?.set("audit", { sequence: e.sequence, hash: e.hash });
   }
 
   /** Appends to the ledger; `sql` must hold the chain's append lock (write(["ledger"], …)). */
   private async appendLedger(sql: Statements, entry: LedgerEntry): Promise<void> {
     if (!sql.appending.has("ledger")) throw new Error("appending to the ledger without its append lock");
-    const last = await sql.row<{ sequence: number; hash: string }>("SELECT sequence, hash FROM ledger ORDER BY sequence DESC LIMIT 1");
+    const last = await chainHead(sql, "ledger");
     const unhashed = { ...entry, sequence: last ? last.sequence + 1 : 1, previousHash: last ? last.hash : GENESIS };
     const e: LedgerEvent = { ...unhashed, hash: ledgerEventHashV2(unhashed) };
     await sql.run(
@@ -420,6 +454,7 @@ export class PostgresStore implements Store {
         e.hash,
       ],
     );
+    sql.heads?.set("ledger", { sequence: e.sequence, hash: e.hash });
   }
 
   async addMerchant(merchant: Merchant, audit: NewAuditEntry): Promise<void> {
@@ -739,24 +774,41 @@ export class PostgresStore implements Store {
       await sql.run("SELECT 1 FROM verifiers WHERE id = $1 FOR NO KEY UPDATE", [challenge.verifierId]);
       // Expired challenges can never be accepted again: deleting them keeps the table bounded by
       // the open-challenge cap. (A replay of a purged one is refused as UNKNOWN_CHALLENGE.)
-      await sql.run("DELETE FROM challenges WHERE verifier_id = $1 AND expires_at < $2", [challenge.verifierId, now]);
       // Counted per station: one station flooding its verifier fills only its own share, never the
       // other stations' (docs/security.md, "Open challenges"). At its share, the station's oldest
       // unused challenges make room: the newest is the one a genuine press at that counter answers,
       // and a reply to a deleted one is refused as UNKNOWN_CHALLENGE. A tap spending one of them
       // meanwhile (it takes no verifier lock) keeps it: the outer "used_at IS NULL" is checked
       // again on the row the tap committed, and a used challenge is never retired.
-      const retired = await sql.run(
-        `DELETE FROM challenges WHERE used_at IS NULL AND nonce IN (
-           SELECT nonce FROM challenges WHERE verifier_id = $1 AND station_id = $2 AND used_at IS NULL
-           ORDER BY expires_at DESC, nonce DESC OFFSET $3)`,
-        [challenge.verifierId, challenge.stationId, Math.max(maxOpen - 1, 0)],
+      //
+      // One statement, where there were three (expired deleted, oldest retired, new one inserted),
+      // deleting and inserting the same rows:
+      // - Deleted: the verifier's expired challenges (used or not, as before), and the station's
+      //   unused ones past its share. The share's ranking (newest expiry first) now also sees the
+      //   expired ones, which the first DELETE used to remove before it; but an expired row
+      //   (expires_at < now) sorts after every live one (expires_at >= now), so the live rows past
+      //   the offset are exactly those the ranking without the expired rows put there, and the
+      //   expired rows past it are deleted anyway. The verifier's row lock, held since the
+      //   statement above, keeps other processes' saves out, as before; a tap updating a row
+      //   meanwhile makes PostgreSQL re-check this WHERE on the row it committed, as before:
+      //   expires_at is never changed, and a row found used is not retired.
+      // - "oldest-retired" exactly when a live row was deleted: RETURNING tells each deleted row's
+      //   expiry, and only live ones are counted (the retire DELETE alone deleted only live rows).
+      // - The new challenge is inserted in the same statement: one snapshot for both, in which
+      //   the DELETE cannot see the row being inserted (as it ran before the INSERT, it never saw
+      //   it either). Its nonce is fresh (128 random bits), so it cannot be one of the rows deleted.
+      const inserted = await sql.row<{ retired: number }>(
+        `WITH gone AS (
+           DELETE FROM challenges WHERE verifier_id = $2 AND (expires_at < $13 OR (used_at IS NULL AND nonce IN (
+             SELECT nonce FROM challenges WHERE verifier_id = $2 AND station_id = $12 AND used_at IS NULL
+             ORDER BY expires_at DESC, nonce DESC OFFSET $14)))
+           RETURNING expires_at < $13 AS expired)
+         INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, card_id, voucher_id, order_ref, amount, currency, station_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         RETURNING (SELECT COUNT(*) FROM gone WHERE NOT expired) AS retired`,
+        [...challengeInsertValues(challenge), now, Math.max(maxOpen - 1, 0)],
       );
-      await sql.run(
-        `INSERT INTO challenges (nonce, verifier_id, issued_at, expires_at, purpose, quantity, card_id, voucher_id, order_ref, amount, currency, station_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        challengeInsertValues(challenge),
-      );
+      const retired = inserted?.retired ?? 0;
       return retired > 0 ? "oldest-retired" : "saved";
     });
   }
@@ -1195,6 +1247,16 @@ function judgeBatchedError(error: unknown, attempts: number): ErrorVerdict {
   if (cancelled && attempts < MAX_ATTEMPTS) return { retry: true };
   if (cancelled || state === LOCK_NOT_AVAILABLE) return { retry: false, error: new StoreBusyError("the database is busy (other transactions hold the rows this one needs)") };
   return { retry: false, error: error };
+}
+
+/**
+ * The last entry of a chain, undefined for an empty one; `sql` holds the chain's append lock. In
+ * a batch, the head its last append left (Statements.heads), else read from the table.
+ */
+async function chainHead(sql: Statements, chain: ChainName): Promise<ChainHead | undefined> {
+  const known = sql.heads?.get(chain);
+  if (known !== undefined) return known;
+  return sql.row<ChainHead>(`SELECT sequence, hash FROM ${chain} ORDER BY sequence DESC LIMIT 1`);
 }
 
 /** Rolls back after an error; the error of a rollback that failed (the connection is then discarded). */

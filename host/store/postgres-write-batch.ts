@@ -7,11 +7,17 @@ import { ChainName } from "../ledger/checkpoint";
 export interface BatchTransaction<S> {
   /** The statements of this transaction (they see the writes before them in the batch). */
   sql: S;
-  savepoint(): Promise<void>;
-  release(): Promise<void>;
+  /**
+   * Releases the savepoint of the write before (which succeeded) and opens the next write's, as
+   * one round trip. Releasing a savepoint keeps its work in the transaction: this is the same as
+   * RELEASE then SAVEPOINT sent one after the other.
+   */
+  nextSavepoint(): Promise<void>;
+  /** Undoes the work done since the savepoint, which stays open (PostgreSQL's ROLLBACK TO). */
   rollbackToSavepoint(): Promise<void>;
+  /** COMMIT: also commits the work of a savepoint still open, so the last write's is never released first. */
   commit(): Promise<void>;
-  /** After a failure: roll back and give the connection back. */
+  /** After a failure: roll back and give the connection back. Never throws. */
   abandon(): Promise<void>;
 }
 
@@ -56,7 +62,11 @@ export class PostgresWriteBatch<S> {
   private idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly begin: (chains: ChainName[]) => Promise<BatchTransaction<S>>,
+    /**
+     * BEGIN, the append locks of `chains` taken, and, when `savepoint` is true, a savepoint for
+     * the first write opened, as one round trip.
+     */
+    private readonly begin: (chains: ChainName[], savepoint: boolean) => Promise<BatchTransaction<S>>,
     private readonly judgeError: (error: unknown, attempts: number) => ErrorVerdict,
   ) {}
 
@@ -93,23 +103,41 @@ export class PostgresWriteBatch<S> {
 
   private async commitBatch(batch: QueuedWrite<S>[]): Promise<"committed" | "failed"> {
     const chains = (["ledger", "audit"] as const).filter((chain) => batch.some((write) => write.chains.includes(chain)));
+    // A batch of one write takes no savepoint: if that write fails, the whole transaction is
+    // rolled back instead, which undoes exactly what rolling back to a savepoint taken right after
+    // BEGIN would (the chains' locks taken write nothing), and the write is then settled, or queued
+    // again, as in a larger batch. Only a batch of several writes needs a savepoint per write.
+    const alone = batch.length === 1;
     let transaction: BatchTransaction<S>;
     try {
-      transaction = await this.begin(chains);
+      transaction = await this.begin(chains, !alone);
     } catch (error) {
       this.settleAllWith(batch, error);
       return "failed";
     }
     const settled = new Map<QueuedWrite<S>, Settled>();
+    // Whether the open savepoint marks the transaction as it is now, with no write's work after
+    // it: right after BEGIN, and after a ROLLBACK TO (which keeps the savepoint). The next write
+    // can then run under it as it is; otherwise the savepoint is moved past the write that
+    // succeeded (RELEASE and SAVEPOINT in one round trip).
+    let savepointFresh = true;
+    let rolledBack = false;
     try {
       for (const write of batch) {
-        await transaction.savepoint();
+        if (!alone && !savepointFresh) await transaction.nextSavepoint();
         try {
           const value = await write.work(transaction.sql);
-          await transaction.release();
+          savepointFresh = false;
           settled.set(write, { ok: true, value: value });
         } catch (error) {
-          await transaction.rollbackToSavepoint();
+          if (alone) {
+            // Nothing else in this transaction: rolled back whole, its connection given back.
+            await transaction.abandon();
+            rolledBack = true;
+          } else {
+            await transaction.rollbackToSavepoint();
+            savepointFresh = true;
+          }
           write.attempts++;
           const judged = this.judgeError(error, write.attempts);
           // Retried in the next batch, after this one's locks are gone: the other transaction
@@ -118,7 +146,7 @@ export class PostgresWriteBatch<S> {
           else settled.set(write, { ok: false, error: judged.error });
         }
       }
-      await transaction.commit();
+      if (!rolledBack) await transaction.commit();
     } catch (error) {
       await transaction.abandon();
       // Nothing of the batch was written: the writes settled so far, and those waiting to be run

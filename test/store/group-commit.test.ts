@@ -10,6 +10,7 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { IssuedChallenge, NewAuditEntry, StampRecord } from "../../host/core/model";
+import { auditEntryHash } from "../../host/ledger/audit-chain";
 import { GENESIS } from "../../host/ledger/chain-hash";
 import { ledgerEventHashV2 } from "../../host/ledger/ledger-event-hash";
 import { Store, TapCommit } from "../../host/store/store";
@@ -83,6 +84,17 @@ async function registry(store: Store, stamps: StampRecord[], challenges: number)
 async function ledgerIntact(store: Store): Promise<boolean> {
   const events = await store.readLedger(1, 1_000_000);
   return events.every((event, i) => event.sequence === i + 1 && event.previousHash === (i === 0 ? GENESIS : events[i - 1].hash) && event.hash === ledgerEventHashV2({ ...event }));
+}
+
+/** The audit chain read back: gapless, each entry linked to the one before and hashed right. */
+async function auditIntact(store: Store): Promise<boolean> {
+  const entries = await store.readAudit(1, 1_000_000);
+  return entries.every((entry, i) => entry.sequence === i + 1 && entry.previousHash === (i === 0 ? GENESIS : entries[i - 1].hash) && entry.hash === auditEntryHash(entry));
+}
+
+/** A challenge of `station`, open until `expiresAt`. */
+function stationChallenge(n: number, station: string, expiresAt: number): IssuedChallenge {
+  return { ...challenge(nonce(n)), stationId: station, expiresAt: expiresAt };
 }
 
 async function withStore<T>(database: TestDatabase, work: (store: Store) => Promise<T>): Promise<T> {
@@ -176,6 +188,62 @@ describeEachStore("group commit", (kind) => {
     });
   });
 
+  it("retires and purges challenges the same way whatever the mix of expired, used and live ones (PostgreSQL: one DELETE for both)", async () => {
+    const database = await createTestDatabase(kind);
+    await withStore(database, async (store) => {
+      await registry(store, [], 0);
+      const open = async (): Promise<string[]> => (await Promise.all(Array.from({ length: 40 }, (_, i) => store.getChallenge(nonce(i + 1))))).flatMap((c, i) => (c === undefined ? [] : [nonce(i + 1)]));
+      const use = (n: number) => database.execute(`UPDATE challenges SET used_at = ${T0} WHERE nonce = '${nonce(n)}'`);
+      const outcomes: string[] = [];
+      const save = async (n: number, station: string, expiresAt: number, maxOpen: number, now: number) => outcomes.push(`${n}:${await store.saveChallenge(stationChallenge(n, station, expiresAt), maxOpen, now)}`);
+      // Four that will expire: three of station-1 (one then used), one of station-2.
+      await save(1, "station-1", T0 + 1_000, 3, T0);
+      await save(2, "station-1", T0 + 2_000, 3, T0);
+      await save(3, "station-1", T0 + 3_000, 3, T0);
+      await save(4, "station-2", T0 + 1_500, 3, T0);
+      await use(2);
+      // All expired: purged, none of them counted as retired (station-1 has no live one).
+      await save(5, "station-1", T0 + 40_000, 3, T0 + 10_000);
+      expect(await open()).toEqual([nonce(5)]);
+      await save(6, "station-1", T0 + 41_000, 3, T0 + 10_000);
+      await save(7, "station-1", T0 + 42_000, 3, T0 + 10_000);
+      await save(8, "station-2", T0 + 42_100, 3, T0 + 10_000);
+      // station-1 at its share of 3: its oldest live one (5) retired; station-2's untouched.
+      await save(9, "station-1", T0 + 43_000, 3, T0 + 10_000);
+      expect(await open()).toEqual([nonce(6), nonce(7), nonce(8), nonce(9)]);
+      // One used by a tap: it is no longer open, so there is room, and it is kept.
+      await use(6);
+      await save(10, "station-1", T0 + 44_000, 3, T0 + 10_000);
+      expect(await open()).toEqual([nonce(6), nonce(7), nonce(8), nonce(9), nonce(10)]);
+      // Expired (6 used, 7 open, 8 of station-2) and live (9, 10) mixed, share 2: the expired
+      // purged, and of the live the oldest (9) retired, as if the expired had gone first.
+      await save(11, "station-1", T0 + 80_000, 2, T0 + 42_500);
+      expect(await open()).toEqual([nonce(10), nonce(11)]);
+      // Several expired past the share, no live one past it: purged, not "retired".
+      await save(12, "station-1", T0 + 42_600, 3, T0 + 42_500);
+      await save(13, "station-1", T0 + 42_700, 3, T0 + 42_500);
+      // (13 made 12 the oldest past the share of 3; now 10 and 13 are expired, 11 live.)
+      await save(14, "station-1", T0 + 90_000, 2, T0 + 50_000);
+      expect(await open()).toEqual([nonce(11), nonce(14)]);
+      expect(outcomes).toEqual([
+        "1:saved",
+        "2:saved",
+        "3:saved",
+        "4:saved",
+        "5:saved",
+        "6:saved",
+        "7:saved",
+        "8:saved",
+        "9:oldest-retired",
+        "10:saved",
+        "11:oldest-retired",
+        "12:saved",
+        "13:oldest-retired",
+        "14:saved",
+      ]);
+    });
+  });
+
   // PostgreSQL's own ways to fail a batch: a deferred constraint at COMMIT, a trigger refusing one tap.
   if (kind === "postgres") {
     it("(c) refuses every tap of the batch and writes nothing of any of them; the taps retried then commit", async () => {
@@ -199,6 +267,65 @@ describeEachStore("group commit", (kind) => {
         expect(await Promise.all(taps.slice(0, 3).map((tap) => store.commitTap(tap)))).toEqual(["committed", "committed", "committed"]);
         expect(await ledgerIntact(store)).toBe(true);
         expect((await store.readLedger(1, 100)).map((event) => event.nonce)).toEqual([nonce(1), nonce(2), nonce(3)]);
+      });
+    });
+
+    it("keeps both chains intact when taps that appended fail and are rolled back to their savepoints, in one batch and alone", async () => {
+      const database = await createTestDatabase("postgres");
+      await withStore(database, async (store) => {
+        const stamps = Array.from({ length: 5 }, (_, i) => stampRecord(i + 1));
+        await registry(store, stamps, 7);
+        // An audit entry with the subject "refuse" is refused by the database, after the tap's
+        // ledger event (and its audit entries before it) were appended: the tap fails after appending.
+        await database.execute(`CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
+        await database.execute(`CREATE TRIGGER test_refuse BEFORE INSERT ON audit FOR EACH ROW WHEN (NEW.subject = 'refuse') EXECUTE FUNCTION test_refuse()`);
+        const auditBefore = (await store.readAudit(1, 1000)).length;
+        const tap = (i: number, subjects: string[], counter = 1) => ({
+          ...acceptedTap(stamps[i % 5], nonce(i + 1), counter, T0 + 100 + i),
+          audit: subjects.map((subject) => audit(T0 + 100 + i, "tap.test", subject)),
+        });
+        const { result: settled, commits } = await countCommits(
+          "postgres",
+          () =>
+            Promise.allSettled([
+              // First of the batch: a ledger event and an audit entry appended, then refused.
+              store.commitTap(tap(0, ["a0", "refuse"])),
+              store.commitTap(tap(1, ["a1"])),
+              // Ledger appended, then refused; twice in a row.
+              store.commitTap(tap(2, ["refuse"])),
+              store.commitTap(tap(3, ["a3", "refuse"])),
+              // Two entries, the first linked to the head a1 left (this transaction's own append).
+              store.commitTap(tap(4, ["a4a", "a4b"])),
+            ]),
+          database,
+        );
+        expect(commits).toBe(1);
+        expect(settled.map((s) => s.status)).toEqual(["rejected", "fulfilled", "rejected", "rejected", "fulfilled"]);
+        expect(String((settled[0] as PromiseRejectedResult).reason)).toMatch(/refused by the test/);
+        expect((await store.readLedger(1, 100)).map((event) => event.nonce)).toEqual([nonce(2), nonce(5)]);
+        expect((await store.readAudit(1, 1000)).slice(auditBefore).map((entry) => entry.subject)).toEqual(["a1", "a4a", "a4b"]);
+        expect(await ledgerIntact(store)).toBe(true);
+        expect(await auditIntact(store)).toBe(true);
+        for (const i of [0, 2, 3]) expect(await database.value("SELECT used_at FROM challenges WHERE nonce = ?", nonce(i + 1))).toBeNull();
+
+        // Alone in its batch (no savepoint): the tap that appended and failed is rolled back with
+        // its whole transaction, and the next tap, alone too, continues the chains.
+        await expect(store.commitTap(tap(5, ["a5", "refuse"]))).rejects.toThrow(/refused by the test/);
+        expect(await store.commitTap(tap(0, ["a0"]))).toBe("committed");
+        expect(await store.commitTap(tap(6, [], 2))).toBe("committed");
+        expect((await store.readLedger(1, 100)).map((event) => event.nonce)).toEqual([nonce(2), nonce(5), nonce(1), nonce(7)]);
+        expect((await store.readAudit(1, 1000)).slice(auditBefore).map((entry) => entry.subject)).toEqual(["a1", "a4a", "a4b", "a0"]);
+        expect(await database.value("SELECT used_at FROM challenges WHERE nonce = ?", nonce(6))).toBeNull();
+        expect(await ledgerIntact(store)).toBe(true);
+        expect(await auditIntact(store)).toBe(true);
+        // A tap's own outcome when alone, found after it spent its challenge and kept its
+        // signature: rolled back whole, so the challenge is still open.
+        expect(await store.commitTap({ ...tap(5, []), signed: { ...tap(5, []).signed, stampId: stamps[0].id }, raiseCounterTo: 1 })).toBe("counter-moved");
+        expect(await database.value("SELECT used_at FROM challenges WHERE nonce = ?", nonce(6))).toBeNull();
+        expect(await store.findSignedCounters(stamps[0].id, 1)).toHaveLength(1);
+        expect(await store.commitTap(tap(6, [], 3))).toBe("challenge-used");
+        expect((await store.readLedger(1, 100)).length).toBe(4);
+        expect(await ledgerIntact(store)).toBe(true);
       });
     });
 
