@@ -19,12 +19,10 @@
  * signing (two request signatures and the stamp's per tap) has the other core, shared with
  * PostgreSQL's own processes where that is the store.
  */
-import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createPublicKey, KeyObject, verify } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { decodeChallenge } from "../../shared/challenge";
 import { toHex } from "../../shared/hex";
 import { tapSignedMessage } from "../../shared/signed-message";
@@ -35,21 +33,20 @@ import { publicKeyObject, verifyStrict } from "../../host/crypto/ed25519-strict"
 import { TestStamp } from "../../test/support/test-world";
 import { startDurablePostgres } from "./durable-postgres";
 import { Lane, makeLoadWorld } from "./load-world";
+import { Ceiling, ceilingOf, CeilingInputs, measureHttpFloor, measureSignRate } from "./machine-ceiling";
+import { cpuSeconds, ServerProcess, startServerProcess } from "./server-process";
 
 /** A key object built from the raw key on every call, bypassing publicKeyObject's cache: what the tap path paid before it. */
 function uncachedKeyObject(publicKey: Uint8Array): KeyObject {
   return createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), publicKey]), format: "der", type: "spki" });
 }
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CONCURRENCIES = [1, 8, 32] as const;
 const LANES = Math.max(...CONCURRENCIES);
 /** The issue's goal: end-to-end taps/s at least this share of the single-core verify rate (stretch: 1.0). */
 export const GOAL_RATIO = 0.5;
 /** ...and POST /v1/taps's p99 at most this, at half the maximum load. */
 export const GOAL_P99_MS = 20;
-const SERVER_READY_TIMEOUT_MS = 60_000;
-const SERVER_STOP_TIMEOUT_MS = 20_000;
 /** Taps before the measured runs of each server: its code compiled hot, its connections open. */
 const WARM_UP_TAPS = 200;
 const VERIFY_ROUNDS = 3;
@@ -103,6 +100,8 @@ export interface StoreLoad {
 export interface LoadFigures {
   options: LoadOptions;
   verify: VerifyRates;
+  /** What the protocol's own work (verifies, signatures, bare HTTP) allows on this machine at most. */
+  ceiling: { inputs: CeilingInputs; limit: Ceiling };
   stores: StoreLoad[];
   /** Stores that could not be measured, and why. */
   missing: string[];
@@ -144,59 +143,6 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** Clock ticks per second of /proc/<pid>/stat's CPU times. */
-const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-
-/** The process's user + system CPU seconds so far (Linux /proc). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // Fields after the command name (which may hold spaces) begin after its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-
-interface Server {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-function startServer(location: string): Promise<Server> {
-  // STAMP_LOAD_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (docs/scale.md reads one with profile-summary.ts).
-  const profile = process.env.STAMP_LOAD_CPU_PROF;
-  const profiling = profile === undefined || profile === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${profile}`];
-  const child: ChildProcess = spawn(process.execPath, [...profiling, "--import", "tsx", join(ROOT, "bench/load/load-server.ts"), location], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`the load server was not listening after ${SERVER_READY_TIMEOUT_MS} ms: ${err}`)), SERVER_READY_TIMEOUT_MS);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      child.kill("SIGKILL");
-      reject(error);
-    };
-    void exited.then(() => fail(new Error(`the load server ended before listening: ${err}`)));
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)\n/.exec(out);
-      if (match === null) return;
-      clearTimeout(timer);
-      resolve({
-        url: match[1],
-        pid: child.pid ?? 0,
-        stop: async () => {
-          const killer = setTimeout(() => child.kill("SIGKILL"), SERVER_STOP_TIMEOUT_MS);
-          child.kill("SIGTERM");
-          await exited;
-          clearTimeout(killer);
-        },
-      });
-    });
-  });
-}
-
 interface Client {
   lane: Lane;
   api: ApiClient;
@@ -216,7 +162,7 @@ async function tapOnce(client: Client): Promise<{ round: number; tap: number }> 
 }
 
 /** `concurrency` clients, each tapping again as soon as its verdict came, for `seconds`. */
-async function closedLoop(server: Server, clients: Client[], concurrency: number, seconds: number): Promise<LoadRun> {
+async function closedLoop(server: ServerProcess, clients: Client[], concurrency: number, seconds: number): Promise<LoadRun> {
   const rounds: number[] = [];
   const taps: number[] = [];
   const cpuBefore = cpuSeconds(server.pid);
@@ -251,7 +197,7 @@ async function closedLoop(server: Server, clients: Client[], concurrency: number
  * Taps started on a fixed schedule, `perSecond`, by whichever client is free; a tap whose client
  * is not free yet waits for one, and its latency counts from its scheduled start.
  */
-async function openLoop(server: Server, clients: Client[], perSecond: number, seconds: number): Promise<HalfLoadRun> {
+async function openLoop(server: ServerProcess, clients: Client[], perSecond: number, seconds: number): Promise<HalfLoadRun> {
   const rounds: number[] = [];
   const taps: number[] = [];
   const free = [...clients];
@@ -299,7 +245,10 @@ async function openLoop(server: Server, clients: Client[], perSecond: number, se
 /** The whole series on one database: warm-up, closed loops, the half-load open loop. */
 async function measureStore(store: "sqlite" | "postgres", location: string, about: string, seconds: number): Promise<StoreLoad> {
   const lanes = await makeLoadWorld(location, LANES);
-  const server = await startServer(location);
+  // STAMP_LOAD_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (docs/scale.md reads one with profile-summary.ts).
+  const profile = process.env.STAMP_LOAD_CPU_PROF;
+  const profiling = profile === undefined || profile === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${profile}`];
+  const server = await startServerProcess("bench/load/load-server.ts", [location], profiling);
   const clients = lanes.map((lane) => ({ lane: lane, api: new ApiClient(httpTransport(server.url), { kind: "station", keyId: lane.station.keyId, privateKey: lane.station.key.privateKey }) }));
   try {
     const warm = clients.slice(0, 8);
@@ -320,6 +269,12 @@ async function measureStore(store: "sqlite" | "postgres", location: string, abou
 export async function measureLoadFigures(options: LoadOptions): Promise<LoadFigures> {
   const loadBefore = loadavg()[0];
   const verifyRates = measureVerifyRates(options.verifySeconds, await realChallenge());
+  const inputs: CeilingInputs = {
+    verifyPerSecond: verifyRates.strictPerSecond,
+    signPerSecond: measureSignRate(options.verifySeconds, VERIFY_ROUNDS),
+    floor: await measureHttpFloor(options.seconds),
+    cores: availableParallelism(),
+  };
   const stores: StoreLoad[] = [];
   const missing: string[] = [];
   if (options.stores.includes("sqlite")) {
@@ -343,7 +298,7 @@ export async function measureLoadFigures(options: LoadOptions): Promise<LoadFigu
       }
     }
   }
-  return { options: options, verify: verifyRates, stores: stores, missing: missing, loadBefore: loadBefore, loadAfter: loadavg()[0] };
+  return { options: options, verify: verifyRates, ceiling: { inputs: inputs, limit: ceilingOf(inputs) }, stores: stores, missing: missing, loadBefore: loadBefore, loadAfter: loadavg()[0] };
 }
 
 async function postgresVersion(url: string): Promise<string> {
@@ -372,8 +327,36 @@ async function realChallenge(): Promise<Uint8Array> {
 const thousands = (value: number) => Math.round(value).toLocaleString("en-US");
 const ms = (value: number) => value.toFixed(1);
 
+/** The server's CPU milliseconds per tap: its share of a core over the taps per second. */
+function cpuMsPerTap(cpuPercent: number, tapsPerSecond: number): string {
+  return ((10 * cpuPercent) / tapsPerSecond).toFixed(2);
+}
+
+function formatCeiling(figures: LoadFigures): string[] {
+  const { inputs, limit } = figures.ceiling;
+  const rate = inputs.verifyPerSecond;
+  const us = (seconds: number) => (seconds * 1e6).toFixed(0);
+  return [
+    `### The ceiling: what the protocol's own work allows on this machine (${inputs.cores} cores)`,
+    "",
+    "Per tap the protocol needs three Ed25519 verifies in the host (two station request signatures, R11, and the stamp's), three signatures where the stations run (two requests and the stamp's answer: in this bench, this machine), and two HTTP requests (a fresh challenge per press, R3 and R8). Measured in this run; the HTTP floor is a bare Fastify route (bench/load/bare-server.ts: JSON body in, small JSON out, nothing else) driven by the product's HTTP transport at concurrency 32.",
+    "",
+    "| part | measured | CPU per tap, µs |",
+    "|---|---:|---:|",
+    `| Ed25519 strict verify, one core | ${thousands(rate)}/s | 3 × ${us(1 / rate)} |`,
+    `| Ed25519 sign, one core | ${thousands(inputs.signPerSecond)}/s | 3 × ${us(1 / inputs.signPerSecond)} |`,
+    `| bare HTTP request, client + server (${thousands(inputs.floor.requestsPerSecond)} requests/s) | ${us(inputs.floor.clientCpuPerRequest)} + ${us(inputs.floor.serverCpuPerRequest)} µs CPU each | 2 × ${us(inputs.floor.clientCpuPerRequest + inputs.floor.serverCpuPerRequest)} |`,
+    `| **per tap, at the least, with the stations on this machine** | | **${us(limit.cpuPerTap)}** |`,
+    `| the host's share alone (verifies, its side of the requests) | | ${us(limit.hostCpuPerTap)} |`,
+    "",
+    `Ceiling here, with no JSON schema, request-signature parsing, database or ledger at all: ${inputs.cores} cores / ${us(limit.cpuPerTap)} µs = **${thousands(limit.tapsPerSecond)} taps/s = ${(limit.tapsPerSecond / rate).toFixed(2)} × the verify rate** (the goal asks ${GOAL_RATIO} ×). A host on ${inputs.cores} cores of its own, with the stations elsewhere: ${thousands(limit.hostTapsPerSecond)} taps/s = ${(limit.hostTapsPerSecond / rate).toFixed(2)} ×.`,
+    "",
+  ];
+}
+
 export function formatLoadFigures(figures: LoadFigures): string[] {
   const rate = figures.verify.strictPerSecond;
+  const ceilingRatio = figures.ceiling.limit.tapsPerSecond / rate;
   const lines = [
     "## Taps under load against the single-core verify rate (issue 14; `npm run bench:load`)",
     "",
@@ -385,6 +368,7 @@ export function formatLoadFigures(figures: LoadFigures): string[] {
     `| node:crypto alone, prepared key object | ${thousands(figures.verify.plainPerSecond)} | ${ms(1e6 / figures.verify.plainPerSecond)} |`,
     `| strict, the key object built on every call | ${thousands(figures.verify.keyEachCallPerSecond)} | ${ms(1e6 / figures.verify.keyEachCallPerSecond)} |`,
     "",
+    ...formatCeiling(figures),
   ];
   for (const store of figures.stores) {
     const best = Math.max(...store.runs.map((run) => run.tapsPerSecond));
@@ -393,13 +377,13 @@ export function formatLoadFigures(figures: LoadFigures): string[] {
     lines.push(
       `### ${store.store === "sqlite" ? "SQLite" : "PostgreSQL"} (${store.about})`,
       "",
-      "| concurrency | taps | taps/s | × verify rate | round p50 / p99 ms | POST /v1/taps p50 / p99 ms | server CPU (% of a core) |",
-      "|---:|---:|---:|---:|---:|---:|---:|",
-      ...store.runs.map((run) => `| ${run.concurrency} | ${thousands(run.taps)} | ${thousands(run.tapsPerSecond)} | ${(run.tapsPerSecond / rate).toFixed(3)} | ${ms(run.roundP50)} / ${ms(run.roundP99)} | ${ms(run.tapP50)} / ${ms(run.tapP99)} | ${thousands(run.serverCpuPercent)} |`),
-      `| half the best rate, open loop: ${thousands(half.targetPerSecond)}/s asked | ${thousands(half.taps)} | ${thousands(half.achievedPerSecond)} | ${(half.achievedPerSecond / rate).toFixed(3)} | ${ms(half.roundP50)} / ${ms(half.roundP99)} (from the scheduled start) | ${ms(half.tapP50)} / ${ms(half.tapP99)} | ${thousands(half.serverCpuPercent)} |`,
+      "| concurrency | taps | taps/s | × verify rate | round p50 / p99 ms | POST /v1/taps p50 / p99 ms | server CPU (% of a core) | server CPU per tap, ms |",
+      "|---:|---:|---:|---:|---:|---:|---:|---:|",
+      ...store.runs.map((run) => `| ${run.concurrency} | ${thousands(run.taps)} | ${thousands(run.tapsPerSecond)} | ${(run.tapsPerSecond / rate).toFixed(3)} | ${ms(run.roundP50)} / ${ms(run.roundP99)} | ${ms(run.tapP50)} / ${ms(run.tapP99)} | ${thousands(run.serverCpuPercent)} | ${cpuMsPerTap(run.serverCpuPercent, run.tapsPerSecond)} |`),
+      `| half the best rate, open loop: ${thousands(half.targetPerSecond)}/s asked | ${thousands(half.taps)} | ${thousands(half.achievedPerSecond)} | ${(half.achievedPerSecond / rate).toFixed(3)} | ${ms(half.roundP50)} / ${ms(half.roundP99)} (from the scheduled start) | ${ms(half.tapP50)} / ${ms(half.tapP99)} | ${thousands(half.serverCpuPercent)} | ${cpuMsPerTap(half.serverCpuPercent, half.achievedPerSecond)} |`,
       "",
       `Goal (issue 14): taps/s ≥ ${GOAL_RATIO} × the verify rate = ${thousands(GOAL_RATIO * rate)}/s — best here ${thousands(best)}/s = ${ratio.toFixed(3)} ×: **${ratio >= GOAL_RATIO ? "met" : "not met"}**` +
-        ` (stretch 1.0 ×: ${ratio >= 1 ? "met" : "not met"}); POST /v1/taps p99 ≤ ${GOAL_P99_MS} ms at half the maximum load — ${ms(half.tapP99)} ms: **${half.tapP99 <= GOAL_P99_MS ? "met" : "not met"}**.`,
+        ` (stretch 1.0 ×: ${ratio >= 1 ? "met" : "not met"})${ceilingRatio < GOAL_RATIO ? `, and out of this machine's reach: its ceiling is ${ceilingRatio.toFixed(2)} ×` : ""}; POST /v1/taps p99 ≤ ${GOAL_P99_MS} ms at half the maximum load — ${ms(half.tapP99)} ms: **${half.tapP99 <= GOAL_P99_MS ? "met" : "not met"}**.`,
       "",
     );
   }
