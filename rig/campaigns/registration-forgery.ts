@@ -21,6 +21,13 @@ interface Bench {
   otherStation: FlashingStation;
   registered: string[];
   attempts: Attempt[];
+  /**
+   * The attempts the host should report to the owner, by the station that sent them: a
+   * registration with no proof, a weak key, a proof that does not verify, or a proof over a
+   * challenge never issued to the sender (host/core/registration-alert.ts). Refusals an honest
+   * station meets too (a challenge used or expired, unapproved firmware) are not among them.
+   */
+  reported: { attempt: Attempt; station: FlashingStation }[];
   labels: number;
 }
 
@@ -30,10 +37,43 @@ function bodyFor(bench: Bench, publicKey: Uint8Array, proof: RegistrationBody["p
   return proof === undefined ? body : { ...body, proof: proof };
 }
 
-/** Records an answer as an attempt, and keeps an accepted stamp's id to revoke it at the end. */
-function record(bench: Bench, attack: string, legitimate: boolean, answer: RegistrationAnswer): void {
+/**
+ * Records an answer as an attempt, and keeps an accepted stamp's id to revoke it at the end.
+ * `reportedAgainst`: the station the host should name in a forged-registration alert for it.
+ */
+function record(bench: Bench, attack: string, legitimate: boolean, answer: RegistrationAnswer, reportedAgainst?: FlashingStation): void {
   if (answer.stampId !== undefined) bench.registered.push(answer.stampId);
-  bench.attempts.push({ attack: attack, legitimate: legitimate, accepted: answer.accepted, flagged: false, answer: answer.answer });
+  const attempt: Attempt = { attack: attack, legitimate: legitimate, accepted: answer.accepted, flagged: false, answer: answer.answer };
+  bench.attempts.push(attempt);
+  if (reportedAgainst !== undefined) bench.reported.push({ attempt: attempt, station: reportedAgainst });
+}
+
+/** How many pages of the owner's alerts (newest first) are searched for the campaign's stations. */
+const ALERT_PAGES = 5;
+
+/** The station keys named by FORGED_REGISTRATION alerts among the owner's newest alerts. */
+async function stationsReported(bench: Bench): Promise<Set<string>> {
+  const named = new Set<string>();
+  let before: string | undefined;
+  for (let page = 0; page < ALERT_PAGES; page++) {
+    const answer = await bench.world.owner.request("GET", before === undefined ? "/v1/alerts" : `/v1/alerts?before=${before}`);
+    if (answer.status !== 200) throw new Error(`the owner's alerts could not be read: HTTP ${answer.status}`);
+    const body = answer.body as { items: { kind: string; stationId?: string | null }[]; next: string | number | null };
+    for (const alert of body.items) if (alert.kind === "FORGED_REGISTRATION" && typeof alert.stationId === "string") named.add(alert.stationId);
+    if (body.next === null) break;
+    before = String(body.next);
+  }
+  return named;
+}
+
+/**
+ * Flags each reportable attempt whose station the owner was alerted to. The host raises one
+ * alert per station per ten minutes, so the alert, not each refusal, is what can be seen: an
+ * attempt counts as flagged when the station that sent it stands reported.
+ */
+async function flagReported(bench: Bench): Promise<void> {
+  const named = await stationsReported(bench);
+  for (const { attempt, station } of bench.reported) attempt.flagged = !attempt.accepted && named.has(station.keyId);
 }
 
 function keyOf(stamp: RigStamp): { seed: Uint8Array; publicKey: Uint8Array } {
@@ -57,7 +97,7 @@ async function weakKeys(bench: Bench, family: string, keys: readonly WeakKey[]):
   for (const key of keys) {
     const challenge = await provisioningChallenge(bench.station.client);
     const answer = await register(bench.station.client, bodyFor(bench, key.bytes, proofParts(challenge, KEYLESS_SIGNATURE)));
-    record(bench, `${family} with a keyless proof (R = O, S = 0)`, false, answer);
+    record(bench, `${family} with a keyless proof (R = O, S = 0)`, false, answer, bench.station);
   }
 }
 
@@ -78,14 +118,14 @@ async function proofsWithoutTheKey(bench: Bench): Promise<void> {
   // register the key and hide the next attack behind "already registered".
   const victim = () => keyOf(bootRigStamp()).publicKey;
   const attacker = bootRigStamp();
-  record(bench, "no proof of possession", false, await register(client, bodyFor(bench, victim(), undefined)));
+  record(bench, "no proof of possession", false, await register(client, bodyFor(bench, victim(), undefined)), bench.station);
   const zero = await provisioningChallenge(client);
-  record(bench, "proof with an all-zero signature", false, await register(client, bodyFor(bench, victim(), proofParts(zero, new Uint8Array(64)))));
+  record(bench, "proof with an all-zero signature", false, await register(client, bodyFor(bench, victim(), proofParts(zero, new Uint8Array(64)))), bench.station);
   const theirs = await provisioningChallenge(client);
-  record(bench, "another stamp's genuine proof, with the victim's key", false, await register(client, bodyFor(bench, victim(), proveSimulatedStamp(attacker.stamp, theirs))));
+  record(bench, "another stamp's genuine proof, with the victim's key", false, await register(client, bodyFor(bench, victim(), proveSimulatedStamp(attacker.stamp, theirs))), bench.station);
   const signed = await provisioningChallenge(client);
   const target = victim();
-  record(bench, "the victim's key, signed by another stamp's key", false, await register(client, bodyFor(bench, target, proofParts(signed, proofBy(attacker, signed, target)))));
+  record(bench, "the victim's key, signed by another stamp's key", false, await register(client, bodyFor(bench, target, proofParts(signed, proofBy(attacker, signed, target)))), bench.station);
 }
 
 /** A proof the host already accepted, sent again: as it was, on a new challenge, from another station. */
@@ -94,8 +134,8 @@ async function replayedProof(bench: Bench, accepted: RegistrationBody): Promise<
   if (proof === undefined) throw new Error("the genuine registration had no proof");
   record(bench, "replayed proof: the accepted registration again", false, await register(bench.station.client, accepted));
   const fresh = await provisioningChallenge(bench.station.client);
-  record(bench, "replayed proof: its signature on a new challenge", false, await register(bench.station.client, { ...accepted, proof: { ...proof, challenge: fresh } }));
-  record(bench, "replayed proof: sent by another flashing station", false, await register(bench.otherStation.client, accepted));
+  record(bench, "replayed proof: its signature on a new challenge", false, await register(bench.station.client, { ...accepted, proof: { ...proof, challenge: fresh } }), bench.station);
+  record(bench, "replayed proof: sent by another flashing station", false, await register(bench.otherStation.client, accepted), bench.otherStation);
   // The same proof for a key never registered: the signature names the first key, not this one.
   const unregistered = keyOf(bootRigStamp()).publicKey;
   record(bench, "replayed proof: for another, unregistered key", false, await register(bench.station.client, bodyFor(bench, unregistered, proof)));
@@ -105,7 +145,7 @@ async function replayedProof(bench: Bench, accepted: RegistrationBody): Promise<
 async function misusedChallenges(bench: Bench): Promise<NotRun[]> {
   const stamp = bootRigStamp();
   const foreign = await provisioningChallenge(bench.otherStation.client);
-  record(bench, "genuine proof over a challenge issued to another station", false, await register(bench.station.client, bodyFor(bench, keyOf(stamp).publicKey, proveSimulatedStamp(stamp.stamp, foreign))));
+  record(bench, "genuine proof over a challenge issued to another station", false, await register(bench.station.client, bodyFor(bench, keyOf(stamp).publicKey, proveSimulatedStamp(stamp.stamp, foreign))), bench.station);
   const unapproved = toHex(randomBytes(32));
   const forFirmware = await provisioningChallenge(bench.station.client);
   record(bench, "genuine proof for unapproved firmware", false, await register(bench.station.client, bodyFor(bench, keyOf(stamp).publicKey, proveSimulatedStamp(stamp.stamp, forFirmware, unapproved))));
@@ -130,6 +170,7 @@ async function attack(bench: Bench, budget: Budget): Promise<CampaignOutput> {
   const notRun = await misusedChallenges(bench);
   // Normal provisioning still works after all of it.
   await genuineRegistration(bench);
+  await flagReported(bench);
   return { attempts: bench.attempts, notRun: notRun, figures: [] };
 }
 
@@ -138,7 +179,8 @@ async function attack(bench: Bench, budget: Budget): Promise<CampaignOutput> {
  * non-canonical public keys with a proof that needs no private key, keys without proof or
  * proved by another stamp, an accepted proof replayed, and genuine proofs over a challenge that
  * is another station's, expired, or for unapproved firmware. Every one must be refused, while a
- * genuine registration (and a tap by that stamp) in the same run is accepted.
+ * genuine registration (and a tap by that stamp) in the same run is accepted. Forgeries the host
+ * should report are flagged when the owner's alerts name the station that sent them.
  */
 export const registrationForgeryCampaign: Campaign = {
   name: "registration-forgery",
@@ -146,7 +188,7 @@ export const registrationForgeryCampaign: Campaign = {
   async run(world, budget) {
     const station = await enrolFlashingStation(world, "forger");
     const otherStation = await enrolFlashingStation(world, "other flasher");
-    const bench: Bench = { world: world, station: station, otherStation: otherStation, registered: [], attempts: [], labels: 0 };
+    const bench: Bench = { world: world, station: station, otherStation: otherStation, registered: [], attempts: [], reported: [], labels: 0 };
     try {
       return await attack(bench, budget);
     } finally {

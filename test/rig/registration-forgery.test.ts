@@ -49,6 +49,16 @@ describe("registration-forgery campaign, short run", () => {
     expect(new Set(answers("non-canonical"))).toEqual(new Set(["HTTP 422 WEAK_KEY"]));
   });
 
+  it("flags the forgeries the owner is alerted to (their station named), and no refusal an honest station meets too", () => {
+    const flagged = (attack: string) => real.byAttack.find((a) => a.attack === attack)?.flagged;
+    // 8 small-order + 5 non-canonical keys, 4 keys without their proof, 2 replays the host cannot
+    // tell from forgeries (a new challenge; another station), a challenge issued to another station.
+    expect(real.flagged).toBe(8 + 5 + 4 + 2 + 1);
+    expect(flagged("replayed proof: sent by another flashing station")).toBe(1);
+    expect(flagged("replayed proof: the accepted registration again")).toBe(0);
+    expect(flagged("genuine proof for unapproved firmware")).toBe(0);
+  });
+
   it("catches its twin: small-order keys and other stamps' proofs are registered there", () => {
     expect(twin.falseRejections).toBe(0);
     const accepted = (attack: string) => twin.byAttack.find((a) => a.attack === attack)?.accepted ?? 0;
