@@ -50,6 +50,8 @@ export const GOAL_P99_MS = 20;
 /** Taps before the measured runs of each server: its code compiled hot, its connections open. */
 const WARM_UP_TAPS = 200;
 const VERIFY_ROUNDS = 3;
+/** The PostgreSQL series is run again with this many server processes (`stamp serve --workers`). */
+const WORKER_PROCESSES = 2;
 
 export interface LoadOptions {
   /** Seconds of each measured run (each concurrency, and the half-load run). */
@@ -93,6 +95,8 @@ export interface StoreLoad {
   store: "sqlite" | "postgres";
   /** What the store was, in words (version, durability). */
   about: string;
+  /** Server processes on the one port (`stamp serve --workers`). */
+  processes: number;
   runs: LoadRun[];
   halfLoad: HalfLoadRun;
 }
@@ -143,6 +147,11 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** The CPU seconds of every process serving (the workers, when there are several). */
+function servingCpuSeconds(server: ServerProcess): number {
+  return server.servingPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+}
+
 interface Client {
   lane: Lane;
   api: ApiClient;
@@ -165,7 +174,7 @@ async function tapOnce(client: Client): Promise<{ round: number; tap: number }> 
 async function closedLoop(server: ServerProcess, clients: Client[], concurrency: number, seconds: number): Promise<LoadRun> {
   const rounds: number[] = [];
   const taps: number[] = [];
-  const cpuBefore = cpuSeconds(server.pid);
+  const cpuBefore = servingCpuSeconds(server);
   const started = performance.now();
   const until = started + seconds * 1000;
   await Promise.all(
@@ -178,7 +187,7 @@ async function closedLoop(server: ServerProcess, clients: Client[], concurrency:
     }),
   );
   const wall = (performance.now() - started) / 1000;
-  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const cpu = servingCpuSeconds(server) - cpuBefore;
   rounds.sort((a, b) => a - b);
   taps.sort((a, b) => a - b);
   return {
@@ -209,7 +218,7 @@ async function openLoop(server: ServerProcess, clients: Client[], perSecond: num
     else next(client);
   };
   const total = Math.max(1, Math.round(perSecond * seconds));
-  const cpuBefore = cpuSeconds(server.pid);
+  const cpuBefore = servingCpuSeconds(server);
   const started = performance.now();
   const running: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -227,7 +236,7 @@ async function openLoop(server: ServerProcess, clients: Client[], perSecond: num
   }
   await Promise.all(running);
   const wall = (performance.now() - started) / 1000;
-  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  const cpu = servingCpuSeconds(server) - cpuBefore;
   rounds.sort((a, b) => a - b);
   taps.sort((a, b) => a - b);
   return {
@@ -243,12 +252,12 @@ async function openLoop(server: ServerProcess, clients: Client[], perSecond: num
 }
 
 /** The whole series on one database: warm-up, closed loops, the half-load open loop. */
-async function measureStore(store: "sqlite" | "postgres", location: string, about: string, seconds: number): Promise<StoreLoad> {
+async function measureStore(store: "sqlite" | "postgres", location: string, about: string, seconds: number, processes = 1): Promise<StoreLoad> {
   const lanes = await makeLoadWorld(location, LANES);
   // STAMP_LOAD_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (docs/scale.md reads one with profile-summary.ts).
   const profile = process.env.STAMP_LOAD_CPU_PROF;
   const profiling = profile === undefined || profile === "" ? [] : ["--cpu-prof", `--cpu-prof-dir=${profile}`];
-  const server = await startServerProcess("bench/load/load-server.ts", [location], profiling);
+  const server = await startServerProcess("bench/load/load-server.ts", [location, String(processes)], profiling);
   const clients = lanes.map((lane) => ({ lane: lane, api: new ApiClient(httpTransport(server.url), { kind: "station", keyId: lane.station.keyId, privateKey: lane.station.key.privateKey }) }));
   try {
     const warm = clients.slice(0, 8);
@@ -259,7 +268,7 @@ async function measureStore(store: "sqlite" | "postgres", location: string, abou
     for (const concurrency of CONCURRENCIES) runs.push(await closedLoop(server, clients, concurrency, seconds));
     const best = Math.max(...runs.map((run) => run.tapsPerSecond));
     const halfLoad = await openLoop(server, clients, best / 2, seconds);
-    return { store: store, about: about, runs: runs, halfLoad: halfLoad };
+    return { store: store, about: about, processes: processes, runs: runs, halfLoad: halfLoad };
   } finally {
     for (const client of clients) await client.api.close();
     await server.stop();
@@ -292,7 +301,10 @@ export async function measureLoadFigures(options: LoadOptions): Promise<LoadFigu
       try {
         const url = await server.createDatabase("stamp_load");
         const version = await postgresVersion(url);
-        stores.push(await measureStore("postgres", url, `PostgreSQL ${version} on the same machine, fsync, full_page_writes and synchronous_commit on`, options.seconds));
+        const about = `PostgreSQL ${version} on the same machine, fsync, full_page_writes and synchronous_commit on`;
+        stores.push(await measureStore("postgres", url, about, options.seconds));
+        // The same on a fresh database, served as `stamp serve --workers 2` serves it.
+        stores.push(await measureStore("postgres", await server.createDatabase("stamp_load_workers"), about, options.seconds, WORKER_PROCESSES));
       } finally {
         server.stop();
       }
@@ -375,8 +387,9 @@ export function formatLoadFigures(figures: LoadFigures): string[] {
     const ratio = best / rate;
     const half = store.halfLoad;
     lines.push(
-      `### ${store.store === "sqlite" ? "SQLite" : "PostgreSQL"} (${store.about})`,
+      `### ${store.store === "sqlite" ? "SQLite" : "PostgreSQL"}${store.processes > 1 ? `, ${store.processes} server processes as \`stamp serve --workers ${store.processes}\` runs them` : ""} (${store.about})`,
       "",
+      ...(store.processes > 1 ? [`A fresh database; the server CPU columns add up all ${store.processes} processes.`, ""] : []),
       "| concurrency | taps | taps/s | × verify rate | round p50 / p99 ms | POST /v1/taps p50 / p99 ms | server CPU (% of a core) | server CPU per tap, ms |",
       "|---:|---:|---:|---:|---:|---:|---:|---:|",
       ...store.runs.map((run) => `| ${run.concurrency} | ${thousands(run.taps)} | ${thousands(run.tapsPerSecond)} | ${(run.tapsPerSecond / rate).toFixed(3)} | ${ms(run.roundP50)} / ${ms(run.roundP99)} | ${ms(run.tapP50)} / ${ms(run.tapP99)} | ${thousands(run.serverCpuPercent)} | ${cpuMsPerTap(run.serverCpuPercent, run.tapsPerSecond)} |`),

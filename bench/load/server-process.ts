@@ -1,7 +1,8 @@
 /**
  * A bench server in a process of its own (so the client's work does not share its event loop):
- * started with tsx, ready when it prints `listening on <url>`, stopped with SIGTERM (SIGKILL
- * if it does not end in time); and what CPU time a process has used, read from Linux /proc.
+ * started with tsx, ready when it prints `listening on <url>` (after `workers <pid> …` when it
+ * serves from several processes), stopped with SIGTERM (SIGKILL if it does not end in time); and
+ * what CPU time a process has used, read from Linux /proc.
  */
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -15,6 +16,8 @@ const SERVER_STOP_TIMEOUT_MS = 20_000;
 export interface ServerProcess {
   url: string;
   pid: number;
+  /** The processes doing the serving: the workers when it printed `workers <pid> …`, else itself. */
+  servingPids: number[];
   stop(): Promise<void>;
 }
 
@@ -49,9 +52,11 @@ export function startServerProcess(script: string, args: string[], nodeOptions: 
       const match = /listening on (http:\/\/\S+)\n/.exec(out);
       if (match === null) return;
       clearTimeout(timer);
+      const workers = /^workers ([\d ]+)$/m.exec(out);
       resolve({
         url: match[1],
         pid: child.pid ?? 0,
+        servingPids: workers === null ? [child.pid ?? 0] : workers[1].split(" ").map(Number),
         stop: async () => {
           const killer = setTimeout(() => child.kill("SIGKILL"), SERVER_STOP_TIMEOUT_MS);
           child.kill("SIGTERM");

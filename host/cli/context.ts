@@ -17,6 +17,8 @@ export interface CliContext {
   stop?: AbortSignal;
   /** The environment the CLI reads STAMP_TOKEN from (process.env by default). */
   env?: NodeJS.ProcessEnv;
+  /** The arguments the CLI was run with (set by runCli). */
+  argv?: readonly string[];
 }
 
 export const DEFAULT_DB = "./stamp.db";

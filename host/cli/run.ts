@@ -11,7 +11,7 @@ export async function runCli(
   extra?: (program: Command, context: CliContext) => void,
   context: CliContext = { io: processIo },
 ): Promise<number> {
-  const program = buildProgram(extra, context);
+  const program = buildProgram(extra, { ...context, argv: argv });
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

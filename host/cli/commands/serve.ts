@@ -21,6 +21,7 @@ import { CliContext, dbPath, hostKeyOf, openLocalStore, Page, publicUrlOf, stati
 import { CliError } from "../io";
 import { RunningStations, startStations } from "./stations";
 import { logTapVerdicts } from "./verdict-log";
+import { parseWorkers, superviseWorkers, workerNumber, workerSetupProblem } from "./serve-workers";
 
 function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError("must be a whole number from 0 to 65535 (0: any free port).");
@@ -77,6 +78,8 @@ interface ServeOptions {
   checkpointEvery: number;
   /** The station's own file for working offline (registry copy and queue). */
   offline?: string;
+  /** Processes serving the HTTP API on one port (PostgreSQL only; serve-workers.ts). */
+  workers: number;
 }
 
 /** Resolves on the first of SIGINT, SIGTERM or the context's stop signal. */
@@ -184,9 +187,25 @@ export function addServeCommand(program: Command, context: CliContext): void {
     .option("--ble", "be a counter station over Bluetooth LE (bleno) (needs --station-key)")
     .option("--offline <file>", "with --nfc/--ble: keep judging taps on a registry copy while the host is unreachable, queue them in this SQLite file, sync them later")
     .option("--mode <mode>", 'NFC reader commands: "direct" (ACR122U direct transmit) or "pages" (FF B0 / FF D6 only)', parseMode, "direct")
+    .option("--workers <n>", "serve the HTTP API from this many processes on one port, to use more cores (PostgreSQL only)", parseWorkers, 1)
     .action(async (options: ServeOptions, command: Command) => {
       const stationWanted = options.nfc === true || options.ble === true;
       if (!stationWanted && !options.http) throw new CliError("--no-http leaves nothing to run: add --nfc or --ble");
+      const worker = workerNumber();
+      if (options.workers > 1 && worker === undefined) {
+        const problem = workerSetupProblem({
+          workers: options.workers,
+          database: dbPath(command),
+          http: options.http,
+          station: stationWanted,
+          argv: context.argv ?? [],
+          processArgv: process.argv.slice(2),
+        });
+        if (problem !== undefined) throw new CliError(problem);
+        context.io.out(`stamp host: ${options.workers} workers on port ${options.port} (database ${describeStoreLocation(dbPath(command))})\n`);
+        await superviseWorkers(options.workers, untilStopped(context), context);
+        return;
+      }
       const key = stationWanted ? await stationKeyOf(command) : undefined;
       if (stationWanted && key === undefined) throw new CliError("--nfc and --ble need the station's key: --station-key <file> (`stamp station enrol` makes it)");
       const plan = listenPlan({ host: options.host, tlsCert: options.tlsCert, tlsKey: options.tlsKey, insecureHttp: options.insecureHttp === true });
@@ -214,7 +233,9 @@ export function addServeCommand(program: Command, context: CliContext): void {
       if (app !== undefined && options.http) logTapVerdicts(app, context.io, key?.keyId ?? undefined);
       const stopped = untilStopped(context);
       let stations: RunningStations | undefined;
-      const stopCheckpoints = store !== undefined && hostKey !== undefined ? startCheckpoints(store, hostKey, options.checkpointEvery, context.io) : () => undefined;
+      // Of several workers, the first alone signs checkpoints: one signer, as with one process.
+      const signsCheckpoints = store !== undefined && hostKey !== undefined && (worker === undefined || worker === 1);
+      const stopCheckpoints = signsCheckpoints ? startCheckpoints(store, hostKey, options.checkpointEvery, context.io) : () => undefined;
       const closeAll = async () => {
         stopCheckpoints();
         await stations?.stop();
@@ -228,7 +249,8 @@ export function addServeCommand(program: Command, context: CliContext): void {
           const address = app.server.address() as AddressInfo;
           const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
           const scheme = plan.value.https === undefined ? "http" : "https";
-          context.io.out(`stamp host listening on ${scheme}://${host}:${address.port} (database ${describeStoreLocation(dbPath(command))})\n`);
+          const whose = worker === undefined ? "" : `, worker ${worker}`;
+          context.io.out(`stamp host listening on ${scheme}://${host}:${address.port} (database ${describeStoreLocation(dbPath(command))}${whose})\n`);
           if (publicUrl === undefined && isLoopbackHost(options.host)) publicUrl = `${scheme}://localhost:${address.port}`;
           context.io.out(publicUrl === undefined ? "phone pages: off (no --public-url)\n" : `phone pages at ${publicUrl} (stamps flashed with --phone-url ${publicUrl})\n`);
         }
