@@ -36,12 +36,13 @@ describeEachStore("stamp serve --workers", (kind) => {
     async () => {
       const database = await createTestDatabase(kind, { empty: true });
       const dir = tempDir();
+      let server: ReturnType<typeof spawnStamp> | undefined;
       try {
         const tokenFile = join(dir, "operator.token");
         const init = await runStamp(["--db", database.location, "init", "--token-out", tokenFile, "--host-key-out", join(dir, "host.key")]);
         expect(init.code, init.err).toBe(0);
         const token = readFileSync(tokenFile, "utf8").trim();
-        const server = spawnStamp(["--db", database.location, "serve", "--port", "0", "--host", "127.0.0.1", "--workers", "2"]);
+        server = spawnStamp(["--db", database.location, "serve", "--port", "0", "--host", "127.0.0.1", "--workers", "2"]);
         if (kind === "sqlite") {
           const refused = await server.done;
           expect(refused.code).toBe(1);
@@ -82,12 +83,46 @@ describeEachStore("stamp serve --workers", (kind) => {
         expect(served.out).toMatch(/stopped; every worker closed its database\n$/);
         expect(Number(await database.value("SELECT COUNT(*) FROM merchants"))).toBe(9);
       } finally {
+        // On a failure: the first process stops, and its workers with it (they close when it is gone).
+        server?.kill("SIGKILL");
         rmSync(dir, { recursive: true, force: true });
         await database.discard();
       }
     },
     6 * PROCESS_START_TIMEOUT_MS,
   );
+});
+
+/** Whether a process is still there. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describeEachStore("stamp serve --workers, its first process killed outright", (kind) => {
+  // On SQLite --workers is refused (above): there is nothing to kill. (Node's cluster ends a
+  // worker whose channel to the first process closes; this holds us to it.)
+  if (kind === "postgres") it("leaves no worker serving: each closes when it loses the first process", async () => {
+    const database = await createTestDatabase(kind, { empty: true });
+    const dir = tempDir();
+    const server = spawnStamp(["--db", database.location, "serve", "--port", "0", "--host", "127.0.0.1", "--workers", "2"]);
+    try {
+      const out = await server.waitForOut(/listening on .*worker [12]\)\n[\s\S]*listening on .*worker [12]\)\n/, PROCESS_START_TIMEOUT_MS);
+      const pids = [1, 2].map((n) => Number(new RegExp(`worker ${n} started \\(pid (\\d+)\\)`).exec(out)?.[1]));
+      server.kill("SIGKILL");
+      await server.done;
+      for (const deadline = Date.now() + PROCESS_START_TIMEOUT_MS; pids.some(alive) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(pids.filter(alive)).toEqual([]);
+    } finally {
+      server.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+      await database.discard();
+    }
+  }, 3 * PROCESS_START_TIMEOUT_MS);
 });
 
 describe("which serve options can run as workers", () => {
