@@ -91,19 +91,7 @@ describeEachStore("stamp serve --workers", (kind) => {
     },
     6 * PROCESS_START_TIMEOUT_MS,
   );
-});
 
-/** Whether a process is still there. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-describeEachStore("stamp serve --workers, its first process killed outright", (kind) => {
   // On SQLite --workers is refused (above): there is nothing to kill. (Node's cluster ends a
   // worker whose channel to the first process closes; this holds us to it.)
   if (kind === "postgres") it("leaves no worker serving: each closes when it loses the first process", async () => {
@@ -124,6 +112,16 @@ describeEachStore("stamp serve --workers, its first process killed outright", (k
     }
   }, 3 * PROCESS_START_TIMEOUT_MS);
 });
+
+/** Whether a process is still there. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe("which serve options can run as workers", () => {
   const fine = { workers: 2, database: "postgres://stamp@db/stamp", http: true, station: false, argv: ["serve", "--workers", "2"], processArgv: ["serve", "--workers", "2"] };
