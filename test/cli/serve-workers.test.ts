@@ -124,7 +124,7 @@ function alive(pid: number): boolean {
 }
 
 describe("which serve options can run as workers", () => {
-  const fine = { workers: 2, database: "postgres://stamp@db/stamp", http: true, station: false, argv: ["serve", "--workers", "2"], processArgv: ["serve", "--workers", "2"] };
+  const fine = { database: "postgres://stamp@db/stamp", http: true, station: false, argv: ["serve", "--workers", "2"], processArgv: ["serve", "--workers", "2"] };
 
   it("admits the HTTP API on PostgreSQL run as the stamp command", () => {
     expect(workerSetupProblem(fine)).toBeUndefined();

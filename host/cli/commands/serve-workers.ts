@@ -15,10 +15,10 @@ import cluster, { Worker } from "node:cluster";
 import { CliContext } from "../context";
 
 /** Workers of one `stamp serve`: enough for any machine we know, few enough to catch a typo. */
-export const MAX_WORKERS = 64;
+const MAX_WORKERS = 64;
 
 /** Set in each worker's environment: its number, 1 to N (worker 1 also signs checkpoints). */
-export const WORKER_NUMBER_ENV = "STAMP_SERVE_WORKER";
+const WORKER_NUMBER_ENV = "STAMP_SERVE_WORKER";
 
 /** A worker that dies is started again after this, doubled at each death in a row, up to the cap. */
 const FIRST_RESTART_DELAY_MS = 1_000;
@@ -29,7 +29,6 @@ const STEADY_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 
 export interface WorkerSetup {
-  workers: number;
   database: string;
   http: boolean;
   station: boolean;

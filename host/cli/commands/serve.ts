@@ -194,7 +194,6 @@ export function addServeCommand(program: Command, context: CliContext): void {
       const worker = workerNumber();
       if (options.workers > 1 && worker === undefined) {
         const problem = workerSetupProblem({
-          workers: options.workers,
           database: dbPath(command),
           http: options.http,
           station: stationWanted,
